@@ -1,0 +1,30 @@
+"""The one routing root: HTTP goes to Django, WebSockets to each app's consumers."""
+
+import os
+import sys
+
+from django.core.asgi import get_asgi_application
+from django.core.exceptions import ImproperlyConfigured
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "metaverse.settings")
+
+try:
+    django_asgi_app = get_asgi_application()
+except ImproperlyConfigured as error:
+    # One clear line at start-up rather than a traceback (or, worse, at the first request).
+    sys.stderr.write(f"ImproperlyConfigured: {error}\n")
+    sys.exit(2)
+
+# Imported after Django is set up: consumers import models.
+from channels.auth import AuthMiddlewareStack
+from channels.routing import ProtocolTypeRouter, URLRouter
+from channels.security.websocket import AllowedHostsOriginValidator
+
+from metaverse.routing import websocket_urlpatterns
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_asgi_app,
+        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+    }
+)

@@ -1,0 +1,50 @@
+"""GET /healthz: is the database reachable, is the channel layer reachable."""
+
+import asyncio
+import time
+
+from asgiref.sync import sync_to_async
+from channels.layers import get_channel_layer
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+
+CHECK_TIMEOUT_SECONDS = 3.0
+
+
+def _check_database() -> None:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    finally:
+        connection.close()
+
+
+async def _check_channel_layer() -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        raise RuntimeError("no channel layer configured")
+    channel = await layer.new_channel("healthz.")
+    await layer.send(channel, {"type": "healthz.ping"})
+    message = await layer.receive(channel)
+    if message.get("type") != "healthz.ping":
+        raise RuntimeError("channel layer returned a different message")
+
+
+async def _timed(check) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    started = time.perf_counter()
+    try:
+        await asyncio.wait_for(check(), CHECK_TIMEOUT_SECONDS)
+    except Exception as error:  # noqa: BLE001 - any failure means "not reachable"
+        reason = str(error) or type(error).__name__
+        return {"ok": False, "error": reason[:200]}
+    return {"ok": True, "ms": round((time.perf_counter() - started) * 1000, 1)}
+
+
+async def healthz(request: HttpRequest) -> JsonResponse:
+    database, channel_layer = await asyncio.gather(
+        _timed(sync_to_async(_check_database, thread_sensitive=False)), _timed(_check_channel_layer)
+    )
+    healthy = bool(database["ok"] and channel_layer["ok"])
+    body = {"status": "ok" if healthy else "unavailable", "database": database, "channel_layer": channel_layer}
+    return JsonResponse(body, status=200 if healthy else 503)

@@ -1,0 +1,5 @@
+"""Every app's WebSocket routes, joined."""
+
+from django.urls import URLPattern, URLResolver
+
+websocket_urlpatterns: list[URLPattern | URLResolver] = []

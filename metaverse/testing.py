@@ -1,0 +1,148 @@
+"""Helpers for tests that need real components: server processes, PostgreSQL, Redis.
+
+A test that needs a component that is absent here skips with the reason; with
+METAVERSE_REQUIRE_COMPONENTS=1 (CI sets it) every such skip becomes a failure.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+BASE_DIR = Path(settings.BASE_DIR)
+
+
+def components_required() -> bool:
+    return os.environ.get("METAVERSE_REQUIRE_COMPONENTS", "") in {"1", "true", "yes"}
+
+
+def need(available: bool, reason: str) -> None:
+    """Skip (locally) or fail (in CI) when a component the test needs is missing."""
+    if available:
+        return
+    if components_required():
+        pytest.fail(f"required component missing: {reason}")
+    pytest.skip(reason)
+
+
+def need_redis() -> str:
+    need(bool(settings.REDIS_URL), "needs Redis: set REDIS_URL")
+    return str(settings.REDIS_URL)
+
+
+def need_postgres() -> None:
+    need(connection.vendor == "postgresql", "needs PostgreSQL: set DATABASE_URL")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_database_url() -> str:
+    """A DATABASE_URL for the database the running tests use (the test database, once created)."""
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    user = db.get("USER") or ""
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    auth = f"{user}{password}@" if user else ""
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    return f"postgres://{auth}{db.get('HOST') or '127.0.0.1'}{port}/{db['NAME']}"
+
+
+def server_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST")}
+    env.update({"DATABASE_URL": test_database_url(), "DEBUG": "1", "LOG_LEVEL": "warning"})
+    if settings.REDIS_URL:
+        env["REDIS_URL"] = str(settings.REDIS_URL)
+    else:
+        env.pop("REDIS_URL", None)
+    env.update(extra or {})
+    return env
+
+
+class ServerProcess:
+    """A real daphne process serving this project on a free port."""
+
+    def __init__(self, env: Mapping[str, str] | None = None, *, name: str = "server") -> None:
+        self.port = free_port()
+        self.name = name
+        self.env = server_environment(env)
+        self.log_path = BASE_DIR / "test-artifacts" / f"{name}-{self.port}.log"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def http_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}"
+
+    def start(self, *, wait_healthy: bool = True, timeout: float = 30.0) -> "ServerProcess":
+        self.log_path.parent.mkdir(exist_ok=True)
+        log = self.log_path.open("wb")
+        command = [
+            sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port),
+            "--websocket-max-message-size", "262144", "metaverse.asgi:application",
+        ]  # fmt: skip
+        self.process = subprocess.Popen(command, cwd=BASE_DIR, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        self.wait_listening(timeout=timeout, healthy=wait_healthy)
+        return self
+
+    def wait_listening(self, *, timeout: float, healthy: bool) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process is not None and self.process.poll() is not None:
+                raise RuntimeError(f"{self.name} exited with {self.process.returncode}: {self.log_tail()}")
+            try:
+                status, _ = self.get("/healthz")
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                time.sleep(0.1)
+                continue
+            if not healthy or status == 200:
+                return
+            time.sleep(0.1)
+        raise RuntimeError(f"{self.name} did not become ready in {timeout}s: {self.log_tail()}")
+
+    def get(self, path: str, headers: Mapping[str, str] | None = None) -> tuple[int, bytes]:
+        request = urllib.request.Request(self.http_url + path, headers=dict(headers or {}))
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return int(response.status), response.read()
+        except urllib.error.HTTPError as error:
+            return int(error.code), error.read()
+
+    def log_tail(self, lines: int = 30) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=5)
+
+    def __enter__(self) -> "ServerProcess":
+        return self.start()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()

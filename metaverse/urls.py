@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from metaverse.health import healthz
+from players.urls import api_urlpatterns as players_api
+
+api_urlpatterns = [*players_api]
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("api/", include(api_urlpatterns)),
+    path("", include("players.urls")),
+    path("", include("frontend.urls")),
+]

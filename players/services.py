@@ -1,0 +1,69 @@
+from django.db import transaction
+
+from accounts.models import User
+from metaverse.events import user_event_after_commit
+from players.models import DISPLAY_NAME_MAX_LENGTH, Avatar, Player, Status
+
+
+class ProfileError(ValueError):
+    """A profile value that cannot be stored; `field` names the input it came from."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def clean_display_name(value: str) -> str:
+    name = " ".join(value.split())
+    if not name:
+        raise ProfileError("display_name", "A display name cannot be empty.")
+    if len(name) > DISPLAY_NAME_MAX_LENGTH:
+        raise ProfileError("display_name", f"A display name has at most {DISPLAY_NAME_MAX_LENGTH} characters.")
+    return name
+
+
+def default_avatar() -> Avatar | None:
+    return Avatar.objects.active().first()
+
+
+def player_create(*, user: User, display_name: str) -> Player:
+    return Player.objects.create(user=user, display_name=clean_display_name(display_name), avatar=default_avatar())
+
+
+def player_for_user(*, user: User) -> Player:
+    """The user's player, created on first use (superusers made with createsuperuser have none)."""
+    player = Player.objects.select_related("avatar").filter(user=user).first()
+    if player is None:
+        player = player_create(user=user, display_name=user.get_username())
+    return player
+
+
+@transaction.atomic
+def player_update(
+    *,
+    player: Player,
+    display_name: str | None = None,
+    avatar_slug: str | None = None,
+    status: str | None = None,
+) -> Player:
+    """Change what others see of a player; open worlds learn of it once the change is committed."""
+    fields: list[str] = []
+    if display_name is not None:
+        player.display_name = clean_display_name(display_name)
+        fields.append("display_name")
+    if avatar_slug is not None:
+        avatar = Avatar.objects.active().filter(slug=avatar_slug).first()
+        if avatar is None:
+            raise ProfileError("avatar", f"There is no avatar {avatar_slug!r}.")
+        player.avatar = avatar
+        fields.append("avatar")
+    if status is not None:
+        if status not in Status.values:
+            raise ProfileError("status", f"Unknown status {status!r}; use one of {', '.join(Status.values)}.")
+        player.status = status
+        fields.append("status")
+    if fields:
+        player.save(update_fields=[*fields, "updated_at"])
+        user_event_after_commit(player.pk, {"type": "player.profile_changed"})
+    return player
