@@ -59,6 +59,20 @@ def carol(avatars: list[Any]) -> Any:
     return make_user("carol")
 
 
+def session_cookie(user: Any) -> str:
+    """A logged-in session for `user`, as the browser's `sessionid` cookie would carry it."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    assert session.session_key is not None
+    return session.session_key
+
+
 @pytest.fixture
 def server_factory(transactional_db: None) -> Iterator[Callable[..., ServerProcess]]:
     """Start real daphne processes on the test database; all are stopped at the end."""

@@ -15,6 +15,11 @@ def user_group(user_id: int) -> str:
     return f"user.{user_id}"
 
 
+def world_group(world_id: int) -> str:
+    """The server processes holding a replica of a world (not its players' sockets)."""
+    return f"world-sync.{world_id}"
+
+
 def send_to_group(group: str, message: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is not None:

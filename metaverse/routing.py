@@ -2,4 +2,6 @@
 
 from django.urls import URLPattern, URLResolver
 
-websocket_urlpatterns: list[URLPattern | URLResolver] = []
+from world.routing import websocket_urlpatterns as world_routes
+
+websocket_urlpatterns: list[URLPattern | URLResolver] = [*world_routes]

@@ -3,8 +3,9 @@ from django.urls import include, path
 
 from metaverse.health import healthz
 from players.urls import api_urlpatterns as players_api
+from world.urls import api_urlpatterns as world_api
 
-api_urlpatterns = [*players_api]
+api_urlpatterns = [*players_api, *world_api]
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -13,5 +14,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("api/", include(api_urlpatterns)),
     path("", include("players.urls")),
+    path("", include("world.urls")),
     path("", include("frontend.urls")),
 ]

@@ -1,0 +1,182 @@
+"""What every WebSocket of ours shares: JSON messages with a `type`, one handler per type, typed
+errors that leave the socket open, and a 4000-range close code for clients that keep misbehaving.
+"""
+
+import json
+import logging
+import math
+import time
+from enum import IntEnum
+from typing import Any, ClassVar
+
+from channels.consumer import get_handler_name
+from channels.generic.websocket import AsyncWebsocketConsumer
+
+from metaverse.events import user_group
+
+log = logging.getLogger(__name__)
+
+
+class CloseCode(IntEnum):
+    """Close codes our sockets use; docs/protocol.md lists them for clients."""
+
+    PROTOCOL_ABUSE = 4000  # kept sending malformed, unknown or oversized messages
+    NOT_AUTHENTICATED = 4001
+    BANNED = 4003
+    UNKNOWN_WORLD = 4004
+    WORLD_FULL = 4005
+    NOT_IN_WORLD = 4006  # chat/signal socket for a world the player has not entered
+    REPLACED = 4009  # the same player connected again elsewhere
+    KICKED = 4010
+    GUESTS_NOT_ALLOWED = 4011
+    RATE_LIMITED = 4029
+
+
+class ProtocolError(Exception):
+    """A message we refuse: sent back as {"type": "error", "code": ..., "message": ...}."""
+
+    def __init__(self, code: str, message: str, **extra: Any) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.extra = extra
+
+
+class TokenBucket:
+    """`rate` events per second on average, up to `burst` at once."""
+
+    def __init__(self, rate: float, burst: float) -> None:
+        self.rate = rate
+        self.burst = burst
+        self.tokens = burst
+        self.updated = time.monotonic()
+
+    def take(self, now: float | None = None) -> bool:
+        now = time.monotonic() if now is None else now
+        self.tokens = min(self.burst, self.tokens + (now - self.updated) * self.rate)
+        self.updated = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        return False
+
+
+# --- field readers for message schemas --------------------------------------------------------
+
+
+def field_number(data: dict[str, Any], name: str) -> float:
+    value = data.get(name)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ProtocolError("invalid", f"'{name}' must be a finite number")
+    return float(value)
+
+
+def field_int(data: dict[str, Any], name: str, *, required: bool = True, minimum: int = 0) -> int | None:
+    value = data.get(name)
+    if value is None and not required:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum or value > 2**53:
+        raise ProtocolError("invalid", f"'{name}' must be a whole number ≥ {minimum}")
+    return value
+
+
+def field_bool(data: dict[str, Any], name: str, *, default: bool) -> bool:
+    value = data.get(name, default)
+    if not isinstance(value, bool):
+        raise ProtocolError("invalid", f"'{name}' must be true or false")
+    return value
+
+
+def field_choice(data: dict[str, Any], name: str, choices: tuple[str, ...], *, default: str | None = None) -> str:
+    value = data.get(name, default)
+    if value not in choices:
+        raise ProtocolError("invalid", f"'{name}' must be one of: {', '.join(choices)}")
+    return str(value)
+
+
+def field_text(data: dict[str, Any], name: str, *, max_length: int) -> str:
+    value = data.get(name)
+    if not isinstance(value, str):
+        raise ProtocolError("invalid", f"'{name}' must be a string")
+    if len(value) > max_length:
+        raise ProtocolError("too_large", f"'{name}' is longer than {max_length} characters")
+    return value
+
+
+class JsonSocketConsumer(AsyncWebsocketConsumer):
+    """Dispatches `{"type": "x.y"}` to `handle_x_y(data)`. Subclasses set `message_types`."""
+
+    message_types: ClassVar[frozenset[str]] = frozenset()
+    max_message_bytes: ClassVar[int] = 4096
+    # A client whose messages are refused this many times within ERROR_WINDOW seconds is closed.
+    max_errors: ClassVar[int] = 20
+    error_window: ClassVar[float] = 10.0
+
+    user_id: int = 0
+    closing = False
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        # Every socket of a user hears that user's group; events meant for another kind of
+        # socket are ignored rather than crashing this one.
+        if not hasattr(self, get_handler_name(message)):
+            log.debug("%s ignores %s", type(self).__name__, message.get("type"))
+            return
+        await super().dispatch(message)
+
+    async def websocket_connect(self, message: dict[str, Any]) -> None:
+        self._errors: list[float] = []
+        await super().websocket_connect(message)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if self.closing:
+            return
+        try:
+            if text_data is None:
+                raise ProtocolError("invalid", "messages must be JSON text, not binary")
+            if len(text_data) > self.max_message_bytes:
+                raise ProtocolError("too_large", f"messages on this socket are at most {self.max_message_bytes} bytes")
+            try:
+                data = json.loads(text_data)
+            except ValueError:
+                raise ProtocolError("invalid_json", "the message is not valid JSON") from None
+            if not isinstance(data, dict) or not isinstance(data.get("type"), str):
+                raise ProtocolError("invalid", 'a message is a JSON object with a string "type"')
+            kind = data["type"]
+            if kind not in self.message_types:
+                raise ProtocolError("unknown_type", f"unknown message type {kind[:40]!r}")
+            await getattr(self, "handle_" + kind.replace(".", "_"))(data)
+        except ProtocolError as error:
+            await self.refuse(error)
+
+    async def refuse(self, error: ProtocolError) -> None:
+        await self.send_json({"type": "error", "code": error.code, "message": error.message, **error.extra})
+        now = time.monotonic()
+        self._errors = [at for at in self._errors if now - at < self.error_window]
+        self._errors.append(now)
+        if len(self._errors) > self.max_errors:
+            await self.close_with(CloseCode.PROTOCOL_ABUSE, "too many bad messages")
+
+    async def send_json(self, message: dict[str, Any]) -> None:
+        await self.send(text_data=json.dumps(message, separators=(",", ":")))
+
+    async def send_text(self, text: str) -> None:
+        if not self.closing:
+            await self.send(text_data=text)
+
+    async def close_with(self, code: int, reason: str, message: str = "") -> None:
+        """Tell the client why, then close. The reason also goes in the close frame."""
+        if self.closing:
+            return
+        self.closing = True
+        await self.send(
+            text_data=json.dumps({"type": "closing", "code": int(code), "reason": reason, "message": message or reason})
+        )
+        await self.close(code=int(code), reason=reason[:120])
+
+    async def join_user_group(self, user_id: int) -> None:
+        self.user_id = user_id
+        await self.channel_layer.group_add(user_group(user_id), self.channel_name)
+
+    async def leave_user_group(self) -> None:
+        if self.user_id:
+            await self.channel_layer.group_discard(user_group(self.user_id), self.channel_name)

@@ -1,0 +1,42 @@
+"""Who may enter a world, decided once when a socket connects."""
+
+from dataclasses import dataclass
+
+from accounts.models import User
+from metaverse.sockets import CloseCode
+from world.engine.hub import WorldRecord
+from world.selectors import player_profile, saved_position, world_record
+
+
+@dataclass
+class Refusal:
+    code: CloseCode
+    reason: str
+    message: str
+
+
+@dataclass
+class Admission:
+    record: WorldRecord | None = None
+    profile: dict[str, str] | None = None
+    saved: tuple[float, float, str] | None = None
+    refusal: Refusal | None = None
+
+
+def admit(*, user: User, slug: str) -> Admission:
+    if not user.is_authenticated:
+        return Admission(
+            refusal=Refusal(CloseCode.NOT_AUTHENTICATED, "not_authenticated", "Log in or join as a guest first.")
+        )
+    record = world_record(slug=slug)
+    if record is None:
+        return Admission(refusal=Refusal(CloseCode.UNKNOWN_WORLD, "unknown_world", f"There is no world '{slug}'."))
+    if user.is_guest and not record.guests_allowed:
+        return Admission(
+            refusal=Refusal(CloseCode.GUESTS_NOT_ALLOWED, "guests_not_allowed", "This world is for members only.")
+        )
+    return Admission(
+        record=record,
+        profile=player_profile(user_id=user.pk),
+        saved=saved_position(user_id=user.pk, world_id=record.id),
+    )

@@ -1,0 +1,178 @@
+"""/ws/world/<slug>/: a player in a world. Thin: admission, then moves go to the engine."""
+
+import time
+from typing import Any
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+
+from metaverse.events import user_group
+from metaverse.sockets import (
+    CloseCode,
+    JsonSocketConsumer,
+    ProtocolError,
+    TokenBucket,
+    field_bool,
+    field_choice,
+    field_int,
+    field_number,
+)
+from world.admission import admit
+from world.engine.engine import Session, WorldEngine
+from world.engine.hub import Hub, get_hub
+from world.engine.mapdata import Exit
+from world.engine.state import DIRECTIONS, PlayerState
+from world.persistence import position_row
+from world.selectors import exit_destination, player_profile
+from world.services import presence_join, presence_leave
+
+MOVES_PER_SECOND = 20  # clients send at most ~10 a second; the rest is slack for bursts
+MOVE_BURST = 20
+RATE_DROPS_BEFORE_CLOSE = 100
+
+
+class WorldConsumer(JsonSocketConsumer):
+    message_types = frozenset({"move", "ping"})
+    max_message_bytes = 1024
+
+    hub: Hub | None = None
+    engine: WorldEngine | None = None
+    session: Session | None = None
+
+    async def connect(self) -> None:
+        await self.accept()
+        user = self.scope["user"]
+        slug = self.scope["url_route"]["kwargs"]["slug"]
+        admission = await database_sync_to_async(admit)(user=user, slug=slug)
+        if admission.refusal is not None:
+            refusal = admission.refusal
+            await self.close_with(refusal.code, refusal.reason, refusal.message)
+            return
+        record, profile = admission.record, admission.profile
+        if record is None or profile is None:
+            return
+        self.hub = get_hub()
+        self.engine = engine = await self.hub.attach(record)
+        await self.join_user_group(user.pk)
+        # One connection per player and world: an older one, here or on another process, closes.
+        await self.channel_layer.group_send(
+            user_group(user.pk), {"type": "world.replaced", "world": record.id, "channel": self.channel_name}
+        )
+        older = engine.session_of(user.pk)
+        if older is not None:
+            await older.close(CloseCode.REPLACED, "replaced")
+        if engine.population() >= record.capacity and user.pk not in engine.players:
+            await self.close_with(CloseCode.WORLD_FULL, "world_full", f"{record.name} is full ({record.capacity}).")
+            return
+        x, y, direction = self._starting_point(engine, admission.saved)
+        player = PlayerState(id=user.pk, x=x, y=y, dir=direction, **profile)
+        self.moves = TokenBucket(MOVES_PER_SECOND, MOVE_BURST)
+        self.rate_drops = 0
+        self.session = engine.join(player, sink=self.send_text, close=self.close_with)
+        await self.send_json(engine.welcome(self.session))
+        await database_sync_to_async(presence_join)(
+            user_id=user.pk,
+            world_id=record.id,
+            server=self.hub.server_name,
+            row=position_row(engine, self.session),
+            connected_at=self.session.connected_at,
+        )
+
+    def _starting_point(self, engine: WorldEngine, saved: tuple[float, float, str] | None) -> tuple[float, float, str]:
+        entry = parse_qs(self.scope.get("query_string", b"").decode(errors="replace")).get("entry", [""])[0]
+        if saved is not None and not entry and engine.map.is_walkable(saved[0], saved[1]):
+            return saved
+        x, y = engine.spawn_point(entry[:100] or None)
+        return x, y, "down"
+
+    async def disconnect(self, code: int) -> None:
+        await self.leave_user_group()
+        if self.hub is None or self.engine is None:
+            return
+        engine, session = self.engine, self.session
+        still_current = session is not None and engine.session_of(session.player.id) is session
+        if session is not None:
+            engine.leave(session)
+        await self.hub.detach(engine.world_id)
+        if session is not None:
+            self.hub.forget_saved(engine.world_id, session.player.id)
+            row = position_row(engine, session)
+            server = self.hub.server_name if still_current else ""  # a newer connection here owns the row
+            await database_sync_to_async(presence_leave)(
+                user_id=session.player.id, world_id=engine.world_id, server=server, row=row
+            )
+
+    # --- messages from the client -------------------------------------------------------------
+
+    async def handle_move(self, data: dict[str, Any]) -> None:
+        engine, session = self.engine, self.session
+        if engine is None or session is None:
+            return
+        if not self.moves.take():
+            self.rate_drops += 1
+            if self.rate_drops > RATE_DROPS_BEFORE_CLOSE:
+                await self.close_with(CloseCode.RATE_LIMITED, "rate_limited", "Too many moves.")
+                return
+            raise ProtocolError("rate_limited", f"at most {MOVES_PER_SECOND} moves a second")
+        x, y = field_number(data, "x"), field_number(data, "y")
+        direction = field_choice(data, "dir", DIRECTIONS, default=session.player.dir)
+        moving = field_bool(data, "moving", default=False)
+        seq = field_int(data, "seq", required=False, minimum=1)
+        result = engine.move(session, x=x, y=y, direction=direction, moving=moving, seq=seq, now=time.monotonic())
+        if not result.accepted:
+            if result.reason == "stale_seq":
+                raise ProtocolError("stale_seq", f"'seq' must be greater than {session.player.seq}")
+            player = session.player
+            await self.send_json(
+                {
+                    "type": "correction",
+                    "x": player.x,
+                    "y": player.y,
+                    "dir": player.dir,
+                    "seq": seq,
+                    "reason": result.reason,
+                }
+            )
+            return
+        if result.zone_changed:
+            zone = engine.zone_of_player(session.player.id)
+            await self.send_json({"type": "zone", "zone": zone.as_json() if zone else None})
+        if result.exit is not None:
+            await self._announce_exit(result.exit)
+
+    async def handle_ping(self, data: dict[str, Any]) -> None:
+        sent = data.get("t")
+        if sent is not None:
+            field_number(data, "t")
+        await self.send_json({"type": "pong", "t": sent, "server_time": int(time.time() * 1000)})
+
+    async def _announce_exit(self, exit: Exit) -> None:
+        slug = await database_sync_to_async(exit_destination)(target=exit.target)
+        if slug is None:
+            if exit.url.startswith(("https://", "http://")):
+                await self.send_json({"type": "exit", "world": None, "url": exit.url, "external": True})
+                return
+            raise ProtocolError("exit_unavailable", f"This exit leads to '{exit.target}', which is not on this server.")
+        query = f"?entry={exit.entry}" if exit.entry else ""
+        await self.send_json(
+            {
+                "type": "exit",
+                "world": slug,
+                "entry": exit.entry or None,
+                "url": f"/w/{slug}/{query}",
+                "ws_url": f"/ws/world/{slug}/{query}",
+                "external": False,
+            }
+        )
+
+    # --- events from the channel layer --------------------------------------------------------
+
+    async def world_replaced(self, event: dict[str, Any]) -> None:
+        if self.engine is not None and event["world"] == self.engine.world_id and event["channel"] != self.channel_name:
+            await self.close_with(CloseCode.REPLACED, "replaced", "You opened this world somewhere else.")
+
+    async def player_profile_changed(self, event: dict[str, Any]) -> None:
+        if self.engine is None or self.session is None:
+            return
+        profile = await database_sync_to_async(player_profile)(user_id=self.session.player.id)
+        self.engine.update_profile(self.session.player.id, **profile)

@@ -1,0 +1,340 @@
+"""The world engines of one server process, and how they keep in step with the other processes.
+
+Each process holds a replica of every world someone connected to it is in, and is the
+authority for its own connections. Once per tick it publishes what its players did, one
+channel-layer message per world (`sync.batch`), and applies the other processes' batches.
+A process that starts a replica says `sync.hello`; the others answer with a full
+`sync.snapshot`. Batches are numbered per process: a gap, or a player never seen, makes the
+receiver ask for a snapshot again. A process silent for ORIGIN_TIMEOUT seconds is presumed
+dead and its players removed.
+"""
+
+import asyncio
+import logging
+import os
+import socket
+import time
+import weakref
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from channels.layers import BaseChannelLayer, get_channel_layer
+from django.conf import settings
+
+from metaverse.events import world_group
+from world.engine.engine import EngineSettings, Session, TickResult, WorldEngine
+from world.engine.mapdata import MapData
+
+log = logging.getLogger(__name__)
+
+HEARTBEAT_SECONDS = 1.0
+ORIGIN_TIMEOUT_SECONDS = 5.0
+SNAPSHOT_RETRY_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class WorldRecord:
+    """What a replica is built from, read from the database."""
+
+    id: int
+    slug: str
+    name: str
+    capacity: int
+    guests_allowed: bool
+    map_json: dict[str, Any]
+    map_version: str
+    map_url: str
+
+
+RecordLoader = Callable[[int], Awaitable[WorldRecord | None]]
+
+
+def engine_settings() -> EngineSettings:
+    return EngineSettings(
+        walk_speed=settings.WORLD_WALK_SPEED,
+        talk_radius=settings.WORLD_TALK_RADIUS,
+        mesh_limit=settings.WORLD_MESH_LIMIT,
+        aoi_cell=settings.WORLD_AOI_CELL,
+        aoi_radius=settings.WORLD_AOI_RADIUS,
+    )
+
+
+class Hub:
+    def __init__(self, layer: BaseChannelLayer, *, tick_hz: float, save_seconds: float) -> None:
+        self.layer = layer
+        self.tick_interval = 1.0 / tick_hz
+        self.save_seconds = save_seconds
+        self.server_name = f"{socket.gethostname()}:{os.getpid()}"
+        self.channel = ""
+        self.engines: dict[int, WorldEngine] = {}
+        self._users: dict[int, int] = {}
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._tickers: dict[int, asyncio.Task[None]] = {}
+        self._background: set[asyncio.Task[Any]] = set()
+        self._receiver: asyncio.Task[None] | None = None
+        self._saver: asyncio.Task[None] | None = None
+        self._heard: dict[tuple[int, str], float] = {}
+        self._seen_seq: dict[tuple[int, str], int] = {}
+        self._asked: dict[tuple[int, str], float] = {}
+        self._saved: dict[tuple[int, int], tuple[float, float]] = {}
+        self.on_save: Callable[[WorldEngine, list[Session], list[Session]], Awaitable[None]] | None = None
+        self.load_record: RecordLoader | None = None
+
+    # --- replicas ------------------------------------------------------------------------------
+
+    async def attach(self, record: WorldRecord) -> WorldEngine:
+        """The replica of a world, started if this process had none; pair with `detach`."""
+        async with self._locks.setdefault(record.id, asyncio.Lock()):
+            self._users[record.id] = self._users.get(record.id, 0) + 1
+            engine = self.engines.get(record.id)
+            if engine is not None:
+                return engine
+            await self._start()
+            engine = WorldEngine(
+                world_id=record.id, slug=record.slug, name=record.name, capacity=record.capacity,
+                mapdata=MapData(record.map_json), map_url=record.map_url, settings=engine_settings(),
+                origin=self.channel,
+            )  # fmt: skip
+            self.engines[record.id] = engine
+            await self.layer.group_add(world_group(record.id), self.channel)
+            await self._publish(engine, {"type": "sync.hello"})
+            self._tickers[record.id] = asyncio.create_task(self._run(engine), name=f"world-{record.slug}-ticker")
+            return engine
+
+    async def detach(self, world_id: int) -> None:
+        async with self._locks.setdefault(world_id, asyncio.Lock()):
+            remaining = self._users.get(world_id, 0) - 1
+            if remaining > 0:
+                self._users[world_id] = remaining
+                return
+            self._users.pop(world_id, None)
+            engine = self.engines.pop(world_id, None)
+            ticker = self._tickers.pop(world_id, None)
+            if ticker is not None:
+                ticker.cancel()
+            if engine is None:
+                return
+            final = engine.tick(int(time.time() * 1000))  # publishes the last departures
+            if final.publication:
+                await self._publish(engine, {"type": "sync.batch", **final.publication})
+            await self.layer.group_discard(world_group(world_id), self.channel)
+            for key in [key for key in self._seen_seq if key[0] == world_id]:
+                self._seen_seq.pop(key, None)
+                self._heard.pop(key, None)
+            if not self.engines:
+                await self._stop()
+
+    def engine(self, world_id: int) -> WorldEngine | None:
+        return self.engines.get(world_id)
+
+    async def _start(self) -> None:
+        if self._receiver is None:
+            self.channel = await self.layer.new_channel("world-hub.")
+            self._receiver = asyncio.create_task(self._receive(), name="world-hub-receiver")
+            self._saver = asyncio.create_task(self._save_periodically(), name="world-hub-saver")
+
+    async def _stop(self) -> None:
+        for task in (self._receiver, self._saver):
+            if task is not None:
+                task.cancel()
+        self._receiver = self._saver = None
+
+    async def shutdown(self) -> None:
+        """Stop every task (tests, and process shutdown)."""
+        for ticker in self._tickers.values():
+            ticker.cancel()
+        self._tickers.clear()
+        self.engines.clear()
+        self._users.clear()
+        for task in list(self._background):
+            task.cancel()
+        await self._stop()
+
+    def spawn(self, coroutine: Awaitable[Any], name: str) -> None:
+        """Run a coroutine in the background, keeping a reference so it is not collected."""
+        task = asyncio.ensure_future(coroutine)
+        task.set_name(name)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    # --- the tick ------------------------------------------------------------------------------
+
+    async def _run(self, engine: WorldEngine) -> None:
+        loop = asyncio.get_running_loop()
+        next_at = loop.time()
+        last_published = 0.0
+        while True:
+            next_at += self.tick_interval
+            delay = next_at - loop.time()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            elif delay < -self.tick_interval:
+                next_at = loop.time()  # fell behind: carry on from now rather than burst
+            try:
+                now = time.time()
+                result = engine.tick(int(now * 1000))
+                await self.deliver(engine, result)
+                if result.publication is not None:
+                    await self._publish(engine, {"type": "sync.batch", **result.publication})
+                    last_published = now
+                elif engine.sessions and now - last_published >= HEARTBEAT_SECONDS:
+                    await self._publish(engine, {"type": "sync.alive", "seq": engine.local_snapshot()["seq"]})
+                    last_published = now
+                self._expire_origins(engine)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("tick of world %s failed", engine.slug)
+
+    async def deliver(self, engine: WorldEngine, result: TickResult) -> None:
+        for session, text in result.messages:
+            try:
+                await session.sink(text)
+            except Exception:
+                log.warning("could not send to player %s", session.player.id, exc_info=True)
+        for player_id, added, removed in result.contact_changes:
+            for listener in list(engine.contact_listeners.get(player_id, ())):
+                try:
+                    await listener(added, removed)
+                except Exception:
+                    log.exception("contact listener of player %s failed", player_id)
+
+    async def _publish(self, engine: WorldEngine, message: dict[str, Any]) -> None:
+        message.update({"world": engine.world_id, "origin": self.channel})
+        try:
+            await self.layer.group_send(world_group(engine.world_id), message)
+        except Exception:
+            log.exception("could not publish %s for world %s", message["type"], engine.slug)
+
+    def _expire_origins(self, engine: WorldEngine) -> None:
+        now = time.monotonic()
+        for origin in engine.origins():
+            key = (engine.world_id, origin)
+            heard = self._heard.setdefault(key, now)
+            if now - heard > ORIGIN_TIMEOUT_SECONDS:
+                log.warning("process %s went silent; removing its players from %s", origin, engine.slug)
+                engine.drop_origin(origin)
+                self._heard.pop(key, None)
+                self._seen_seq.pop(key, None)
+
+    # --- other processes -----------------------------------------------------------------------
+
+    async def _receive(self) -> None:
+        while True:
+            message = await self.layer.receive(self.channel)
+            try:
+                await self._handle(message)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("bad world sync message %s", message.get("type"))
+
+    async def _handle(self, message: dict[str, Any]) -> None:
+        engine = self.engines.get(message.get("world"))  # type: ignore[arg-type]
+        origin = message.get("origin")
+        kind = message.get("type")
+        if engine is None or not isinstance(origin, str):
+            return
+        if kind == "sync.map_changed":
+            self.spawn(self._reload_map(engine), name=f"world-{engine.slug}-reload")
+            return
+        if origin == self.channel:
+            return
+        key = (engine.world_id, origin)
+        self._heard[key] = time.monotonic()
+        if kind == "sync.hello":
+            await self.layer.send(origin, self._snapshot_message(engine))
+            return
+        if kind == "sync.snapshot":
+            engine.replace_origin(origin, message["players"])
+            self._seen_seq[key] = int(message["seq"])
+            return
+        seq = int(message["seq"])
+        last = self._seen_seq.get(key)
+        if kind == "sync.alive":
+            if last != seq:
+                await self._ask_snapshot(engine, origin)
+            return
+        if kind == "sync.batch":
+            self._seen_seq[key] = seq
+            complete = engine.apply_remote(
+                origin, upserts=message["upserts"], moved=message["moved"], gone=message["gone"]
+            )
+            if last is None or seq != last + 1 or not complete:
+                await self._ask_snapshot(engine, origin)
+
+    def _snapshot_message(self, engine: WorldEngine) -> dict[str, Any]:
+        return {"type": "sync.snapshot", "world": engine.world_id, "origin": self.channel, **engine.local_snapshot()}
+
+    async def _ask_snapshot(self, engine: WorldEngine, origin: str) -> None:
+        key = (engine.world_id, origin)
+        now = time.monotonic()
+        if now - self._asked.get(key, 0.0) < SNAPSHOT_RETRY_SECONDS:
+            return
+        self._asked[key] = now
+        await self.layer.send(origin, {"type": "sync.hello", "world": engine.world_id, "origin": self.channel})
+
+    async def _reload_map(self, engine: WorldEngine) -> None:
+        if self.load_record is None:
+            return
+        record = await self.load_record(engine.world_id)
+        if record is None or self.engines.get(engine.world_id) is not engine:
+            return
+        displaced = engine.replace_map(MapData(record.map_json), record.map_url)
+        for session in displaced:
+            x, y = engine.spawn_point()
+            engine.set_position(session, x, y)
+        notice = f'{{"type":"map_changed","map_url":"{record.map_url}"}}'
+        for session in list(engine.sessions.values()):
+            await session.sink(notice)
+            if session in displaced:
+                player = session.player
+                await session.sink(
+                    f'{{"type":"correction","x":{player.x},"y":{player.y},"dir":"{player.dir}",'
+                    f'"seq":{player.seq},"reason":"map_changed"}}'
+                )
+
+    # --- saving --------------------------------------------------------------------------------
+
+    async def _save_periodically(self) -> None:
+        while True:
+            await asyncio.sleep(self.save_seconds)
+            await self.save_now()
+
+    async def save_now(self) -> None:
+        """Save the positions of players who moved since the last save, and refresh presence."""
+        if self.on_save is None:
+            return
+        for engine in list(self.engines.values()):
+            sessions = list(engine.sessions.values())
+            moved = [s for s in sessions if self._saved.get((engine.world_id, s.player.id)) != (s.player.x, s.player.y)]
+            try:
+                await self.on_save(engine, sessions, moved)
+            except Exception:
+                log.exception("saving positions in %s failed", engine.slug)
+                continue
+            for session in moved:
+                self._saved[(engine.world_id, session.player.id)] = (session.player.x, session.player.y)
+
+    def forget_saved(self, world_id: int, player_id: int) -> None:
+        self._saved.pop((world_id, player_id), None)
+
+
+_hubs: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub]" = weakref.WeakKeyDictionary()
+
+
+def get_hub() -> Hub:
+    """This process's hub (one per event loop, so each test's loop gets its own)."""
+    loop = asyncio.get_running_loop()
+    hub = _hubs.get(loop)
+    if hub is None:
+        layer = get_channel_layer()
+        if layer is None:
+            raise RuntimeError("the world engine needs a channel layer (CHANNEL_LAYERS)")
+        hub = Hub(layer, tick_hz=settings.WORLD_TICK_HZ, save_seconds=settings.WORLD_SAVE_SECONDS)
+        from world.persistence import install  # the database side, kept out of the engine
+
+        install(hub)
+        _hubs[loop] = hub
+    return hub

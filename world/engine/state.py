@@ -1,0 +1,71 @@
+"""A player as the engine holds it, and how it is written on the wire."""
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+DIRECTIONS = ("down", "left", "right", "up")
+
+
+@dataclass(slots=True, eq=False)
+class PlayerState:
+    id: int
+    name: str
+    avatar: str
+    avatar_url: str
+    status: str
+    x: float
+    y: float
+    dir: str = "down"
+    moving: bool = False
+    seq: int = 0
+    zone: int = -1  # index into MapData.zones, -1 outside every zone
+    cell: int = -1  # interest cell, -1 while not placed
+    origin: str = ""  # the process that owns this player ("" for this process)
+
+    def full(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "avatar": self.avatar,
+            "avatar_url": self.avatar_url,
+            "status": self.status,
+            "x": round(self.x, 3),
+            "y": round(self.y, 3),
+            "dir": self.dir,
+            "moving": self.moving,
+            "seq": self.seq,
+        }
+
+    def full_json(self) -> str:
+        return json.dumps(self.full(), separators=(",", ":"))
+
+    def compact(self) -> list[Any]:
+        return [self.id, round(self.x, 3), round(self.y, 3), self.dir, self.moving, self.seq]
+
+    def compact_json(self) -> str:
+        # Hand-built: this runs for every move of every player; values are validated numbers and
+        # one of DIRECTIONS, so no escaping is needed.
+        moving = "true" if self.moving else "false"
+        return f'[{self.id},{round(self.x, 3)!r},{round(self.y, 3)!r},"{self.dir}",{moving},{self.seq}]'
+
+    def set_profile(self, *, name: str, avatar: str, avatar_url: str, status: str) -> bool:
+        changed = (self.name, self.avatar, self.avatar_url, self.status) != (name, avatar, avatar_url, status)
+        self.name, self.avatar, self.avatar_url, self.status = name, avatar, avatar_url, status
+        return changed
+
+    @classmethod
+    def from_full(cls, data: dict[str, Any], *, origin: str) -> "PlayerState":
+        return cls(
+            id=int(data["id"]),
+            name=str(data["name"]),
+            avatar=str(data["avatar"]),
+            avatar_url=str(data["avatar_url"]),
+            status=str(data["status"]),
+            x=float(data["x"]),
+            y=float(data["y"]),
+            dir=str(data["dir"]) if data.get("dir") in DIRECTIONS else "down",
+            moving=bool(data.get("moving")),
+            seq=int(data.get("seq", 0)),
+            origin=origin,
+        )

@@ -1,0 +1,95 @@
+"""Reads for the world app."""
+
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from world.engine.hub import WorldRecord
+from world.models import Presence, SavedPosition, World
+from world.services import presence_stale_seconds
+
+
+def _record(world: World) -> WorldRecord:
+    return WorldRecord(
+        id=world.pk,
+        slug=world.slug,
+        name=world.name,
+        capacity=world.capacity,
+        guests_allowed=world.guests_allowed,
+        map_json=world.map_json,
+        map_version=world.map_version,
+        map_url=world.map_url,
+    )
+
+
+def world_record(*, slug: str) -> WorldRecord | None:
+    world = World.objects.filter(slug=slug).first()
+    return _record(world) if world else None
+
+
+def world_record_by_id(world_id: int) -> WorldRecord | None:
+    world = World.objects.filter(pk=world_id).first()
+    return _record(world) if world else None
+
+
+def saved_position(*, user_id: int, world_id: int) -> tuple[float, float, str] | None:
+    saved = SavedPosition.objects.filter(player_id=user_id, world_id=world_id).first()
+    return (saved.x, saved.y, saved.direction) if saved else None
+
+
+def _fresh() -> Q:
+    return Q(presences__last_seen__gte=timezone.now() - timedelta(seconds=presence_stale_seconds()))
+
+
+def worlds_with_online_counts() -> QuerySet[World]:
+    return World.objects.annotate(online=Count("presences", filter=_fresh())).order_by("name")
+
+
+def world_online(*, world: World) -> list[dict[str, Any]]:
+    cutoff = timezone.now() - timedelta(seconds=presence_stale_seconds())
+    presences = (
+        Presence.objects.filter(world=world, last_seen__gte=cutoff)
+        .select_related("user__player__avatar")
+        .order_by("connected_at")
+    )
+    return [
+        {
+            "id": presence.user_id,
+            "name": presence.user.player.display_name,
+            "avatar": presence.user.player.avatar.slug if presence.user.player.avatar else None,
+            "status": presence.user.player.status,
+            "zone": presence.zone or None,
+            "connected_at": presence.connected_at.isoformat(),
+        }
+        for presence in presences
+    ]
+
+
+def player_profile(*, user_id: int) -> dict[str, str]:
+    """What the engine shows of a player: name, look and status."""
+    from players.models import Player
+
+    player = Player.objects.select_related("avatar", "user").filter(user_id=user_id).first()
+    if player is None:
+        return {"name": "", "avatar": "", "avatar_url": "", "status": "available"}
+    return {
+        "name": player.display_name,
+        "avatar": player.avatar.slug if player.avatar else "",
+        "avatar_url": player.avatar.url if player.avatar else "",
+        "status": player.status,
+    }
+
+
+def exit_destination(*, target: str) -> str | None:
+    """The slug of the world an exitUrl names: a slug, /w/<slug>/, or the map file it came from."""
+    target = target.strip()
+    if target.startswith("/w/"):
+        slug = target[3:].strip("/")
+        return slug if World.objects.filter(slug=slug).exists() else None
+    if "/" not in target and "." not in target:
+        return target if World.objects.filter(slug=target).exists() else None
+    file_name = target.rsplit("/", 1)[-1]
+    world = World.objects.filter(source_name=file_name).order_by("pk").first()
+    return world.slug if world else None

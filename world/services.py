@@ -1,0 +1,136 @@
+"""Writes for the world app: importing maps, saving positions, recording presence."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from metaverse.events import group_event_after_commit, world_group
+from world.engine.mapdata import MapData
+from world.models import MapAsset, Presence, SavedPosition, World
+from world.tiled import load_map_file
+
+ASSET_TYPES = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg", b"GIF8": "image/gif", b"RIFF": "image/webp"}
+
+
+def _content_type(content: bytes) -> str:
+    for magic, kind in ASSET_TYPES.items():
+        if content.startswith(magic):
+            return kind
+    return "application/octet-stream"
+
+
+@dataclass
+class ImportResult:
+    world: World
+    created: bool
+    changed: bool
+    assets: int
+
+
+@transaction.atomic
+def world_import_map(*, path: str | Path, slug: str, name: str | None = None) -> ImportResult:
+    """Create or update a world from a Tiled map file; open replicas reload it once committed."""
+    loaded = load_map_file(path, max_tiles=settings.WORLD_MAX_MAP_TILES, max_bytes=settings.WORLD_MAX_MAP_BYTES)
+    mapdata = MapData(loaded.map)  # refuses maps the engine cannot use (no walkable spawn, ...)
+    version = loaded.version
+    world = World.objects.select_for_update().filter(slug=slug).first()
+    created = world is None
+    if world is None:
+        world = World(slug=slug, name=name or slug.replace("-", " ").title())
+    elif name:
+        world.name = name
+    changed = created or world.map_version != version
+    world.map_json = loaded.map
+    world.map_version = version
+    world.source_name = loaded.source_name
+    world.width, world.height = mapdata.width, mapdata.height
+    world.save()
+    if changed:
+        world.assets.all().delete()
+        MapAsset.objects.bulk_create(
+            MapAsset(world=world, path=asset, content=content, content_type=_content_type(content))
+            for asset, content in loaded.assets.items()
+        )
+        if not created:
+            group_event_after_commit(world_group(world.pk), {"type": "sync.map_changed", "world": world.pk})
+    return ImportResult(world=world, created=created, changed=changed, assets=len(loaded.assets))
+
+
+@dataclass(frozen=True)
+class PositionRow:
+    user_id: int
+    x: float
+    y: float
+    direction: str
+    zone: str
+
+
+def positions_save(*, world_id: int, rows: list[PositionRow]) -> None:
+    """Remember where players stand: one statement for all of them."""
+    if not rows:
+        return
+    now = timezone.now()
+    SavedPosition.objects.bulk_create(
+        [
+            SavedPosition(
+                player_id=row.user_id, world_id=world_id, x=row.x, y=row.y, direction=row.direction, updated_at=now
+            )
+            for row in rows
+        ],
+        update_conflicts=True,
+        unique_fields=["player", "world"],
+        update_fields=["x", "y", "direction", "updated_at"],
+    )
+
+
+def presence_join(*, user_id: int, world_id: int, server: str, row: PositionRow, connected_at: float) -> None:
+    now = timezone.now()
+    Presence.objects.update_or_create(
+        user_id=user_id,
+        world_id=world_id,
+        defaults={
+            "server": server,
+            "connected_at": datetime.fromtimestamp(connected_at, tz=UTC),
+            "last_seen": now,
+            "x": row.x,
+            "y": row.y,
+            "zone": row.zone,
+        },
+    )
+
+
+def presence_leave(*, user_id: int, world_id: int, server: str, row: PositionRow) -> None:
+    """The player left: keep where they stood, forget that they are here."""
+    positions_save(world_id=world_id, rows=[row])
+    Presence.objects.filter(user_id=user_id, world_id=world_id, server=server).delete()
+
+
+def presence_refresh(*, world_id: int, server: str, rows: list[PositionRow], moved: list[PositionRow]) -> None:
+    """The periodic save: positions of those who moved, and a fresh `last_seen` for everyone here."""
+    positions_save(world_id=world_id, rows=moved)
+    if not rows:
+        return
+    now = timezone.now()
+    current = {p.user_id: p for p in Presence.objects.filter(world_id=world_id, server=server)}
+    changed = []
+    for row in rows:
+        presence = current.get(row.user_id)
+        if presence is not None:
+            presence.x, presence.y, presence.zone, presence.last_seen = row.x, row.y, row.zone, now
+            changed.append(presence)
+    Presence.objects.bulk_update(changed, ["x", "y", "zone", "last_seen"])
+
+
+def presence_purge_stale() -> int:
+    """Forget presence rows no process has refreshed lately (a process that crashed)."""
+    cutoff = timezone.now() - timedelta(seconds=presence_stale_seconds())
+    deleted, _ = Presence.objects.filter(last_seen__lt=cutoff).delete()
+    return deleted
+
+
+def presence_stale_seconds() -> float:
+    return 3 * settings.WORLD_SAVE_SECONDS + 5
