@@ -94,6 +94,7 @@ class WorldEngine:
         self._local_gone: set[int] = set()
         self._publication_seq = 0
         self._shadows: dict[int, PlayerState] = {}  # remote claims on players connected here
+        self._listened_contacts: dict[int, frozenset[int]] = {}
 
     # --- placing players ----------------------------------------------------------------------
 
@@ -186,7 +187,6 @@ class WorldEngine:
         if self.sessions.get(session.player.id) is not session:
             return  # already replaced by a newer connection
         del self.sessions[session.player.id]
-        self.contact_listeners.pop(session.player.id, None)
         self._remove(session.player.id)
         self._local_gone.add(session.player.id)
         self._local_upserts.discard(session.player.id)
@@ -342,6 +342,19 @@ class WorldEngine:
 
     # --- queries for chat and signaling ------------------------------------------------------
 
+    def listen_contacts(self, player_id: int, listener: ContactListener) -> None:
+        """Call `listener(added, removed)` after each tick in which the player's contacts change."""
+        self.contact_listeners.setdefault(player_id, set()).add(listener)
+        self._listened_contacts.setdefault(player_id, self.contacts.get(player_id, frozenset()))
+
+    def unlisten_contacts(self, player_id: int, listener: ContactListener) -> None:
+        listeners = self.contact_listeners.get(player_id)
+        if listeners is not None:
+            listeners.discard(listener)
+            if not listeners:
+                del self.contact_listeners[player_id]
+                self._listened_contacts.pop(player_id, None)
+
     def in_contact(self, first: int, second: int) -> bool:
         return second in self.contacts.get(first, ())
 
@@ -494,7 +507,14 @@ class WorldEngine:
             session.contacts = current
             message = {"type": "contacts", "contacts": self.contacts_of(player_id), "added": added, "removed": removed}
             result.messages.append((session, json.dumps(message, separators=(",", ":"))))
-            result.contact_changes.append((player_id, added, removed))
+        # Listeners (signaling sockets) may sit on another process than the player's world
+        # socket, so their view of the player's contacts is tracked separately.
+        for player_id in self.contact_listeners:
+            current = self.contacts.get(player_id, frozenset())
+            previous = self._listened_contacts.get(player_id, frozenset())
+            if current != previous:
+                self._listened_contacts[player_id] = current
+                result.contact_changes.append((player_id, sorted(current - previous), sorted(previous - current)))
 
     def _take_publication(self) -> dict[str, Any] | None:
         if not (self._local_moved or self._local_upserts or self._local_gone):

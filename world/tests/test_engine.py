@@ -226,7 +226,7 @@ def test_contact_events_say_who_offers():
         walk(engine, bob, 6.5 + step, 5.5, at=now + step * 0.2)
     result = engine.tick(100)
     assert [m["removed"] for m in inbox(result, alice) if m["type"] == "contacts"] == [[2]]
-    assert result.contact_changes == [(1, [], [2]), (2, [], [1])]
+    assert result.contact_changes == []  # nobody listens
 
 
 def test_meeting_room_puts_everyone_inside_in_one_call():
@@ -308,3 +308,19 @@ def test_publication_carries_local_changes_once():
     assert engine.tick(200).publication is None
     engine.leave(alice)
     assert engine.tick(300).publication["gone"] == [1]
+
+
+def test_contact_listeners_hear_changes_even_without_a_world_socket_here():
+    engine = make_engine(open_map())
+    engine.apply_remote("other", upserts=[
+        {"id": 8, "name": "A", "avatar": "", "avatar_url": "", "status": "available", "x": 5.5, "y": 5.5},
+        {"id": 9, "name": "B", "avatar": "", "avatar_url": "", "status": "available", "x": 20.5, "y": 5.5},
+    ], moved=[], gone=[])  # fmt: skip
+    engine.listen_contacts(8, _ignore)
+    engine.tick(0)
+    engine.apply_remote("other", upserts=[], moved=[[9, 6.5, 5.5, "left", False, 1]], gone=[])
+    assert engine.tick(100).contact_changes == [(8, [9], [])]
+    engine.apply_remote("other", upserts=[], moved=[], gone=[9])
+    assert engine.tick(200).contact_changes == [(8, [], [9])]
+    engine.unlisten_contacts(8, _ignore)
+    assert engine.contact_listeners == {}
