@@ -1,5 +1,6 @@
 """Fixtures shared by every app's tests: named people, the shipped avatars, server processes."""
 
+import io
 from collections.abc import Callable, Generator, Iterator
 from typing import Any
 
@@ -71,6 +72,49 @@ def session_cookie(user: Any) -> str:
     session.save()
     assert session.session_key is not None
     return session.session_key
+
+
+ORIGIN = b"http://localhost"
+
+
+async def open_socket(path: str, user: Any | None = None, *, cookie: str | None = None) -> Any:
+    """A connected WebsocketCommunicator on the real ASGI application (session auth + Origin).
+    Create the user and `cookie` beforehand in a sync fixture (`session_cookie`)."""
+    from channels.testing import WebsocketCommunicator
+
+    from metaverse.asgi import application
+
+    headers = [(b"origin", ORIGIN)]
+    if cookie:
+        headers.append((b"cookie", f"sessionid={cookie}".encode()))
+    communicator = WebsocketCommunicator(application, path, headers=headers)
+    connected, _ = await communicator.connect(timeout=5)
+    assert connected, f"could not connect to {path}"
+    return communicator
+
+
+@pytest.fixture
+def demo_worlds(transactional_db: None, avatars: list[Any]) -> dict[str, Any]:
+    """The shipped demo worlds, imported for real ('demo' and 'annex')."""
+    from django.core.management import call_command
+
+    from world.models import World
+
+    call_command("load_demo", stdout=io.StringIO())
+    return {world.slug: world for world in World.objects.all()}
+
+
+@pytest.fixture
+def cookies(transactional_db: None, avatars: list[Any]) -> Callable[[str], str]:
+    """cookies("alice") makes the user (if needed) and returns a session cookie for them."""
+
+    def make(name: str, **fields: Any) -> str:
+        from accounts.models import User
+
+        user = User.objects.filter(username=name).first() or make_user(name, **fields)
+        return session_cookie(user)
+
+    return make
 
 
 @pytest.fixture
