@@ -12,7 +12,7 @@ from world.models import Presence, SavedPosition, World
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-async def receive_until(socket, kind: str, timeout: float = 3.0, where=lambda message: True) -> dict:
+async def receive_until(socket, kind: str, timeout: float = 3.0, where=lambda message: True) -> dict:  # noqa: ASYNC109
     """The next message of a type (skipping others), e.g. the next tick that mentions someone."""
     deadline = asyncio.get_running_loop().time() + timeout
     while True:
@@ -75,7 +75,9 @@ async def test_welcome_snapshot_and_seeing_each_other_move(demo_worlds, cookies)
 
     me = bob_welcome["you"]
     await bob.send_json_to({"type": "move", "x": me["x"] + 0.4, "y": me["y"], "dir": "right", "moving": True, "seq": 1})
-    tick = await receive_until(alice, "tick", where=lambda m: any(e[0] == me["id"] and e[5] == 1 for e in m.get("moved", [])))
+    tick = await receive_until(
+        alice, "tick", where=lambda m: any(e[0] == me["id"] and e[5] == 1 for e in m.get("moved", []))
+    )
     [entry] = [e for e in tick["moved"] if e[0] == me["id"]]
     assert entry == [me["id"], me["x"] + 0.4, me["y"], "right", True, 1]
     await bob.disconnect()
@@ -91,7 +93,14 @@ async def test_bad_moves_are_corrected_and_never_broadcast(demo_worlds, cookies)
     await receive_until(bob, "welcome")
     await alice.send_json_to({"type": "move", "x": you["x"] + 20, "y": you["y"], "seq": 1})
     correction = await receive_until(alice, "correction")
-    assert correction == {"type": "correction", "x": you["x"], "y": you["y"], "dir": "down", "seq": 1, "reason": "too_fast"}
+    assert correction == {
+        "type": "correction",
+        "x": you["x"],
+        "y": you["y"],
+        "dir": "down",
+        "seq": 1,
+        "reason": "too_fast",
+    }
     await alice.send_json_to({"type": "move", "x": 0.5, "y": 0.5, "seq": 2})  # the outer wall
     assert (await receive_until(alice, "correction"))["reason"] in {"blocked", "too_fast"}
     await alice.send_json_to({"type": "move", "x": -3, "y": 5, "seq": 3})
