@@ -1,5 +1,6 @@
 """Fixtures shared by every app's tests: named people, the shipped avatars, server processes."""
 
+import asyncio
 import io
 from collections.abc import Callable, Generator, Iterator
 from typing import Any
@@ -91,6 +92,27 @@ async def open_socket(path: str, user: Any | None = None, *, cookie: str | None 
     connected, _ = await communicator.connect(timeout=5)
     assert connected, f"could not connect to {path}"
     return communicator
+
+
+async def receive_until(socket: Any, kind: str, timeout: float = 3.0, where=lambda message: True) -> dict[str, Any]:  # noqa: ASYNC109
+    """The next message of a type (skipping others), e.g. the next tick that mentions someone."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        remaining = deadline - asyncio.get_running_loop().time()
+        if remaining <= 0:
+            raise AssertionError(f"no {kind!r} message within {timeout}s")
+        message = await socket.receive_json_from(timeout=remaining)
+        if message["type"] == kind and where(message):
+            return message
+
+
+async def expect_close(socket: Any, code: int) -> dict[str, Any]:
+    closing = await socket.receive_json_from(timeout=3)
+    assert closing["type"] == "closing"
+    assert closing["code"] == code
+    output = await socket.receive_output(timeout=3)
+    assert output == {"type": "websocket.close", "code": code, "reason": closing["reason"][:120]}
+    return closing
 
 
 @pytest.fixture

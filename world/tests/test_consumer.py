@@ -6,31 +6,10 @@ import json
 import pytest
 from channels.db import database_sync_to_async
 
-from conftest import open_socket
+from conftest import expect_close, open_socket, receive_until
 from world.models import Presence, SavedPosition, World
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-async def receive_until(socket, kind: str, timeout: float = 3.0, where=lambda message: True) -> dict:  # noqa: ASYNC109
-    """The next message of a type (skipping others), e.g. the next tick that mentions someone."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        remaining = deadline - asyncio.get_running_loop().time()
-        if remaining <= 0:
-            raise AssertionError(f"no {kind!r} message within {timeout}s")
-        message = await socket.receive_json_from(timeout=remaining)
-        if message["type"] == kind and where(message):
-            return message
-
-
-async def expect_close(socket, code: int) -> dict:
-    closing = await socket.receive_json_from(timeout=3)
-    assert closing["type"] == "closing"
-    assert closing["code"] == code
-    output = await socket.receive_output(timeout=3)
-    assert output == {"type": "websocket.close", "code": code, "reason": closing["reason"][:120]}
-    return closing
 
 
 async def test_anonymous_is_closed_with_4001(demo_worlds):
