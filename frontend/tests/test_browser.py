@@ -310,6 +310,19 @@ def test_walking_up_to_someone_starts_a_call_and_walking_apart_ends_it(pages, de
     assert state(bob_page)["peers"] == []
 
 
+def test_arriving_next_to_someone_calls_them(pages, demo_worlds, alice, bob):
+    """Alice makes the offer (lower id) the moment Bob appears, before his signal socket is open,
+    so the first one is lost; she sends it again until answered."""
+    assert alice.pk < bob.pk
+    place(alice, demo_worlds["demo"], 24.5, 27.5, "right")
+    place(bob, demo_worlds["demo"], 25.5, 27.5, "left")
+    alice_page = pages.enter(alice)
+    wait_for(alice_page, "s.connection.signal === 'open'")
+    bob_page = pages.enter(bob)
+    alice_page.wait_for_function(REMOTE_VIDEO_PLAYS, arg=bob.pk, timeout=WAIT_MS)
+    bob_page.wait_for_function(REMOTE_VIDEO_PLAYS, arg=alice.pk, timeout=WAIT_MS)
+
+
 # --- reconnecting ------------------------------------------------------------------------------
 
 

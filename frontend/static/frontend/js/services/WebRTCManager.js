@@ -4,13 +4,13 @@
 // The `initiator` makes the first offer; the `polite` side yields on a collision. Messages to a
 // peer whose signal socket is not connected yet are lost, so the initiator sends its offer (and
 // the candidates so far) again until answered, and the other side makes its own offer if none
-// came. ICE restarts on failure (initiator side). A small data channel tells the other side
-// when we mute or turn the camera off.
+// came. ICE restarts on failure (initiator side). A data channel ("state", opened by the
+// initiator) tells the other side when we mute or turn the camera off.
 
 import { SpeakingDetector } from "../lib/audio.js";
 import { ReconnectingSocket } from "./socket.js";
 
-const RESEND_MS = 2500;
+const RESEND_MS = 1200; // then half as long again each time
 const RESENDS = 8;
 const POLITE_WAIT_MS = 2000;
 const REJOIN_MS = 1200;
@@ -172,7 +172,7 @@ export class WebRTCManager {
       peer.resends += 1;
       this._sendOffer(peer);
       for (const candidate of peer.candidates) this._signal({ type: "candidate", to: peer.id, candidate });
-    }, RESEND_MS);
+    }, RESEND_MS * 1.5 ** peer.resends);
   }
 
   // --- peers -------------------------------------------------------------------------------
@@ -202,9 +202,11 @@ export class WebRTCManager {
       state: "new", muted: false, cameraOff: false, speaking: false, volume: 1, detector: null,
     };
     this.peers.set(id, peer);
-    peer.channel = pc.createDataChannel("state", { negotiated: true, id: 0 });
-    peer.channel.onopen = () => this._sendState(peer);
-    peer.channel.onmessage = (event) => this._peerState(peer, event.data);
+    // The initiator opens it, so that a peer without data channels (an aiortc bot) still talks.
+    if (peer.initiator) this._useChannel(peer, pc.createDataChannel("state"));
+    pc.ondatachannel = ({ channel }) => {
+      if (channel.label === "state") this._useChannel(peer, channel);
+    };
     pc.onicecandidate = ({ candidate }) => {
       const init = candidate ? candidate.toJSON() : null;
       peer.candidates.push(init);
@@ -287,8 +289,15 @@ export class WebRTCManager {
 
   // --- muted / camera off, speaking, volume ------------------------------------------------
 
+  _useChannel(peer, channel) {
+    peer.channel = channel;
+    channel.onopen = () => this._sendState(peer);
+    channel.onmessage = (event) => this._peerState(peer, event.data);
+    if (channel.readyState === "open") this._sendState(peer);
+  }
+
   _sendState(peer) {
-    if (peer.channel.readyState !== "open") return;
+    if (!peer.channel || peer.channel.readyState !== "open") return;
     const { muted, cameraOff } = this.store.state.media;
     const silent = !this.media.track("audio");
     peer.channel.send(JSON.stringify({ muted: muted || silent, cameraOff: cameraOff || !this.media.track("video") }));

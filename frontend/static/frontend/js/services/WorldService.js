@@ -70,6 +70,7 @@ export class WorldService {
       case "exit":
         return this.store.emit("exit", message);
       case "map_changed":
+        if (this.store.state.world) this.store.state.world.map_url = message.map_url;
         return this._loadMap(message.map_url);
       case "pong":
         if (typeof message.t === "number") this.store.state.stats.rtt = Date.now() - message.t;
