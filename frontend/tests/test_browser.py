@@ -343,8 +343,8 @@ def test_a_dropped_connection_reconnects_and_resyncs(pages, demo_worlds, alice, 
     place(bob, demo_worlds["demo"], 28.5, 27.5)
     bob_page = pages.enter(bob)
     page.locator("#world-canvas").focus()
-    hold(page, "ArrowUp", "s.me.y < 26")
-    wait_for(bob_page, "s.players.some((p) => p.id === arg && p.y < 26)", alice.pk)
+    hold(page, "ArrowUp", "s.me.y < 25.8")
+    wait_for(bob_page, "s.players.some((p) => p.id === arg && p.y < 25.9)", alice.pk)
 
 
 # --- a phone -----------------------------------------------------------------------------------
