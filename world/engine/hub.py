@@ -130,7 +130,8 @@ class Hub:
 
     async def _start(self) -> None:
         if self._receiver is None:
-            self.channel = await self.layer.new_channel("world-hub.")
+            # The default prefix: channels_redis reads every channel of a process from one key.
+            self.channel = await self.layer.new_channel()
             self._receiver = asyncio.create_task(self._receive(), name="world-hub-receiver")
             self._saver = asyncio.create_task(self._save_periodically(), name="world-hub-saver")
 
@@ -178,10 +179,10 @@ class Hub:
                 if result.publication is not None:
                     await self._publish(engine, {"type": "sync.batch", **result.publication})
                     last_published = now
-                elif engine.sessions and now - last_published >= HEARTBEAT_SECONDS:
+                elif now - last_published >= HEARTBEAT_SECONDS:
                     await self._publish(engine, {"type": "sync.alive", "seq": engine.local_snapshot()["seq"]})
                     last_published = now
-                self._expire_origins(engine)
+                await self._expire_origins(engine)
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -207,9 +208,9 @@ class Hub:
         except Exception:
             log.exception("could not publish %s for world %s", message["type"], engine.slug)
 
-    def _expire_origins(self, engine: WorldEngine) -> None:
+    async def _expire_origins(self, engine: WorldEngine) -> None:
         now = time.monotonic()
-        for origin in engine.origins():
+        for origin in engine.origins() | {key[1] for key in self._heard if key[0] == engine.world_id}:
             key = (engine.world_id, origin)
             heard = self._heard.setdefault(key, now)
             if now - heard > ORIGIN_TIMEOUT_SECONDS:
@@ -217,6 +218,8 @@ class Hub:
                 engine.drop_origin(origin)
                 self._heard.pop(key, None)
                 self._seen_seq.pop(key, None)
+                # A process that died never left the group: take it out so batches stop going there.
+                await self.layer.group_discard(world_group(engine.world_id), origin)
 
     # --- other processes -----------------------------------------------------------------------
 
@@ -234,12 +237,12 @@ class Hub:
         engine = self.engines.get(message.get("world"))  # type: ignore[arg-type]
         origin = message.get("origin")
         kind = message.get("type")
-        if engine is None or not isinstance(origin, str):
+        if engine is None:
             return
-        if kind == "sync.map_changed":
+        if kind == "sync.map_changed":  # from import_map, not from a process
             self.spawn(self._reload_map(engine), name=f"world-{engine.slug}-reload")
             return
-        if origin == self.channel:
+        if not isinstance(origin, str) or origin == self.channel:
             return
         key = (engine.world_id, origin)
         self._heard[key] = time.monotonic()
