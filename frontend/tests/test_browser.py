@@ -172,15 +172,20 @@ def test_a_guest_walks_in_from_the_landing_page_and_sees_the_map(pages):
 
 
 def test_two_browsers_see_each_other_move_and_change_status(pages, demo_worlds, alice, bob):
-    place(alice, demo_worlds["demo"], 24.5, 27.5)
-    place(bob, demo_worlds["demo"], 28.5, 27.5)
+    place(alice, demo_worlds["demo"], 32.5, 31.5)  # in the lobby, above the door to the garden
+    place(bob, demo_worlds["demo"], 28.5, 31.5)
     alice_page = pages.enter(alice)
     bob_page = pages.enter(bob)
     wait_for(alice_page, "s.players.some((p) => p.id === arg)", bob.pk)
     wait_for(bob_page, "s.players.some((p) => p.id === arg)", alice.pk)
+    assert alice_page.locator("#zone-label").inner_text() == "Lobby"
 
     alice_page.locator("#world-canvas").focus()
-    hold(alice_page, "ArrowDown", "s.me.y > 29.4")
+    hold(alice_page, "ArrowDown", "s.me.y > 35")
+    banner = alice_page.locator("#zone-banner.shown")
+    banner.wait_for(timeout=WAIT_MS)
+    assert banner.inner_text().startswith("Garden")
+    assert alice_page.locator("#zone-label").inner_text() == "Garden"
     seen = wait_for(
         bob_page,
         "s.players.find((p) => p.id === arg.id && Math.abs(p.y - arg.y) < 2e-3)",
@@ -190,7 +195,7 @@ def test_two_browsers_see_each_other_move_and_change_status(pages, demo_worlds, 
     wait_for(bob_page, "s.players.some((p) => p.id === arg.id && Math.abs(p.ry - arg.y) < 1e-6)", seen)
     assert state(alice_page)["stats"]["corrections"] == 0
 
-    # Bob goes busy from his menu (keyboard only); Alice's page shows it.
+    # Bob goes busy and changes his name in his menu; Alice's page shows it.
     bob_page.locator("#menu-button").focus()
     bob_page.keyboard.press("Enter")
     bob_page.locator("#menu-status").select_option("busy")
@@ -296,6 +301,14 @@ def test_walking_up_to_someone_starts_a_call_and_walking_apart_ends_it(pages, de
     bob_page.locator(f'.video-tile.remote[data-peer="{alice.pk}"] .tile-muted').wait_for(
         state="hidden", timeout=WAIT_MS
     )
+
+    # Nearby chat reaches the person next to you.
+    bob_page.locator("#chat-tab-nearby").click()
+    bob_page.locator("#chat-input").fill("Hi Alice! Coffee later?")
+    bob_page.locator("#chat-input").press("Enter")
+    wait_for(alice_page, "s.chat.unread.nearby === 1")
+    alice_page.locator("#chat-tab-nearby").click()
+    alice_page.locator(".chat-log .msg", has_text="Coffee later?").wait_for(timeout=WAIT_MS)
     path = screenshot(alice_page, "call.png")
     if os.environ.get("METAVERSE_README_SCREENSHOT"):
         README_SCREENSHOT.write_bytes(path.read_bytes())

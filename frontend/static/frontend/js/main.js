@@ -100,7 +100,6 @@ menu.start();
 tiles.start();
 world.start();
 showConnection();
-canvas.focus();
 
 // For tests and the curious: window.metaverse.snapshot() is the page's state as plain data.
 window.metaverse = { store, world, chat, media, rtc, view, snapshot: () => store.snapshot() };

@@ -66,7 +66,7 @@ export class ChatWindow {
     });
     window.addEventListener("keydown", (event) => {
       // Enter in the world (not typing, no dialog) goes to the chat.
-      if (event.key !== "Enter" || event.target !== this.canvas) return;
+      if (event.key !== "Enter" || (event.target !== this.canvas && event.target !== document.body)) return;
       event.preventDefault();
       this.setOpen(true);
       this.input.focus();
