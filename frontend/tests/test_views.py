@@ -81,3 +81,18 @@ def test_every_module_the_page_imports_is_served(client, demo_worlds, alice):
                     parts.append(piece)
             pending.append("/".join(parts))
     assert {"frontend/js/store.js", "frontend/js/services/WebRTCManager.js", "frontend/js/lib/tiled.js"} <= seen
+
+
+def test_collected_modules_import_each_other_by_hashed_name(settings, tmp_path):
+    """In production every module is cached for good, so main.<hash>.js must import the hashed
+    names of the modules it needs, or a deploy could mix old and new modules."""
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "frontend.storage.StaticStorage"}}
+    call_command("collectstatic", interactive=False, verbosity=0)
+    manifest = json.loads((tmp_path / "staticfiles.json").read_text())["paths"]
+    main = (tmp_path / manifest["frontend/js/main.js"]).read_text()
+    store = manifest["frontend/js/store.js"].rsplit("/", 1)[-1]
+    assert f'from "./{store}";' in main
+    assert 'from "./store.js";' not in main
