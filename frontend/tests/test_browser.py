@@ -383,10 +383,11 @@ def test_on_a_phone_the_map_fills_the_screen_and_a_tap_walks_around_walls(pages,
     canvas.tap(position={"x": point["x"], "y": point["y"] - canvas.bounding_box()["y"]})
     wait_for(page, "Math.floor(s.me.x) === 21 && Math.floor(s.me.y) === 20 && !s.me.moving")
     assert state(page)["stats"]["corrections"] == 0  # the server agreed with every step
+    screenshot(page, "phone.png")
 
     page.locator("#chat-toggle").tap()
     assert page.locator("#chat").is_visible()
-    screenshot(page, "phone.png")
+    screenshot(page, "phone-chat.png")
 
 
 # --- rendering ---------------------------------------------------------------------------------

@@ -71,8 +71,8 @@ export class WorldView {
       this.canvas.width = width;
       this.canvas.height = height;
     }
-    // About 2 CSS pixels per map pixel on a desktop, 1.5 on a phone; always whole device pixels.
-    const cssZoom = Math.min(rect.width, rect.height) >= 560 ? 2 : 1.5;
+    // About 2 CSS pixels per map pixel on a desktop, 1.25 on a phone; always whole device pixels.
+    const cssZoom = Math.min(rect.width, rect.height) >= 560 ? 2 : 1.25;
     this.scale = Math.max(1, Math.min(12, Math.round(cssZoom * ratio) + this.zoom));
     this.ratio = ratio;
     this.ctx.imageSmoothingEnabled = false;
