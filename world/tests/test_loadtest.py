@@ -8,9 +8,7 @@ from django.core.management import CommandError, call_command
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.multiprocess]
 
-SUMMARY = re.compile(
-    r"^players=(\d+) rate=(\S+) p50_ms=(\S+) p95_ms=(\S+) p99_ms=(\S+) delivered=(\S+) errors=(\d+)$"
-)
+SUMMARY = re.compile(r"^players=(\d+) rate=(\S+) p50_ms=(\S+) p95_ms=(\S+) p99_ms=(\S+) delivered=(\S+) errors=(\d+)$")
 
 
 def test_loadtest_walks_guests_and_prints_one_summary_line(server_factory, demo_worlds):
