@@ -259,3 +259,17 @@ def test_map_and_images_are_served_with_long_caching(client, demo_worlds):
     assert client.get("/maps/demo/0000/map.json").status_code == 404
     assert client.get(f"{folder}/assets/missing.png").status_code == 404
     assert client.get("/maps/nowhere/1/map.json").status_code == 404
+
+
+def test_old_exit_property_name_is_read():
+    tiled = room_map()
+    tiled["layers"].append(
+        tile_layer(
+            "old-exit",
+            20,
+            12,
+            {(1, 10): FLOOR},
+            properties=[{"name": "exitSceneUrl", "type": "string", "value": "annex"}],
+        )
+    )
+    assert MapData(tiled).exit_of(1.5, 10.5).target == "annex"
