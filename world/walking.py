@@ -104,6 +104,11 @@ class RandomWalker:
         self.heading: Tile | None = None
         self._pending: list[Point] = []
 
+    def reset(self, position: Point) -> None:
+        """The server put us elsewhere (a correction): carry on from there."""
+        self.position = position
+        self._pending.clear()
+
     def next(self) -> tuple[Point, str]:
         if not self._pending:
             here = tile_of(self.position)

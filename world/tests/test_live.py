@@ -153,3 +153,14 @@ async def test_exit_leads_to_the_next_world_and_its_entry(demo_worlds, cookies):
     assert (int(annex_welcome["you"]["x"]), int(annex_welcome["you"]["y"])) in {(1, 2), (2, 2), (3, 2)}
     await annex.disconnect()
     assert await database_sync_to_async(Presence.objects.count)() == 0
+
+
+async def test_admin_lists_who_is_online(demo_worlds, cookies, admin_client):
+    alice, welcome = await enter(cookies, "alice")
+    page = await database_sync_to_async(admin_client.get)("/admin/world/presence/")
+    assert page.status_code == 200
+    assert "alice" in page.content.decode()
+    assert welcome["zone"]["name"] in page.content.decode()
+    worlds = await database_sync_to_async(admin_client.get)("/admin/world/world/")
+    assert "Demo Campus" in worlds.content.decode()
+    await alice.disconnect()

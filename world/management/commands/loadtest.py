@@ -18,6 +18,9 @@ class Command(BaseCommand):
         parser.add_argument("--rate", type=float, default=5.0, help="moves per second per player (default: 5)")
         parser.add_argument("--seconds", type=float, default=30.0, help="how long they walk (default: 30)")
         parser.add_argument("--seed", type=int, default=1, help="random seed for the walks")
+        parser.add_argument(
+            "--observers", type=int, default=50, help="players that measure what they receive (default: 50)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["players"] < 2:
@@ -26,9 +29,11 @@ class Command(BaseCommand):
             raise CommandError("--rate must be above 0 and at most 20 moves a second (the server's limit)")
         if options["seconds"] <= 0:
             raise CommandError("--seconds must be positive")
+        if options["observers"] < 1:
+            raise CommandError("--observers must be at least 1")
         settings = Options(
             url=options["url"], world=options["world"], players=options["players"], rate=options["rate"],
-            seconds=options["seconds"], seed=options["seed"],
+            seconds=options["seconds"], seed=options["seed"], observers=options["observers"],
         )  # fmt: skip
         try:
             results = asyncio.run(LoadTest(settings).run())
