@@ -29,8 +29,27 @@ from world.engine.mapdata import MapData
 log = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 1.0
+STATS_SECONDS = 60.0
 ORIGIN_TIMEOUT_SECONDS = 5.0
 SNAPSHOT_RETRY_SECONDS = 1.0
+
+
+@dataclass
+class TickStats:
+    """How long ticks take in one world, logged every STATS_SECONDS for operators."""
+
+    ticks: int = 0
+    busy: float = 0.0  # seconds spent building and sending ticks
+    slowest: float = 0.0
+    late: int = 0  # ticks that started more than a tick late
+    frames: int = 0
+
+    def line(self, slug: str, seconds: float, players: int) -> str:
+        mean = self.busy / self.ticks * 1000 if self.ticks else 0.0
+        return (
+            f"world {slug}: {players} players here, {self.ticks} ticks in {seconds:.0f}s, mean {mean:.1f} ms, "
+            f"slowest {self.slowest * 1000:.1f} ms, {self.late} late, {self.frames} frames sent"
+        )
 
 
 @dataclass(frozen=True)
@@ -165,17 +184,29 @@ class Hub:
         loop = asyncio.get_running_loop()
         next_at = loop.time()
         last_published = 0.0
+        stats, stats_since = TickStats(), loop.time()
         while True:
             next_at += self.tick_interval
             delay = next_at - loop.time()
             if delay > 0:
                 await asyncio.sleep(delay)
             elif delay < -self.tick_interval:
+                stats.late += 1
                 next_at = loop.time()  # fell behind: carry on from now rather than burst
             try:
+                started = loop.time()
                 now = time.time()
                 result = engine.tick(int(now * 1000))
                 await self.deliver(engine, result)
+                took = loop.time() - started
+                stats.ticks += 1
+                stats.busy += took
+                stats.slowest = max(stats.slowest, took)
+                stats.frames += len(result.messages)
+                if started - stats_since >= STATS_SECONDS:
+                    if stats.frames:
+                        log.info(stats.line(engine.slug, started - stats_since, len(engine.sessions)))
+                    stats, stats_since = TickStats(), started
                 if result.publication is not None:
                     await self._publish(engine, {"type": "sync.batch", **result.publication})
                     last_published = now
