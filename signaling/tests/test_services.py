@@ -11,7 +11,11 @@ def test_turn_credentials_follow_coturns_rest_scheme_with_a_fixed_vector(setting
     settings.TURN_SECRET, settings.TURN_TTL = "north", 3600
     credentials = turn_credentials(user_id=42, now=NOW)
     # coturn (use-auth-secret): username "<expiry>:<user>", password base64(HMAC-SHA1(secret, username)).
-    assert credentials == {"username": "1700003600:42", "credential": "WO3ZFttCQxBYtA2Ohz7jjGcQStA=", "expires": 1700003600}
+    assert credentials == {
+        "username": "1700003600:42",
+        "credential": "WO3ZFttCQxBYtA2Ohz7jjGcQStA=",
+        "expires": 1700003600,
+    }
     digest = hmac.new(b"north", b"1700003600:42", hashlib.sha1).digest()
     assert base64.b64encode(digest).decode() == "WO3ZFttCQxBYtA2Ohz7jjGcQStA="
 
