@@ -60,7 +60,9 @@ class ClientSocket:
             text = await self.connection.recv()
         except ConnectionClosed as closed:
             frame = closed.rcvd
-            raise SocketClosed(frame.code if frame else None, frame.reason if frame else "") from None
+            if frame is None:
+                raise SocketClosed(None, "connection_lost", "the connection was lost") from None
+            raise SocketClosed(frame.code, frame.reason) from None
         message: dict[str, Any] = json.loads(text)
         return message
 

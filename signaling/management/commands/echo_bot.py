@@ -90,7 +90,8 @@ class Command(BaseCommand):
                 f"is the Origin {origin!r} one of the server's ALLOWED_HOSTS? (--origin)"
             ) from None
         except SocketClosed as closed:
-            raise CommandError(f"the server closed the connection: {closed} ({closed.code})") from None
+            code = f" (code {closed.code})" if closed.code else ""
+            raise CommandError(f"the server closed the connection: {closed}{code}") from None
         except OSError as error:
             raise CommandError(f"cannot reach {url}: {error}") from None
         out("stopped")
