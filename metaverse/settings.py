@@ -110,9 +110,9 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                # redis-py 8 gives up reading after 5 s by default: exactly how long
-                # channels_redis blocks waiting for a message, so every idle receive failed.
-                "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
+                # redis-py 8 reads with a 5 s timeout by default, which cuts channels_redis's own
+                # 5 s blocking receive short; give reads more room than that.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 15, "socket_connect_timeout": 5}],
                 "capacity": env_int("CHANNEL_LAYER_CAPACITY", 1000, minimum=10),
                 "expiry": 60,
             },

@@ -20,8 +20,9 @@ from world.selectors import world_record
 # The world socket may be opening at the same moment, or live on another process whose news
 # reaches this replica a tick or two later.
 IN_WORLD_WAIT_SECONDS = 5.0
-# Likewise a brand-new contact: a message for a player not (yet) in contact here waits this long
-# for this replica to agree before it is refused. Later messages to that player queue behind it.
+# Likewise a brand-new contact (each replica works contacts out every 200 ms, on its own beat):
+# a message for a player not (yet) in contact here waits this long for this replica to agree
+# before it is refused. Later messages to that player queue behind it.
 CONTACT_WAIT_SECONDS = 0.5
 CHECK_SECONDS = 0.02  # how often to look for the player on the world socket
 HELD_BYTES_LIMIT = 256 * 1024  # per socket, across every player messages are waiting for

@@ -6,9 +6,9 @@ import json
 
 import pytest
 from channels.layers import get_channel_layer
-from django.db.backends.utils import CursorWrapper
 
 from conftest import expect_close, open_socket, receive_until
+from metaverse.testing import QueryCounter
 from signaling import consumers
 from signaling.tests.helpers import BOB_FAR_X, BOB_NEAR_X, ROW, enter, in_contact
 
@@ -210,7 +210,7 @@ async def test_a_relay_is_one_channel_layer_send_and_no_query(lobby, monkeypatch
     bob = await enter(lobby["bob"][1])
     await in_contact(alice, bob)
     layer = get_channel_layer()
-    sends, statements = [], []
+    sends = []
     original_send = layer.group_send
 
     async def counting_send(group, message):
@@ -218,19 +218,12 @@ async def test_a_relay_is_one_channel_layer_send_and_no_query(lobby, monkeypatch
         await original_send(group, message)
 
     monkeypatch.setattr(layer, "group_send", counting_send)
-    for name in ("execute", "executemany"):
-        original = getattr(CursorWrapper, name)
-
-        def counting_execute(self, sql, *args, _original=original, **kwargs):
-            statements.append(sql)
-            return _original(self, sql, *args, **kwargs)
-
-        monkeypatch.setattr(CursorWrapper, name, counting_execute)
-    await alice.signal.send_json_to({"type": "offer", "to": bob.id, "sdp": SDP})
-    await receive_until(bob.signal, "offer")
+    with QueryCounter() as queries:
+        await alice.signal.send_json_to({"type": "offer", "to": bob.id, "sdp": SDP})
+        await receive_until(bob.signal, "offer")
     world_id = alice.welcome["world"]["id"]
     assert [group for group in sends if group.startswith("signal.")] == [f"signal.{world_id}.{bob.id}"]
-    assert statements == []
+    assert queries.count == 0
     await alice.leave()
     await bob.leave()
 
