@@ -21,6 +21,18 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     return report
 
 
+@pytest.fixture(autouse=True)
+def _channel_layer_per_test() -> Iterator[None]:
+    """A new channel layer for each test, as for each test's event loop. channels_redis keeps
+    asyncio locks in the layer, and one a test's loop closed while it was held (a backup cleaner
+    cut short) is bound to that loop: every later test receiving on the layer would fail."""
+    from channels.layers import DEFAULT_CHANNEL_LAYER, channel_layers
+
+    channel_layers.backends.pop(DEFAULT_CHANNEL_LAYER, None)
+    yield
+    channel_layers.backends.pop(DEFAULT_CHANNEL_LAYER, None)
+
+
 @pytest.fixture
 def avatars(db: None) -> list[Any]:
     from players.catalog import load_shipped_avatars

@@ -190,6 +190,24 @@ WORLD_SAVE_SECONDS = env_float("WORLD_SAVE_SECONDS", 10.0, minimum=1.0, maximum=
 WORLD_MAX_MAP_TILES = env_int("WORLD_MAX_MAP_TILES", 250_000, minimum=1)
 WORLD_MAX_MAP_BYTES = env_int("WORLD_MAX_MAP_BYTES", 20 * 1024 * 1024, minimum=1024)
 
+# --- WebRTC signaling -----------------------------------------------------------------------
+
+# ICE servers handed to browsers by /api/rtc/ice-servers/. No public STUN server by default:
+# nothing leaves the machine unless the operator says so.
+STUN_URLS = env_list("STUN_URLS", [])
+TURN_URLS = env_list("TURN_URLS", [])
+for _name, _urls, _schemes in (
+    ("STUN_URLS", STUN_URLS, ("stun:", "stuns:")),
+    ("TURN_URLS", TURN_URLS, ("turn:", "turns:")),
+):
+    for _url in _urls:
+        if not _url.startswith(_schemes) or len(_url) <= len(_url.split(":", 1)[0]) + 1:
+            raise ImproperlyConfigured(f"{_name} entry {_url!r} must look like {_schemes[0]}host:port")
+TURN_SECRET = env_str("TURN_SECRET")  # coturn's static-auth-secret (use-auth-secret)
+if TURN_URLS and not TURN_SECRET:
+    raise ImproperlyConfigured("TURN_URLS is set but TURN_SECRET is empty: set it to coturn's static-auth-secret")
+TURN_TTL = env_int("TURN_TTL", 3600, minimum=60, maximum=7 * 86400)  # seconds a TURN credential is valid
+
 # --- HTTP, static files, security -----------------------------------------------------------
 
 LANGUAGE_CODE = "en-us"

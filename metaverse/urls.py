@@ -3,9 +3,10 @@ from django.urls import include, path
 
 from metaverse.health import healthz
 from players.urls import api_urlpatterns as players_api
+from signaling.urls import api_urlpatterns as signaling_api
 from world.urls import api_urlpatterns as world_api
 
-api_urlpatterns = [*players_api, *world_api]
+api_urlpatterns = [*players_api, *world_api, *signaling_api]
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from world.models import Presence, SavedPosition, World
-from world.selectors import worlds_with_online_counts
+from world.selectors import presence_with_positions, worlds_with_online_counts
 from world.services import presence_stale_seconds
 
 
@@ -62,9 +62,17 @@ class PresenceAdmin(admin.ModelAdmin[Presence]):
     search_fields = ("user__username", "user__player__display_name")
     list_select_related = ("user", "world")
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Presence]:
+        return presence_with_positions().select_related("user", "world")
+
+    @admin.display(description="Zone")
+    def zone(self, presence: Presence) -> str:
+        return getattr(presence, "zone", None) or "—"
+
     @admin.display(description="Position (tiles)")
     def position(self, presence: Presence) -> str:
-        return f"{presence.x:.1f}, {presence.y:.1f}"
+        x, y = getattr(presence, "x", None), getattr(presence, "y", None)
+        return "—" if x is None or y is None else f"{x:.1f}, {y:.1f}"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -75,7 +83,7 @@ class PresenceAdmin(admin.ModelAdmin[Presence]):
 
 @admin.register(SavedPosition)
 class SavedPositionAdmin(admin.ModelAdmin[SavedPosition]):
-    list_display = ("player", "world", "x", "y", "direction", "updated_at")
+    list_display = ("player", "world", "x", "y", "direction", "zone", "updated_at")
     list_filter = ("world",)
     search_fields = ("player__display_name",)
 

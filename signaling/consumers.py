@@ -1,0 +1,226 @@
+"""/ws/signal/<slug>/: WebRTC offers, answers, ICE candidates and hang-ups between two players,
+relayed only while the world engine has them in contact (docs/protocol.md). Thin: validate,
+ask this process's replica of the world, send to the other player's group."""
+
+import asyncio
+import contextlib
+import time
+from typing import Any
+
+from channels.db import database_sync_to_async
+
+from metaverse.events import user_group
+from metaverse.sockets import CloseCode, JsonSocketConsumer, ProtocolError, TokenBucket
+from signaling.schemas import MAX_FRAME_BYTES, SCHEMAS, Outgoing, parse_candidate, parse_description, parse_hangup
+from world.engine.contacts import initiator_of
+from world.engine.engine import WorldEngine
+from world.engine.hub import Hub, get_hub
+from world.selectors import world_record
+
+# The world socket may be opening at the same moment, or live on another process whose news
+# reaches this replica a tick or two later.
+IN_WORLD_WAIT_SECONDS = 5.0
+# Likewise a brand-new contact (each replica works contacts out every 200 ms, on its own beat):
+# a message for a player not (yet) in contact here waits this long for this replica to agree
+# before it is refused. Later messages to that player queue behind it.
+CONTACT_WAIT_SECONDS = 0.5
+CHECK_SECONDS = 0.02  # how often to look for the player on the world socket
+HELD_BYTES_LIMIT = 256 * 1024  # per socket, across every player messages are waiting for
+HELD_PEERS_LIMIT = 16
+SDP_PER_SECOND, SDP_BURST = 10, 20  # offers and answers
+SMALL_PER_SECOND, SMALL_BURST = 200, 400  # candidates and hang-ups: a mesh of 6 trickles ~100 at once
+RATE_DROPS_BEFORE_CLOSE = 400  # within RATE_WINDOW_SECONDS
+RATE_WINDOW_SECONDS = 10.0
+
+
+def signal_group(world_id: int, user_id: int) -> str:
+    """The signal socket of one player in one world, on whichever process it is."""
+    return f"signal.{world_id}.{user_id}"
+
+
+class SignalingConsumer(JsonSocketConsumer):
+    message_types = frozenset(SCHEMAS)
+    max_message_bytes = MAX_FRAME_BYTES
+
+    hub: Hub | None = None
+    engine: WorldEngine | None = None
+    group = ""
+    listening = False
+
+    async def connect(self) -> None:
+        self._held: dict[int, list[Outgoing]] = {}
+        self._contact_added: dict[int, asyncio.Event] = {}
+        self._held_bytes = 0
+        self._waiters: set[asyncio.Future[None]] = set()
+        self._sdp_bucket = TokenBucket(SDP_PER_SECOND, SDP_BURST)
+        self._small_bucket = TokenBucket(SMALL_PER_SECOND, SMALL_BURST)
+        self._rate_drops = 0
+        self._rate_told = self._rate_window = 0.0
+        await self.accept()
+        user = self.scope["user"]
+        if not user.is_authenticated:
+            await self.close_with(CloseCode.NOT_AUTHENTICATED, "not_authenticated", "Log in or join as a guest first.")
+            return
+        slug = self.scope["url_route"]["kwargs"]["slug"]
+        record = await database_sync_to_async(world_record)(slug=slug)
+        if record is None:
+            await self.close_with(CloseCode.UNKNOWN_WORLD, "unknown_world", f"There is no world '{slug}'.")
+            return
+        self.hub = get_hub()
+        self.engine = engine = await self.hub.attach(record)
+        await self.join_user_group(user.pk)
+        self.group = signal_group(record.id, user.pk)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        # One signal socket per player and world: an older one, here or elsewhere, closes.
+        await self.channel_layer.group_send(
+            user_group(user.pk), {"type": "signal.replaced", "world": record.id, "channel": self.channel_name}
+        )
+        if not await self._wait_until_in_world(engine, user.pk):
+            await self.close_with(
+                CloseCode.NOT_IN_WORLD, "not_in_world", f"Enter {record.name} on /ws/world/{record.slug}/ first."
+            )
+            return
+        engine.listen_contacts(user.pk, self.contacts_changed)
+        self.listening = True
+        await self.send_json({"type": "ready", "you": user.pk, "contacts": engine.contacts_of(user.pk)})
+
+    async def _wait_until_in_world(self, engine: WorldEngine, user_id: int) -> bool:
+        deadline = time.monotonic() + IN_WORLD_WAIT_SECONDS
+        # The engine announces no arrivals, and this happens once per socket: looking is enough.
+        while user_id not in engine.players:
+            if time.monotonic() >= deadline:
+                return False
+            await asyncio.sleep(CHECK_SECONDS)
+        return True
+
+    async def disconnect(self, code: int) -> None:
+        self.closing = True
+        for waiter in list(getattr(self, "_waiters", ())):
+            waiter.cancel()
+        if self.engine is not None and self.listening:
+            self.engine.unlisten_contacts(self.user_id, self.contacts_changed)
+        if self.group:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+        await self.leave_user_group()
+        if self.hub is not None and self.engine is not None:
+            await self.hub.detach(self.engine.world_id)
+
+    # --- messages from the client -------------------------------------------------------------
+
+    async def handle_offer(self, data: dict[str, Any]) -> None:
+        await self._relay(parse_description(data))
+
+    async def handle_answer(self, data: dict[str, Any]) -> None:
+        await self._relay(parse_description(data))
+
+    async def handle_candidate(self, data: dict[str, Any]) -> None:
+        await self._relay(parse_candidate(data))
+
+    async def handle_hangup(self, data: dict[str, Any]) -> None:
+        await self._relay(parse_hangup(data))
+
+    async def _relay(self, message: Outgoing) -> None:
+        engine = self.engine
+        if engine is None or not self.listening:
+            return
+        bucket = self._sdp_bucket if message.kind in ("offer", "answer") else self._small_bucket
+        if not bucket.take():
+            await self._drop_for_rate()
+            return
+        if message.to == self.user_id:
+            raise ProtocolError("invalid", "'to' is your own id")
+        held = self._held.get(message.to)
+        if held is None and engine.in_contact(self.user_id, message.to):
+            await self._deliver(message)
+            return
+        if self._held_bytes + message.size > HELD_BYTES_LIMIT or (held is None and len(self._held) >= HELD_PEERS_LIMIT):
+            await self._refuse(message)
+            return
+        self._held_bytes += message.size
+        if held is not None:
+            held.append(message)  # keeps the order: offer, then its candidates
+            return
+        self._held[message.to] = [message]
+        self._contact_added[message.to] = asyncio.Event()
+        waiter = asyncio.ensure_future(self._wait_for_contact(engine, message.to))
+        self._waiters.add(waiter)
+        waiter.add_done_callback(self._waiters.discard)
+
+    async def _wait_for_contact(self, engine: WorldEngine, peer: int) -> None:
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(CONTACT_WAIT_SECONDS):
+                await self._contact_added[peer].wait()
+        del self._contact_added[peer]
+        queue = self._held[peer]
+        while queue:  # messages added while these go out join the end of the queue
+            message = queue.pop(0)
+            self._held_bytes -= message.size
+            if engine.in_contact(self.user_id, peer):
+                await self._deliver(message)
+            else:
+                await self._refuse(message)
+        del self._held[peer]
+
+    async def _deliver(self, message: Outgoing) -> None:
+        assert self.engine is not None
+        relayed: dict[str, Any] = {"type": message.kind, "from": self.user_id}
+        if message.kind != "hangup":
+            relayed["polite"] = message.to != initiator_of(self.user_id, message.to)  # the receiver's side
+        relayed.update(message.fields)
+        await self.channel_layer.group_send(
+            signal_group(self.engine.world_id, message.to), {"type": "signal.relay", "message": relayed}
+        )
+
+    async def _refuse(self, message: Outgoing) -> None:
+        # Not counted as a bad message: around the moment a contact ends, a well-behaved client
+        # still has candidates in flight.
+        assert self.engine is not None
+        if message.to in self.engine.players:
+            code, text = "not_in_contact", f"You are not in contact with player {message.to}."
+        else:
+            code, text = "unknown_player", f"There is no player {message.to} in this world."
+        if not self.closing:
+            await self.send_json(
+                {"type": "error", "code": code, "message": text, "to": message.to, "refused": message.kind}
+            )
+
+    async def _drop_for_rate(self) -> None:
+        # A flood has its own close code, and is told once a second.
+        now = time.monotonic()
+        if now - self._rate_window > RATE_WINDOW_SECONDS:
+            self._rate_window, self._rate_drops = now, 0
+        self._rate_drops += 1
+        if self._rate_drops > RATE_DROPS_BEFORE_CLOSE:
+            await self.close_with(CloseCode.RATE_LIMITED, "rate_limited", "Too many signaling messages.")
+        elif now - self._rate_told >= 1.0:
+            self._rate_told = now
+            await self.send_json(
+                {
+                    "type": "error",
+                    "code": "rate_limited",
+                    "message": f"at most {SDP_PER_SECOND} offers and answers and {SMALL_PER_SECOND} "
+                    "candidates and hang-ups a second",
+                }
+            )
+
+    # --- the world and the channel layer ------------------------------------------------------
+
+    async def contacts_changed(self, added: list[int], removed: list[int]) -> None:
+        """Each side's own socket hears its own contacts end, on whichever process it is: so both
+        sides are told to hang up."""
+        if self.engine is None or self.closing:
+            return
+        for peer in added:
+            if peer in self._contact_added:
+                self._contact_added[peer].set()
+        for peer in removed:
+            reason = "contact_ended" if peer in self.engine.players else "peer_left"
+            await self.send_json({"type": "hangup", "from": peer, "reason": reason})
+
+    async def signal_relay(self, event: dict[str, Any]) -> None:
+        if not self.closing:
+            await self.send_json(event["message"])
+
+    async def signal_replaced(self, event: dict[str, Any]) -> None:
+        if self.engine is not None and event["world"] == self.engine.world_id and event["channel"] != self.channel_name:
+            await self.close_with(CloseCode.REPLACED, "replaced", "You opened this world's signaling somewhere else.")

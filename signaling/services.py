@@ -1,0 +1,84 @@
+"""Signaling's services: the ICE servers for WebRTC peers — the configured STUN servers, and TURN
+with time-limited credentials in coturn's REST scheme (`use-auth-secret`), so no TURN password is
+ever stored — and the echo bot's user and session."""
+
+import base64
+import hashlib
+import hmac
+import time
+from importlib import import_module
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.db import transaction
+
+from accounts.models import User
+from players.services import player_for_user, player_update
+
+
+def turn_credentials(*, user_id: int, now: float | None = None) -> dict[str, Any]:
+    """A TURN username and password coturn accepts until `now + TURN_TTL`.
+
+    coturn checks them with the shared secret alone: the username is `<expiry unix time>:<user
+    id>` and the password base64(HMAC-SHA1(secret, username)); past the expiry it refuses them.
+    """
+    expires = int(time.time() if now is None else now) + settings.TURN_TTL
+    username = f"{expires}:{user_id}"
+    digest = hmac.new(settings.TURN_SECRET.encode(), username.encode(), hashlib.sha1).digest()
+    return {"username": username, "credential": base64.b64encode(digest).decode("ascii"), "expires": expires}
+
+
+def ice_servers(*, user_id: int, now: float | None = None) -> list[dict[str, Any]]:
+    """The `iceServers` of an RTCConfiguration for this user, as browsers take it."""
+    servers: list[dict[str, Any]] = []
+    if settings.STUN_URLS:
+        servers.append({"urls": list(settings.STUN_URLS)})
+    if settings.TURN_URLS and settings.TURN_SECRET:
+        credentials = turn_credentials(user_id=user_id, now=now)
+        servers.append(
+            {
+                "urls": list(settings.TURN_URLS),
+                "username": credentials["username"],
+                "credential": credentials["credential"],
+            }
+        )
+    return servers
+
+
+class BotUserTaken(Exception):
+    """The bot's user name belongs to a person."""
+
+
+ECHO_BOT_USERNAME = "echo-bot"
+
+
+@transaction.atomic
+def echo_bot_user(*, display_name: str) -> User:
+    """The echo bot's user and player, made on first use and renamed to `display_name`.
+
+    It is a plain user who can never log in (no password, no email): only the `echo_bot`
+    command, which runs beside the server, opens sessions for it.
+    """
+    user = User.objects.select_for_update().filter(username=ECHO_BOT_USERNAME).first()
+    if user is None:
+        user = User(username=ECHO_BOT_USERNAME, email="")
+        user.set_unusable_password()
+        user.save()
+    elif user.has_usable_password() or user.email or user.is_guest:
+        raise BotUserTaken(f"the user name {ECHO_BOT_USERNAME!r} belongs to someone else; rename that user first")
+    player = player_for_user(user=user)
+    if player.display_name != display_name:
+        player_update(player=player, display_name=display_name)
+    return user
+
+
+def bot_session_create(*, user: User) -> str:
+    """A logged-in session for a bot, as the `sessionid` cookie carries it."""
+    engine = import_module(settings.SESSION_ENGINE)
+    session = engine.SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    return str(session.session_key)
