@@ -32,7 +32,7 @@ def world_page(request: HttpRequest, slug: str) -> HttpResponse:
             "home": reverse("home"),
             "avatars": reverse("api_avatars"),
             "me": reverse("api_player_me"),
-            "iceServers": "/api/rtc/ice-servers/",
+            "iceServers": reverse("api_ice_servers"),
         },
     }
     return render(request, "frontend/world.html", {"world": world, "config": config})
