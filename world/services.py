@@ -32,8 +32,11 @@ class ImportResult:
 
 
 @transaction.atomic
-def world_import_map(*, path: str | Path, slug: str, name: str | None = None) -> ImportResult:
-    """Create or update a world from a Tiled map file; open replicas reload it once committed."""
+def world_import_map(
+    *, path: str | Path, slug: str, name: str | None = None, capacity: int | None = None
+) -> ImportResult:
+    """Create or update a world from a Tiled map file; open replicas reload it once committed.
+    `capacity` applies to a new world only: an operator's later change is kept."""
     loaded = load_map_file(path, max_tiles=settings.WORLD_MAX_MAP_TILES, max_bytes=settings.WORLD_MAX_MAP_BYTES)
     mapdata = MapData(loaded.map)  # refuses maps the engine cannot use (no walkable spawn, ...)
     version = loaded.version
@@ -41,6 +44,8 @@ def world_import_map(*, path: str | Path, slug: str, name: str | None = None) ->
     created = world is None
     if world is None:
         world = World(slug=slug, name=name or slug.replace("-", " ").title())
+        if capacity is not None:
+            world.capacity = capacity
     elif name:
         world.name = name
     changed = created or world.map_version != version
