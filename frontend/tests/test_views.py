@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def test_landing_page_lists_the_worlds_with_how_many_are_online(client, demo_worlds, alice):
     now = timezone.now()
     demo = demo_worlds["demo"]
-    Presence.objects.create(user=alice, world=demo, server="test", connected_at=now, last_seen=now, x=1, y=1)
+    Presence.objects.create(user=alice, world=demo, server="test", connected_at=now, last_seen=now)
     page = client.get(reverse("home")).content.decode()
     assert 'href="/w/demo/"' in page
     assert 'href="/w/annex/"' in page
