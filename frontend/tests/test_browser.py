@@ -276,6 +276,9 @@ REMOTE_VIDEO_PLAYS = """(id) => {
 
 
 def test_walking_up_to_someone_starts_a_call_and_walking_apart_ends_it(pages, demo_worlds, alice, bob):
+    from players.models import Avatar, Player
+
+    Player.objects.filter(user=bob).update(avatar=Avatar.objects.get(slug="ben"))
     place(alice, demo_worlds["demo"], 24.5, 27.5, "right")
     place(bob, demo_worlds["demo"], 30.5, 27.5, "left")
     alice_page = pages.enter(alice)
