@@ -110,7 +110,9 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                # redis-py 8 gives up reading after 5 s by default: exactly how long
+                # channels_redis blocks waiting for a message, so every idle receive failed.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
                 "capacity": env_int("CHANNEL_LAYER_CAPACITY", 1000, minimum=10),
                 "expiry": 60,
             },
