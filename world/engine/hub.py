@@ -130,7 +130,10 @@ class Hub:
 
     async def _start(self) -> None:
         if self._receiver is None:
-            self.channel = await self.layer.new_channel("world-hub.")
+            # The default prefix: channels_redis reads all of a process's own channels from one
+            # list named by it. A prefix of our own gets a list that is read only while this
+            # channel holds the layer's receive lock, so the consumers' receives starve it.
+            self.channel = await self.layer.new_channel()
             self._receiver = asyncio.create_task(self._receive(), name="world-hub-receiver")
             self._saver = asyncio.create_task(self._save_periodically(), name="world-hub-saver")
 
