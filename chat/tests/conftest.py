@@ -18,6 +18,17 @@ SPOTS = {"alice": (1.5, 1.5), "bob": (9.5, 5.5), "carol": (4.5, 7.5), "dave": (1
 
 
 @pytest.fixture(autouse=True)
+def fresh_channel_layer() -> Any:
+    """A channel layer made in this test's event loop. The Redis layer keeps loop-bound locks, and a
+    receive cut off when an earlier test's loop closed would leave its lock held for good."""
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
+
+
+@pytest.fixture(autouse=True)
 def generous_rate_limit(settings: Any) -> None:
     """Tests other than the rate limit's own send as fast as they like; each starts with no counts."""
     settings.CHAT_RATE_MESSAGES, settings.CHAT_RATE_SECONDS, settings.CHAT_RATE_BURST = 1000, 1.0, 1000
