@@ -117,6 +117,19 @@ async def test_world_message_reaches_every_chat_in_the_world_and_acks_the_sender
     assert (ack["scope"], ack["to"], ack["zone"]) == ("world", None, None)
 
 
+async def test_a_system_message_reaches_every_chat_in_the_world_from_nobody(people, room, sockets):
+    alice_chat, _ = await sockets.chat(people.cookie["alice"])
+    bob_chat, _ = await sockets.chat(people.cookie["bob"])
+    await database_sync_to_async(message_post_system)(world=room, text="The server restarts at noon.")
+    for chat in (alice_chat, bob_chat):
+        message = await next_message(chat)
+        assert (message["scope"], message["sender"], message["text"]) == (
+            "system",
+            None,
+            "The server restarts at noon.",
+        )
+
+
 async def test_nearby_message_reaches_only_those_the_engine_puts_within_chat_radius(people, room, sockets):
     chats = {}
     for name in ("alice", "bob", "carol", "dave"):
