@@ -146,3 +146,61 @@ class ServerProcess:
 
     def __exit__(self, *exc: Any) -> None:
         self.stop()
+
+
+class QueryCounter:
+    """Counts SQL statements run on any thread (consumers query from worker threads)."""
+
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __enter__(self) -> "QueryCounter":
+        from django.db.backends import utils
+
+        self._patch = pytest.MonkeyPatch()
+        counter = self
+
+        for name in ("_execute", "_executemany"):
+            original = getattr(utils.CursorWrapper, name)
+
+            def counted(wrapper: Any, sql: str, *args: Any, _original: Any = original, **kwargs: Any) -> Any:
+                counter.statements.append(sql)
+                return _original(wrapper, sql, *args, **kwargs)
+
+            self._patch.setattr(utils.CursorWrapper, name, counted)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._patch.undo()
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+async def ws_connect(server: ServerProcess, path: str, cookie: str | None = None) -> Any:
+    """A real WebSocket client connection to a server process, logged in by session cookie."""
+    import websockets
+
+    headers = {"Origin": "http://localhost"}
+    if cookie:
+        headers["Cookie"] = f"sessionid={cookie}"
+    return await websockets.connect(server.ws_url + path, additional_headers=headers, open_timeout=10)
+
+
+async def ws_receive_until(
+    connection: Any, kind: str, *, within: float = 5.0, where: Any = lambda message: True
+) -> dict[str, Any]:
+    """The next message of a type from a real WebSocket connection, skipping others."""
+    import asyncio
+    import json
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while True:
+        remaining = deadline - loop.time()
+        if remaining <= 0:
+            raise AssertionError(f"no {kind!r} message within {within}s")
+        message = json.loads(await asyncio.wait_for(connection.recv(), remaining))
+        if message["type"] == kind and where(message):
+            return dict(message)

@@ -54,6 +54,7 @@ class SavedPosition(models.Model):
     x = models.FloatField()
     y = models.FloatField()
     direction = models.CharField(max_length=5, default="down")
+    zone = models.CharField(max_length=100, blank=True, help_text="The zone they stood in.")
     updated_at = models.DateTimeField()
 
     class Meta:
@@ -64,16 +65,14 @@ class SavedPosition(models.Model):
 
 
 class Presence(models.Model):
-    """Someone connected to a world right now, as the server process they are on last reported."""
+    """Someone connected to a world right now, as the server process they are on last reported.
+    Where they stand is their SavedPosition, refreshed at the same time."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="presences")
     world = models.ForeignKey(World, on_delete=models.CASCADE, related_name="presences")
     server = models.CharField(max_length=100, help_text="The server process the player is connected to.")
     connected_at = models.DateTimeField()
     last_seen = models.DateTimeField(db_index=True)
-    x = models.FloatField()
-    y = models.FloatField()
-    zone = models.CharField(max_length=100, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=("user", "world"), name="one_presence_per_world")]

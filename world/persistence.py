@@ -22,10 +22,9 @@ def install(hub: Hub) -> None:
     async def on_save(engine: WorldEngine, sessions: list[Session], moved: list[Session]) -> None:
         nonlocal saves
         saves += 1
-        rows = [position_row(engine, session) for session in sessions]
         moved_rows = [position_row(engine, session) for session in moved]
         await database_sync_to_async(presence_refresh)(
-            world_id=engine.world_id, server=hub.server_name, rows=rows, moved=moved_rows
+            world_id=engine.world_id, server=hub.server_name, moved=moved_rows
         )
         if saves % PURGE_EVERY == 0:
             await database_sync_to_async(presence_purge_stale)()

@@ -3,7 +3,7 @@
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from world.engine.hub import WorldRecord
@@ -47,11 +47,24 @@ def worlds_with_online_counts() -> QuerySet[World]:
     return World.objects.annotate(online=Count("presences", filter=_fresh())).order_by("name")
 
 
+def _saved() -> QuerySet[SavedPosition]:
+    """The saved position of the presence's user in its world, for subqueries."""
+    return SavedPosition.objects.filter(player_id=OuterRef("user_id"), world_id=OuterRef("world_id"))
+
+
+def presence_with_positions() -> QuerySet[Presence]:
+    saved = _saved()
+    return Presence.objects.annotate(
+        x=Subquery(saved.values("x")[:1]), y=Subquery(saved.values("y")[:1]), zone=Subquery(saved.values("zone")[:1])
+    )
+
+
 def world_online(*, world: World) -> list[dict[str, Any]]:
     cutoff = timezone.now() - timedelta(seconds=presence_stale_seconds())
     presences = (
         Presence.objects.filter(world=world, last_seen__gte=cutoff)
         .select_related("user__player__avatar")
+        .annotate(zone=Subquery(_saved().values("zone")[:1]))
         .order_by("connected_at")
     )
     return [

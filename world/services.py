@@ -77,14 +77,15 @@ def positions_save(*, world_id: int, rows: list[PositionRow]) -> None:
     SavedPosition.objects.bulk_create(
         [
             SavedPosition(
-                player_id=row.user_id, world_id=world_id, x=row.x, y=row.y, direction=row.direction, updated_at=now
+                player_id=row.user_id, world_id=world_id, x=row.x, y=row.y, direction=row.direction, zone=row.zone,
+                updated_at=now,
             )
             for row in rows
         ],
         update_conflicts=True,
         unique_fields=["player", "world"],
-        update_fields=["x", "y", "direction", "updated_at"],
-    )
+        update_fields=["x", "y", "direction", "zone", "updated_at"],
+    )  # fmt: skip
 
 
 def presence_join(*, user_id: int, world_id: int, server: str, row: PositionRow, connected_at: float) -> None:
@@ -92,15 +93,9 @@ def presence_join(*, user_id: int, world_id: int, server: str, row: PositionRow,
     Presence.objects.update_or_create(
         user_id=user_id,
         world_id=world_id,
-        defaults={
-            "server": server,
-            "connected_at": datetime.fromtimestamp(connected_at, tz=UTC),
-            "last_seen": now,
-            "x": row.x,
-            "y": row.y,
-            "zone": row.zone,
-        },
+        defaults={"server": server, "connected_at": datetime.fromtimestamp(connected_at, tz=UTC), "last_seen": now},
     )
+    positions_save(world_id=world_id, rows=[row])
 
 
 def presence_leave(*, user_id: int, world_id: int, server: str, row: PositionRow) -> None:
@@ -109,20 +104,11 @@ def presence_leave(*, user_id: int, world_id: int, server: str, row: PositionRow
     Presence.objects.filter(user_id=user_id, world_id=world_id, server=server).delete()
 
 
-def presence_refresh(*, world_id: int, server: str, rows: list[PositionRow], moved: list[PositionRow]) -> None:
-    """The periodic save: positions of those who moved, and a fresh `last_seen` for everyone here."""
+def presence_refresh(*, world_id: int, server: str, moved: list[PositionRow]) -> None:
+    """The periodic save: positions of those who moved, and "still here" for everyone on this
+    server, in two statements whatever the number of players."""
     positions_save(world_id=world_id, rows=moved)
-    if not rows:
-        return
-    now = timezone.now()
-    current = {p.user_id: p for p in Presence.objects.filter(world_id=world_id, server=server)}
-    changed = []
-    for row in rows:
-        presence = current.get(row.user_id)
-        if presence is not None:
-            presence.x, presence.y, presence.zone, presence.last_seen = row.x, row.y, row.zone, now
-            changed.append(presence)
-    Presence.objects.bulk_update(changed, ["x", "y", "zone", "last_seen"])
+    Presence.objects.filter(world_id=world_id, server=server).update(last_seen=timezone.now())
 
 
 def presence_purge_stale() -> int:

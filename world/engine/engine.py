@@ -31,6 +31,9 @@ class EngineSettings:
     aoi_radius: int = 2
     speed_allowance: float = 1.2  # how much faster than walk_speed a client may seem to move
     burst_tiles: float = 1.5  # distance a client may catch up in one go (network jitter)
+    # Contacts only start and stop calls, so they are worked out at most this often rather
+    # than every tick: with hundreds of players they cost more than the rest of the tick.
+    contacts_interval_ms: int = 200
 
 
 @dataclass(eq=False)
@@ -89,6 +92,7 @@ class WorldEngine:
         self._updated: set[int] = set()
         self._cell_changed: set[int] = set()
         self._contacts_stale = False
+        self._contacts_at = -(10**12)  # ms of the last contacts refresh
         self._local_moved: set[int] = set()
         self._local_upserts: set[int] = set()
         self._local_gone: set[int] = set()
@@ -421,8 +425,9 @@ class WorldEngine:
         result = TickResult()
         if self._moved or self._updated or self._cell_changed:
             self._fan_out(now_ms, result)
-        if self._contacts_stale:
+        if self._contacts_stale and now_ms - self._contacts_at >= self.settings.contacts_interval_ms:
             self._contacts_stale = False
+            self._contacts_at = now_ms
             self._refresh_contacts(result)
         result.publication = self._take_publication()
         self._moved.clear()

@@ -29,8 +29,27 @@ from world.engine.mapdata import MapData
 log = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 1.0
+STATS_SECONDS = 60.0
 ORIGIN_TIMEOUT_SECONDS = 5.0
 SNAPSHOT_RETRY_SECONDS = 1.0
+
+
+@dataclass
+class TickStats:
+    """How long ticks take in one world, logged every STATS_SECONDS for operators."""
+
+    ticks: int = 0
+    busy: float = 0.0  # seconds spent building and sending ticks
+    slowest: float = 0.0
+    late: int = 0  # ticks that started more than a tick late
+    frames: int = 0
+
+    def line(self, slug: str, seconds: float, players: int) -> str:
+        mean = self.busy / self.ticks * 1000 if self.ticks else 0.0
+        return (
+            f"world {slug}: {players} players here, {self.ticks} ticks in {seconds:.0f}s, mean {mean:.1f} ms, "
+            f"slowest {self.slowest * 1000:.1f} ms, {self.late} late, {self.frames} frames sent"
+        )
 
 
 @dataclass(frozen=True)
@@ -130,9 +149,7 @@ class Hub:
 
     async def _start(self) -> None:
         if self._receiver is None:
-            # The default prefix: channels_redis reads all of a process's own channels from one
-            # list named by it. A prefix of our own gets a list that is read only while this
-            # channel holds the layer's receive lock, so the consumers' receives starve it.
+            # The default prefix: channels_redis reads every channel of a process from one key.
             self.channel = await self.layer.new_channel()
             self._receiver = asyncio.create_task(self._receive(), name="world-hub-receiver")
             self._saver = asyncio.create_task(self._save_periodically(), name="world-hub-saver")
@@ -164,24 +181,36 @@ class Hub:
         loop = asyncio.get_running_loop()
         next_at = loop.time()
         last_published = 0.0
+        stats, stats_since = TickStats(), loop.time()
         while True:
             next_at += self.tick_interval
             delay = next_at - loop.time()
             if delay > 0:
                 await asyncio.sleep(delay)
             elif delay < -self.tick_interval:
+                stats.late += 1
                 next_at = loop.time()  # fell behind: carry on from now rather than burst
             try:
+                started = loop.time()
                 now = time.time()
                 result = engine.tick(int(now * 1000))
                 await self.deliver(engine, result)
+                took = loop.time() - started
+                stats.ticks += 1
+                stats.busy += took
+                stats.slowest = max(stats.slowest, took)
+                stats.frames += len(result.messages)
+                if started - stats_since >= STATS_SECONDS:
+                    if stats.frames:
+                        log.info(stats.line(engine.slug, started - stats_since, len(engine.sessions)))
+                    stats, stats_since = TickStats(), started
                 if result.publication is not None:
                     await self._publish(engine, {"type": "sync.batch", **result.publication})
                     last_published = now
-                elif engine.sessions and now - last_published >= HEARTBEAT_SECONDS:
+                elif now - last_published >= HEARTBEAT_SECONDS:
                     await self._publish(engine, {"type": "sync.alive", "seq": engine.local_snapshot()["seq"]})
                     last_published = now
-                self._expire_origins(engine)
+                await self._expire_origins(engine)
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -207,9 +236,9 @@ class Hub:
         except Exception:
             log.exception("could not publish %s for world %s", message["type"], engine.slug)
 
-    def _expire_origins(self, engine: WorldEngine) -> None:
+    async def _expire_origins(self, engine: WorldEngine) -> None:
         now = time.monotonic()
-        for origin in engine.origins():
+        for origin in engine.origins() | {key[1] for key in self._heard if key[0] == engine.world_id}:
             key = (engine.world_id, origin)
             heard = self._heard.setdefault(key, now)
             if now - heard > ORIGIN_TIMEOUT_SECONDS:
@@ -217,6 +246,8 @@ class Hub:
                 engine.drop_origin(origin)
                 self._heard.pop(key, None)
                 self._seen_seq.pop(key, None)
+                # A process that died never left the group: take it out so batches stop going there.
+                await self.layer.group_discard(world_group(engine.world_id), origin)
 
     # --- other processes -----------------------------------------------------------------------
 
@@ -234,12 +265,12 @@ class Hub:
         engine = self.engines.get(message.get("world"))  # type: ignore[arg-type]
         origin = message.get("origin")
         kind = message.get("type")
-        if engine is None or not isinstance(origin, str):
+        if engine is None:
             return
-        if kind == "sync.map_changed":
+        if kind == "sync.map_changed":  # from import_map, not from a process
             self.spawn(self._reload_map(engine), name=f"world-{engine.slug}-reload")
             return
-        if origin == self.channel:
+        if not isinstance(origin, str) or origin == self.channel:
             return
         key = (engine.world_id, origin)
         self._heard[key] = time.monotonic()

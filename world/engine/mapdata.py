@@ -117,7 +117,7 @@ class MapData:
             self.entries.setdefault(DEFAULT_ENTRY, []).extend(self._coords(tiles))
         if _truthy(properties.get("startLayer")) and short:
             self.entries.setdefault(short, []).extend(self._coords(tiles))
-        exit_url = properties.get("exitUrl")
+        exit_url = properties.get("exitUrl") or properties.get("exitSceneUrl")  # the older name
         if isinstance(exit_url, str) and exit_url.strip():
             target, _, entry = exit_url.strip().partition("#")
             self.exits.append(Exit(url=exit_url.strip(), target=target, entry=entry))

@@ -7,7 +7,9 @@ import pytest
 from channels.db import database_sync_to_async
 
 from conftest import expect_close, open_socket, receive_until
+from world.engine.mapdata import MapData
 from world.models import Presence, SavedPosition, World
+from world.walking import tile_of, tiles_within
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -70,7 +72,9 @@ async def test_bad_moves_are_corrected_and_never_broadcast(demo_worlds, cookies)
     you = (await receive_until(alice, "welcome"))["you"]
     bob = await open_socket("/ws/world/demo/", cookie=await database_sync_to_async(cookies)("bob"))
     await receive_until(bob, "welcome")
-    await alice.send_json_to({"type": "move", "x": you["x"] + 20, "y": you["y"], "seq": 1})
+    mapdata = MapData(demo_worlds["demo"].map_json)
+    far = tiles_within(mapdata, tile_of((you["x"], you["y"])), minimum=10, maximum=12)[0]  # walkable, far off
+    await alice.send_json_to({"type": "move", "x": far[0] + 0.5, "y": far[1] + 0.5, "seq": 1})
     correction = await receive_until(alice, "correction")
     assert correction == {
         "type": "correction",

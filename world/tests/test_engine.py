@@ -16,6 +16,7 @@ async def _ignore(*args: object) -> None:
 
 
 def make_engine(tiled=None, **overrides) -> WorldEngine:
+    overrides.setdefault("contacts_interval_ms", 0)  # every tick, so each tick's effect shows
     return WorldEngine(
         world_id=1, slug="test", name="Test", capacity=100, mapdata=MapData(tiled or room_map()), map_url="/m",
         settings=EngineSettings(**overrides),
@@ -324,3 +325,17 @@ def test_contact_listeners_hear_changes_even_without_a_world_socket_here():
     assert engine.tick(200).contact_changes == [(8, [], [9])]
     engine.unlisten_contacts(8, _ignore)
     assert engine.contact_listeners == {}
+
+
+def test_contacts_are_refreshed_at_most_every_interval():
+    engine = make_engine(open_map(), contacts_interval_ms=200)
+    join(engine, 1, 5.5, 5.5)
+    bob = join(engine, 2, 9.5, 5.5)  # 4 tiles away: no contact
+    engine.tick(1000)
+    assert engine.contacts == {}
+    walk(engine, bob, 8.5, 5.5, at=bob.last_move + 0.3)
+    walk(engine, bob, 7.5, 5.5, at=bob.last_move + 0.3)  # now 2 tiles away
+    engine.tick(1100)
+    assert engine.contacts == {}  # too soon after the last refresh
+    engine.tick(1200)
+    assert engine.contacts == {1: frozenset({2}), 2: frozenset({1})}

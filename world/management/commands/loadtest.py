@@ -1,0 +1,45 @@
+import asyncio
+import sys
+from argparse import ArgumentParser
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from world.loadtest import LoadTest, LoadTestError, Options, summary_line
+
+
+class Command(BaseCommand):
+    help = "Walk N simulated guests in a world over real WebSockets and report delivery latency."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("--url", required=True, help="the server, e.g. ws://127.0.0.1:8000")
+        parser.add_argument("--world", default="demo", help="the world's slug (default: demo)")
+        parser.add_argument("--players", type=int, required=True, help="how many players to simulate")
+        parser.add_argument("--rate", type=float, default=5.0, help="moves per second per player (default: 5)")
+        parser.add_argument("--seconds", type=float, default=30.0, help="how long they walk (default: 30)")
+        parser.add_argument("--seed", type=int, default=1, help="random seed for the walks")
+        parser.add_argument(
+            "--observers", type=int, default=50, help="players that measure what they receive (default: 50)"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["players"] < 2:
+            raise CommandError("--players must be at least 2: latency is measured between players")
+        if not 0 < options["rate"] <= 20:
+            raise CommandError("--rate must be above 0 and at most 20 moves a second (the server's limit)")
+        if options["seconds"] <= 0:
+            raise CommandError("--seconds must be positive")
+        if options["observers"] < 1:
+            raise CommandError("--observers must be at least 1")
+        settings = Options(
+            url=options["url"], world=options["world"], players=options["players"], rate=options["rate"],
+            seconds=options["seconds"], seed=options["seed"], observers=options["observers"],
+        )  # fmt: skip
+        try:
+            results = asyncio.run(LoadTest(settings).run())
+        except (LoadTestError, OSError) as error:
+            raise CommandError(f"load test failed: {error}") from None
+        if results.error_kinds:
+            kinds = ", ".join(f"{kind}={count}" for kind, count in sorted(results.error_kinds.items()))
+            sys.stderr.write(f"errors by kind: {kinds}\n")
+        self.stdout.write(summary_line(settings, results))

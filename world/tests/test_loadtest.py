@@ -1,0 +1,47 @@
+"""The load test command against a real server process."""
+
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.multiprocess]
+
+SUMMARY = re.compile(r"^players=(\d+) rate=(\S+) p50_ms=(\S+) p95_ms=(\S+) p99_ms=(\S+) delivered=(\S+) errors=(\d+)$")
+
+
+def test_loadtest_walks_guests_and_prints_one_summary_line(server_factory, demo_worlds):
+    server = server_factory(name="loadtest")
+    out = StringIO()
+    call_command("loadtest", "--url", server.ws_url, "--world", "demo", "--players", "6", "--rate", "5",
+                 "--seconds", "3", stdout=out)  # fmt: skip
+    [line] = out.getvalue().splitlines()
+    match = SUMMARY.match(line)
+    assert match, line
+    players, rate, p50, p95, p99, delivered, errors = match.groups()
+    assert (players, rate) == ("6", "5")
+    assert 0 < float(p50) <= float(p95) <= float(p99)
+    assert float(delivered) == 1.0, line
+    assert errors == "0", line
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--url", "ws://127.0.0.1:9", "--players", "1"], "at least 2"),
+        (["--url", "ws://127.0.0.1:9", "--players", "5", "--rate", "0"], "--rate must be above 0"),
+        (["--url", "ws://127.0.0.1:9", "--players", "5", "--seconds", "-1"], "--seconds must be positive"),
+        (["--url", "http://127.0.0.1:9", "--players", "5"], "must look like ws://host:port"),
+        (["--url", "ws://127.0.0.1:9", "--players", "5"], "load test failed"),
+    ],
+)
+def test_loadtest_bad_arguments_fail_clearly(arguments, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("loadtest", *arguments, stdout=StringIO())
+
+
+def test_loadtest_names_unknown_worlds(server_factory, demo_worlds):
+    server = server_factory(name="loadtest")
+    with pytest.raises(CommandError, match="has no world 'atlantis'"):
+        call_command("loadtest", "--url", server.ws_url, "--world", "atlantis", "--players", "2", stdout=StringIO())
