@@ -1,12 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from chat.urls import api_urlpatterns as chat_api
 from metaverse.health import healthz
 from players.urls import api_urlpatterns as players_api
 from signaling.urls import api_urlpatterns as signaling_api
 from world.urls import api_urlpatterns as world_api
 
-api_urlpatterns = [*players_api, *world_api, *signaling_api]
+api_urlpatterns = [*players_api, *world_api, *chat_api, *signaling_api]
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

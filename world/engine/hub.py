@@ -131,7 +131,7 @@ class Hub:
             engine = self.engines.pop(world_id, None)
             ticker = self._tickers.pop(world_id, None)
             if ticker is not None:
-                ticker.cancel()
+                await stop_tasks([ticker])
             if engine is None:
                 return
             final = engine.tick(int(time.time() * 1000))  # publishes the last departures
@@ -155,20 +155,17 @@ class Hub:
             self._saver = asyncio.create_task(self._save_periodically(), name="world-hub-saver")
 
     async def _stop(self) -> None:
-        for task in (self._receiver, self._saver):
-            if task is not None:
-                task.cancel()
+        tasks = [task for task in (self._receiver, self._saver) if task is not None]
         self._receiver = self._saver = None
+        await stop_tasks(tasks)
 
     async def shutdown(self) -> None:
         """Stop every task (tests, and process shutdown)."""
-        for ticker in self._tickers.values():
-            ticker.cancel()
+        tickers = list(self._tickers.values())
         self._tickers.clear()
         self.engines.clear()
         self._users.clear()
-        for task in list(self._background):
-            task.cancel()
+        await stop_tasks([*tickers, *self._background])
         await self._stop()
 
     def spawn(self, coroutine: Awaitable[Any], name: str) -> None:
@@ -353,6 +350,17 @@ class Hub:
 
     def forget_saved(self, world_id: int, player_id: int) -> None:
         self._saved.pop((world_id, player_id), None)
+
+
+async def stop_tasks(tasks: list[asyncio.Task[Any]]) -> None:
+    """Cancel tasks and wait until they have ended. On Python 3.11 `asyncio.wait_for` (which
+    redis-py sends commands with) drops a cancellation that lands as its inner call finishes, so a
+    task told once may run on for good: tell it again until it stops."""
+    pending = {task for task in tasks if not task.done()}
+    while pending:
+        for task in pending:
+            task.cancel()
+        _, pending = await asyncio.wait(pending, timeout=0.1)
 
 
 _hubs: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub]" = weakref.WeakKeyDictionary()

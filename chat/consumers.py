@@ -1,0 +1,147 @@
+"""/ws/chat/<slug>/: chat in one world. Thin: read the message, ask the world engine who hears it,
+hand it to `message_post`; deliveries come back through the channel layer once stored."""
+
+import time
+from typing import Any
+
+from channels.db import database_sync_to_async
+from django.conf import settings
+
+from chat.models import CLIENT_ID_MAX_LENGTH, Scope
+from chat.selectors import blocked_ids, history_recent
+from chat.serializers import message_json
+from chat.services import ChatError, chat_user_group, chat_world_group, message_post
+from metaverse.sockets import CloseCode, JsonSocketConsumer, ProtocolError, field_choice, field_int
+from world.admission import admit
+from world.engine.engine import WorldEngine
+from world.engine.hub import Hub, get_hub
+from world.models import World
+
+SEND_SCOPES = (Scope.WORLD.value, Scope.NEARBY.value, Scope.ZONE.value, Scope.DIRECT.value)
+RATE_REFUSALS_BEFORE_CLOSE = 10  # within RATE_REFUSAL_WINDOW seconds
+RATE_REFUSAL_WINDOW = 10.0
+
+
+class ChatConsumer(JsonSocketConsumer):
+    message_types = frozenset({"send"})
+    max_message_bytes = 8192
+
+    hub: Hub | None = None
+    engine: WorldEngine | None = None
+    world: World | None = None
+    blocked: frozenset[int] | set[int] = frozenset()
+    in_history: set[int] | None = None
+
+    async def connect(self) -> None:
+        await self.accept()
+        user = self.scope["user"]
+        admission = await database_sync_to_async(admit)(user=user, slug=self.scope["url_route"]["kwargs"]["slug"])
+        if admission.refusal is not None:
+            refusal = admission.refusal
+            await self.close_with(refusal.code, refusal.reason, refusal.message)
+            return
+        record = admission.record
+        if record is None:
+            return
+        self.world = await database_sync_to_async(World.objects.get)(pk=record.id)
+        self.hub = get_hub()
+        # The replica tells who is near whom, even when the player's world socket is on another process.
+        self.engine = await self.hub.attach(record)
+        self.rate_refusals: list[float] = []
+        # Join before reading history: a message stored in between then arrives twice, and the
+        # copy already in history is skipped (see chat_message), rather than missed.
+        await self.join_user_group(user.pk)
+        await self.channel_layer.group_add(chat_world_group(record.id), self.channel_name)
+        await self.channel_layer.group_add(chat_user_group(record.id, user.pk), self.channel_name)
+        self.blocked = await database_sync_to_async(blocked_ids)(user_id=user.pk)
+        history = await database_sync_to_async(history_recent)(user_id=user.pk, world_id=record.id)
+        self.in_history = {message.pk for message in history}
+        await self.send_json(
+            {"type": "history", "messages": [message_json(message, viewer_id=user.pk) for message in history]}
+        )
+
+    async def disconnect(self, code: int) -> None:
+        await self.leave_user_group()
+        if self.hub is None or self.engine is None:
+            return
+        world_id = self.engine.world_id
+        await self.channel_layer.group_discard(chat_world_group(world_id), self.channel_name)
+        await self.channel_layer.group_discard(chat_user_group(world_id, self.user_id), self.channel_name)
+        await self.hub.detach(world_id)
+        self.engine = None
+
+    # --- messages from the client -------------------------------------------------------------
+
+    async def handle_send(self, data: dict[str, Any]) -> None:
+        client_id = data.get("client_id")
+        if client_id is not None and (
+            not isinstance(client_id, str) or len(client_id) > CLIENT_ID_MAX_LENGTH or not client_id.isprintable()
+        ):
+            raise ProtocolError("invalid", f"'client_id' must be a string of at most {CLIENT_ID_MAX_LENGTH} characters")
+        try:
+            await self._send_message(data, client_id)
+        except ProtocolError as error:
+            error.extra.setdefault("client_id", client_id)
+            raise
+
+    async def _send_message(self, data: dict[str, Any], client_id: str | None) -> None:
+        if self.engine is None or self.world is None:
+            return
+        scope = field_choice(data, "scope", SEND_SCOPES)
+        text = data.get("text")
+        if not isinstance(text, str):
+            raise ProtocolError("invalid", "'text' must be a string")
+        to = field_int(data, "to", minimum=1) if scope == Scope.DIRECT else None
+        audience, zone = self._audience(self.engine, scope)
+        try:
+            await database_sync_to_async(message_post)(
+                sender=self.scope["user"], world=self.world, scope=scope, text=text, to=to,
+                client_id=client_id, audience=audience, zone=zone,
+            )  # fmt: skip
+        except ChatError as error:
+            if error.code == "rate_limited" and self._keeps_flooding():
+                await self.close_with(CloseCode.RATE_LIMITED, "rate_limited", "You kept sending faster than allowed.")
+                return
+            raise ProtocolError(error.code, error.message, **error.extra) from None
+
+    def _audience(self, engine: WorldEngine, scope: str) -> tuple[list[int], str]:
+        """Who hears a nearby or zone message: the world engine decides, never the client."""
+        if scope not in (Scope.NEARBY, Scope.ZONE):
+            return [], ""
+        if self.user_id not in engine.players:
+            raise ProtocolError("not_in_world", "Enter the world first: nearby and zone chat need you in it.")
+        if scope == Scope.NEARBY:
+            return engine.players_within(self.user_id, settings.WORLD_CHAT_RADIUS), ""
+        zone, members = engine.zone_members(self.user_id)
+        if zone is None:
+            raise ProtocolError("no_zone", "You are not standing in a zone.")
+        return members, zone.name
+
+    def _keeps_flooding(self) -> bool:
+        now = time.monotonic()
+        self.rate_refusals = [at for at in self.rate_refusals if now - at < RATE_REFUSAL_WINDOW]
+        self.rate_refusals.append(now)
+        return len(self.rate_refusals) >= RATE_REFUSALS_BEFORE_CLOSE
+
+    # --- events from the channel layer --------------------------------------------------------
+
+    async def chat_message(self, event: dict[str, Any]) -> None:
+        message = event["message"]
+        sender = message["sender"]
+        if sender is not None and sender["id"] in self.blocked:
+            return
+        if self.in_history and message["id"] in self.in_history:
+            self.in_history.discard(message["id"])
+            return
+        if sender is None or sender["id"] != self.user_id:
+            message = {**message, "client_id": None}
+        await self.send_json({"type": "message", "message": message})
+
+    async def chat_hidden(self, event: dict[str, Any]) -> None:
+        await self.send_json({"type": "message_hidden", "id": event["id"]})
+
+    async def chat_blocked(self, event: dict[str, Any]) -> None:
+        self.blocked = {*self.blocked, int(event["user"])}
+
+    async def chat_unblocked(self, event: dict[str, Any]) -> None:
+        self.blocked = set(self.blocked) - {int(event["user"])}

@@ -1,0 +1,220 @@
+"""Writes for chat. Every message is stored first and delivered over the channel layer only once
+its transaction has committed; a delivery that fails is logged and the message stays in history."""
+
+import logging
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from chat.models import TEXT_MAX_LENGTH, Audience, Block, Message, Mute, Scope
+from chat.ratelimit import rate_take
+from chat.selectors import mute_active, with_sender
+from chat.serializers import message_json
+from metaverse.events import user_group
+from world.models import World
+
+log = logging.getLogger(__name__)
+
+
+class ChatError(Exception):
+    """A message or request we refuse; `code` is the error code clients see (docs/protocol.md)."""
+
+    def __init__(self, code: str, message: str, **extra: Any) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.extra = extra
+
+
+# --- who hears what -----------------------------------------------------------------------------
+
+
+def chat_world_group(world_id: int) -> str:
+    """Every chat socket open on a world."""
+    return f"chat.{world_id}"
+
+
+def chat_user_group(world_id: int, user_id: int) -> str:
+    """One player's chat sockets on one world."""
+    return f"chat.{world_id}.{user_id}"
+
+
+def _groups_of(message: Message, audience: Iterable[int]) -> list[str]:
+    if message.scope in (Scope.WORLD, Scope.SYSTEM):
+        return [chat_world_group(message.world_id)]
+    people = {user_id for user_id in (message.sender_id, message.recipient_id, *audience) if user_id is not None}
+    return [chat_user_group(message.world_id, user_id) for user_id in sorted(people)]
+
+
+def _send(groups: list[str], event: dict[str, Any]) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+
+    async def send_all() -> None:
+        for group in groups:
+            try:
+                await layer.group_send(group, event)
+            except Exception:
+                log.exception("could not deliver %s to %s", event["type"], group)
+
+    async_to_sync(send_all)()
+
+
+def _deliver_after_commit(groups: list[str], event: dict[str, Any]) -> None:
+    transaction.on_commit(lambda: _send(groups, event))
+
+
+# --- messages -----------------------------------------------------------------------------------
+
+
+def clean_text(text: str) -> str:
+    if "\x00" in text:
+        raise ChatError("invalid", "'text' must not contain NUL characters")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ChatError("invalid", "'text' must be valid Unicode (no lone surrogates)") from None
+    text = text.strip()
+    if not text:
+        raise ChatError("empty", "A message needs some text.")
+    if len(text) > TEXT_MAX_LENGTH:
+        raise ChatError("too_long", f"A message has at most {TEXT_MAX_LENGTH} characters (this one has {len(text)}).")
+    return text
+
+
+def _recipient(*, sender: User, to: int | None) -> User:
+    if to is None:
+        raise ChatError("invalid", "'to' is required for direct messages")
+    if to == sender.pk:
+        raise ChatError("self", "You cannot send a direct message to yourself.")
+    recipient = User.objects.filter(pk=to, is_active=True).first()
+    if recipient is None:
+        raise ChatError("unknown_recipient", f"There is no player {to}.")
+    if Block.objects.filter(blocker=recipient, blocked=sender).exists():
+        raise ChatError("blocked", "This player does not accept messages from you.")
+    return recipient
+
+
+def _check_may_send(sender: User) -> None:
+    wait = rate_take(user_id=sender.pk)
+    if wait > 0:
+        raise ChatError(
+            "rate_limited", f"You are sending too fast; wait {wait:.1f} s.", retry_after=round(wait + 0.05, 1)
+        )
+    mute = mute_active(user_id=sender.pk)
+    if mute is not None:
+        until = mute.until.isoformat() if mute.until else None
+        when = f"until {until}" if until else "until a moderator lifts it"
+        raise ChatError("muted", f"A moderator muted you {when}.", until=until)
+
+
+@transaction.atomic
+def message_post(
+    *,
+    sender: User,
+    world: World,
+    scope: str,
+    text: str,
+    to: int | None = None,
+    client_id: str | None = None,
+    audience: Iterable[int] = (),
+    zone: str = "",
+) -> Message:
+    """Store a message from a player and deliver it once committed, to the sender too.
+
+    `audience` (nearby and zone) is who the world engine says hears it; `zone` the zone's name.
+    Raises ChatError with the code the client is shown.
+    """
+    if scope not in (Scope.WORLD, Scope.NEARBY, Scope.ZONE, Scope.DIRECT):
+        raise ChatError("invalid", f"'scope' must be one of: world, nearby, zone, direct (not {scope[:20]!r})")
+    text = clean_text(text)
+    _check_may_send(sender)
+    recipient = _recipient(sender=sender, to=to) if scope == Scope.DIRECT else None
+    hearers: list[int] = []
+    if scope in (Scope.NEARBY, Scope.ZONE):
+        wanted = {user_id for user_id in audience if user_id != sender.pk}
+        # Someone may have deleted their account since the engine last saw them.
+        hearers = sorted(User.objects.filter(pk__in=wanted).values_list("pk", flat=True)) if wanted else []
+    message = Message.objects.create(
+        world=world, sender=sender, scope=scope, text=text, recipient=recipient,
+        zone=zone if scope == Scope.ZONE else "", client_id=client_id or "",
+    )  # fmt: skip
+    Audience.objects.bulk_create(Audience(message=message, user_id=user_id) for user_id in hearers)
+    message = with_sender(Message.objects.filter(pk=message.pk)).get()
+    event = {"type": "chat.message", "message": message_json(message, viewer_id=sender.pk)}
+    _deliver_after_commit(_groups_of(message, hearers), event)
+    return message
+
+
+@transaction.atomic
+def message_post_system(*, world: World, text: str) -> Message:
+    """A message from the operators to everyone in a world."""
+    message = Message.objects.create(world=world, sender=None, scope=Scope.SYSTEM, text=clean_text(text))
+    _deliver_after_commit(
+        _groups_of(message, ()), {"type": "chat.message", "message": message_json(message, viewer_id=None)}
+    )
+    return message
+
+
+@transaction.atomic
+def message_hide(*, message: Message, moderator: User | None) -> Message:
+    """Take a message out of history and off every open chat that shows it."""
+    message = Message.objects.select_for_update().get(pk=message.pk)
+    if message.hidden_at is not None:
+        return message
+    message.hidden_at = timezone.now()
+    message.hidden_by = moderator
+    message.save(update_fields=["hidden_at", "hidden_by"])
+    hearers = Audience.objects.filter(message=message).values_list("user_id", flat=True)
+    _deliver_after_commit(_groups_of(message, hearers), {"type": "chat.hidden", "id": message.pk})
+    return message
+
+
+# --- mutes --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def mute_create(*, user: User, until: datetime | None, reason: str = "", by: User | None) -> Mute:
+    """Stop a player chatting until `until` (None: until lifted)."""
+    if until is not None and until <= timezone.now():
+        raise ChatError("invalid", "A mute must end in the future (or never).")
+    return Mute.objects.create(user=user, until=until, reason=reason[:500], created_by=by)
+
+
+@transaction.atomic
+def mute_lift(*, mute: Mute, by: User | None) -> Mute:
+    if mute.lifted_at is None:
+        mute.lifted_at = timezone.now()
+        mute.lifted_by = by
+        mute.save(update_fields=["lifted_at", "lifted_by"])
+    return mute
+
+
+# --- blocks -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def block_create(*, blocker: User, blocked: User) -> tuple[Block, bool]:
+    """`blocker` stops hearing from `blocked`. Returns the block and whether it is new."""
+    if blocked.pk == blocker.pk:
+        raise ChatError("self", "You cannot block yourself.")
+    block, created = Block.objects.get_or_create(blocker=blocker, blocked=blocked)
+    if created:
+        _deliver_after_commit([user_group(blocker.pk)], {"type": "chat.blocked", "user": blocked.pk})
+    return block, created
+
+
+@transaction.atomic
+def block_remove(*, blocker: User, blocked_id: int) -> bool:
+    """Hear from `blocked_id` again. False if there was no such block."""
+    deleted, _ = Block.objects.filter(blocker=blocker, blocked_id=blocked_id).delete()
+    if deleted:
+        _deliver_after_commit([user_group(blocker.pk)], {"type": "chat.unblocked", "user": blocked_id})
+    return bool(deleted)

@@ -1,0 +1,95 @@
+"""The hub's tasks, and its talk with other processes (two Redis layers stand in for two)."""
+
+import asyncio
+import contextlib
+
+from channels.layers import InMemoryChannelLayer
+from channels_redis.core import RedisChannelLayer
+from django.conf import settings
+
+from metaverse.testing import need_redis
+from world.engine.hub import Hub, WorldRecord, stop_tasks
+from world.engine.state import PlayerState
+from world.tests.maps import room_map
+
+
+async def _ignore(*args: object) -> None:
+    return None
+
+
+def record(world_id: int = 424242) -> WorldRecord:
+    return WorldRecord(
+        id=world_id, slug="hub-test", name="Hub test", capacity=10, guests_allowed=True,
+        map_json=room_map(), map_version="1", map_url="/m",
+    )  # fmt: skip
+
+
+class DeafLayer(InMemoryChannelLayer):
+    """Drops the first cancellation of a receive, as `asyncio.wait_for` on Python 3.11 does when
+    the call inside it (a Redis command) finishes at the same moment."""
+
+    dropped = 0
+
+    async def receive(self, channel: str) -> dict:
+        while True:
+            try:
+                return await super().receive(channel)
+            except asyncio.CancelledError:
+                if self.dropped:
+                    raise
+                self.dropped += 1
+
+
+def hub_tasks() -> set[asyncio.Task]:
+    return {task for task in asyncio.all_tasks() if task.get_name().startswith("world-")}
+
+
+async def test_a_hub_that_empties_stops_all_its_tasks_even_if_a_cancellation_is_lost():
+    layer = DeafLayer()
+    hub = Hub(layer, tick_hz=20, save_seconds=3600)
+    await hub.attach(record())
+    assert len(hub_tasks()) == 3  # the receiver, the saver, the world's ticker
+    await hub.detach(424242)
+    assert layer.dropped == 1
+    assert not hub_tasks()
+
+
+async def test_stop_tasks_waits_until_each_task_has_ended():
+    async def stubborn() -> None:
+        told = 0
+        while True:
+            try:
+                await asyncio.sleep(10)
+            except asyncio.CancelledError:
+                told += 1
+                if told == 3:
+                    raise
+
+    task = asyncio.ensure_future(stubborn())
+    await asyncio.sleep(0)
+    await stop_tasks([task])
+    assert task.cancelled()
+
+
+async def test_the_hub_hears_other_processes_while_sockets_of_its_own_wait_for_messages():
+    need_redis()
+    config = settings.CHANNEL_LAYERS["default"]["CONFIG"]
+    here, there = RedisChannelLayer(**config), RedisChannelLayer(**config)
+    idle_socket = asyncio.ensure_future(here.receive(await here.new_channel()))  # a quiet consumer here
+    hub_here, hub_there = (Hub(layer, tick_hz=20, save_seconds=3600) for layer in (here, there))
+    try:
+        engine_here = await hub_here.attach(record())
+        engine_there = await hub_there.attach(record())
+        player = PlayerState(id=7, name="Bob", avatar="", avatar_url="", status="available", x=2.5, y=2.5)
+        engine_there.join(player, sink=_ignore, close=_ignore)
+        async with asyncio.timeout(3):
+            while 7 not in engine_here.players:  # noqa: ASYNC110 - the replica has no event to wait on
+                await asyncio.sleep(0.05)
+    finally:
+        idle_socket.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await idle_socket
+        for hub in (hub_here, hub_there):
+            await hub.shutdown()
+        for layer in (here, there):
+            await layer.close_pools()
