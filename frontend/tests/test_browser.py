@@ -19,13 +19,10 @@ from django.utils import timezone
 from conftest import session_cookie
 from metaverse.testing import ServerProcess, need
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make between
-# browser steps are ordinary blocking calls (STYLE: allowed in browser tests only).
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CHROMIUM = "/usr/bin/chromium"
+ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 README_SCREENSHOT = Path(settings.BASE_DIR) / "docs" / "screenshot.png"
 CHROMIUM_ARGS = [
@@ -44,6 +41,20 @@ DESKTOP = {"width": 1280, "height": 720}
 WAIT_MS = 15000
 
 
+@pytest.fixture(scope="module", autouse=True)
+def orm_beside_playwright() -> Iterator[None]:
+    """Playwright's sync API runs an event loop in this thread; the ORM calls the tests make between
+    browser steps are ordinary blocking calls (STYLE: allowed in browser tests only, and only while
+    they run: the servers they start and the other tests never see it)."""
+    previous = os.environ.get(ASYNC_UNSAFE)
+    os.environ[ASYNC_UNSAFE] = "true"
+    yield
+    if previous is None:
+        del os.environ[ASYNC_UNSAFE]
+    else:
+        os.environ[ASYNC_UNSAFE] = previous
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     need(os.access(CHROMIUM, os.X_OK), f"needs Chromium at {CHROMIUM} (apt-get install chromium)")
@@ -57,7 +68,7 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def server(demo_worlds: dict[str, Any], server_factory: Callable[..., ServerProcess]) -> ServerProcess:
-    return server_factory(name="browser")
+    return server_factory({ASYNC_UNSAFE: ""}, name="browser")
 
 
 class Pages:
