@@ -190,6 +190,14 @@ WORLD_SAVE_SECONDS = env_float("WORLD_SAVE_SECONDS", 10.0, minimum=1.0, maximum=
 WORLD_MAX_MAP_TILES = env_int("WORLD_MAX_MAP_TILES", 250_000, minimum=1)
 WORLD_MAX_MAP_BYTES = env_int("WORLD_MAX_MAP_BYTES", 20 * 1024 * 1024, minimum=1024)
 
+# --- Chat -----------------------------------------------------------------------------------
+
+# Per user, on all server processes together: CHAT_RATE_MESSAGES every CHAT_RATE_SECONDS on
+# average, up to CHAT_RATE_BURST at once.
+CHAT_RATE_MESSAGES = env_int("CHAT_RATE_MESSAGES", 5, minimum=1, maximum=1000)
+CHAT_RATE_SECONDS = env_float("CHAT_RATE_SECONDS", 5.0, minimum=0.1, maximum=3600.0)
+CHAT_RATE_BURST = env_int("CHAT_RATE_BURST", 3, minimum=1, maximum=1000)
+
 # --- HTTP, static files, security -----------------------------------------------------------
 
 LANGUAGE_CODE = "en-us"
