@@ -38,7 +38,7 @@ class MessageAdmin(ModerationPermissions, admin.ModelAdmin[Message]):
 
     @admin.action(description="Hide selected messages (from history and open chats)", permissions=["hide"])
     def hide_messages(self, request: HttpRequest, queryset: QuerySet[Message]) -> TemplateResponse | None:
-        shown = list(queryset.filter(hidden_at__isnull=True).select_related("sender"))
+        shown = list(queryset.filter(hidden_at__isnull=True).select_related("sender").order_by("pk"))
         reason = ask_reason(
             self, request, queryset, action="hide_messages", title="Hide selected messages",
             targets=[f"{user_label(m.sender) if m.sender else 'system'}: {m.text[:80]}" for m in shown],
@@ -69,7 +69,7 @@ class MuteAdmin(ModerationPermissions, ServiceFormAdmin):
 
     @admin.action(description="Lift selected mutes", permissions=["lift_mute"])
     def lift_mutes(self, request: HttpRequest, queryset: QuerySet[Mute]) -> TemplateResponse | None:
-        mutes = list(queryset.select_related("user"))
+        mutes = list(queryset.select_related("user").order_by("user_id", "pk"))
         reason = ask_reason(
             self, request, queryset, action="lift_mutes", title="Lift selected mutes",
             targets=[user_label(mute.user) for mute in mutes], required=False,

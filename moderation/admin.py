@@ -71,7 +71,7 @@ class BanAdmin(ModerationPermissions, ServiceFormAdmin):
 
     @admin.action(description="Lift selected bans", permissions=["lift_ban"])
     def lift_bans(self, request: HttpRequest, queryset: QuerySet[Ban]) -> TemplateResponse | None:
-        bans = list(queryset.select_related("user"))
+        bans = list(queryset.select_related("user").order_by("user_id", "pk"))
         reason = ask_reason(
             self, request, queryset, action="lift_bans", title="Lift selected bans",
             targets=[f"{user_label(ban.user)}, {ban.term()}" for ban in bans], required=False,
@@ -117,7 +117,7 @@ def _quick(
     @admin.action(description=description, permissions=[permission])
     def action(model_admin: "ReportAdmin", request: HttpRequest, queryset: QuerySet[Report]) -> None:
         done, refused = [], []
-        for report in queryset.select_related("reported", "message"):
+        for report in queryset.select_related("reported", "message").order_by("pk"):
             try:
                 act(report, moderator(request), f"Report #{report.pk}: {report.reason}"[:500])
             except ModerationError as error:
@@ -180,7 +180,7 @@ class ReportAdmin(ModerationPermissions, admin.ModelAdmin[Report]):
     def _resolve(
         self, request: HttpRequest, queryset: QuerySet[Report], *, status: str, action: str, title: str
     ) -> Any:
-        reports = list(queryset.select_related("reported"))
+        reports = list(queryset.select_related("reported").order_by("pk"))
         note = ask_reason(
             self, request, queryset, action=action, title=title, label="Note", required=False,
             targets=[f"Report #{r.pk} on {user_label(r.reported)}: {r.reason[:80]}" for r in reports],

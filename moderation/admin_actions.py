@@ -30,6 +30,8 @@ class ServiceFormAdmin(admin.ModelAdmin[Any]):
         return self.add_fields if obj is None else self.view_fields
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        if obj is not None:
+            kwargs["form"] = forms.ModelForm  # shown read-only: the add form's own fields do not apply
         form: Any = super().get_form(request, obj, change=change, **kwargs)
         form.moderator = moderator(request)
         return form

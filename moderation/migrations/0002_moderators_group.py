@@ -1,30 +1,9 @@
-"""The "Moderators" group, holding only what moderators need: to see players, worlds and who is
-online; to ban, mute, kick and hide; to work the report queue; to read the audit log. Never to
-change users (so no passwords, staff or superuser flags) nor to delete anything."""
+"""The "Moderators" group (moderation/permissions.py says what it holds and why)."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-GROUP = "Moderators"
-PERMISSIONS = [
-    ("accounts", "view_user"),
-    ("players", "view_player"),
-    ("world", "view_world"),
-    ("world", "view_presence"),
-    ("world", "view_savedposition"),
-    ("moderation", "add_ban"),
-    ("moderation", "change_ban"),
-    ("moderation", "view_ban"),
-    ("moderation", "kick_player"),
-    ("moderation", "view_report"),
-    ("moderation", "change_report"),
-    ("moderation", "view_auditentry"),
-    ("chat", "view_message"),
-    ("chat", "hide_message"),
-    ("chat", "add_mute"),
-    ("chat", "change_mute"),
-    ("chat", "view_mute"),
-]
+from moderation.permissions import MODERATORS, moderators_group_setup
 
 
 def create_group(apps, schema_editor):
@@ -34,15 +13,11 @@ def create_group(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name=GROUP)
-    wanted = [Permission.objects.get(content_type__app_label=app, codename=codename) for app, codename in PERMISSIONS]
-    group.permissions.set(wanted)
+    moderators_group_setup(apps)
 
 
 def remove_group(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name=GROUP).delete()
+    apps.get_model("auth", "Group").objects.filter(name=MODERATORS).delete()
 
 
 class Migration(migrations.Migration):
