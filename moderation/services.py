@@ -201,7 +201,7 @@ def chat_unmute(*, mute: Mute, by: User | None, reason: str = "") -> bool:
 @transaction.atomic
 def message_hide_by_moderator(*, message: Message, by: User | None, reason: str = "") -> bool:
     """Take the message out of history and off every open chat. False if it was hidden already."""
-    message = Message.objects.select_for_update().select_related("sender", "world").get(pk=message.pk)
+    message = Message.objects.select_for_update(of=("self",)).select_related("sender", "world").get(pk=message.pk)
     if message.hidden_at is not None:
         return False
     reason = _clean_reason(reason)

@@ -3,10 +3,12 @@ and players in the demo world."""
 
 import asyncio
 import contextlib
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+from channels.db import database_sync_to_async
 from django.apps import apps
 from django.core.cache import cache
 
@@ -14,7 +16,7 @@ from accounts.models import User
 from chat.models import Message, Scope
 from conftest import make_user, open_socket, receive_until
 from moderation.permissions import moderators_group_setup
-from world.models import World
+from world.models import Presence, World
 from world.services import world_import_map
 from world.tests.maps import room_map, write_map
 
@@ -106,6 +108,17 @@ async def open_from(path: str, cookie: str | None, address: str) -> Any:
     connected, _ = await communicator.connect(timeout=5)
     assert connected, f"could not connect to {path}"
     return communicator
+
+
+async def presence_of(user: User, timeout: float = 5.0) -> Presence:  # noqa: ASYNC109
+    """The player's presence row, which the world socket writes just after its welcome."""
+    deadline = time.monotonic() + timeout
+    while True:
+        presence = await database_sync_to_async(Presence.objects.filter(user=user).first)()
+        if presence is not None or time.monotonic() > deadline:
+            assert presence is not None, f"no presence for {user}"
+            return presence
+        await asyncio.sleep(0.05)
 
 
 @pytest.fixture

@@ -20,8 +20,7 @@ from moderation.services import (
     message_hide_by_moderator,
     player_kick,
 )
-from moderation.tests.conftest import world_message
-from world.models import Presence
+from moderation.tests.conftest import presence_of, world_message
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -135,7 +134,7 @@ async def test_a_guest_banned_with_their_address_cannot_come_back_as_a_new_guest
     gus = await database_sync_to_async(User.objects.get)(username="gus")
     world = await sockets.open("/ws/world/demo/", gus_cookie, address="203.0.113.7")
     await receive_until(world, "welcome")
-    presence = await database_sync_to_async(Presence.objects.get)(user=gus)
+    presence = await presence_of(gus)
     assert presence.address == "203.0.113.7"  # what the ban command's --ip and the admin show
 
     await database_sync_to_async(ban_create)(user=gus, by=mona, reason="trolling", ip=presence.address)
