@@ -68,10 +68,13 @@ class ModerationPermissions:
 class ReasonForm(forms.Form):
     reason = forms.CharField(max_length=500, widget=forms.Textarea(attrs={"rows": 3, "cols": 70}))
 
-    def __init__(self, *args: Any, label: str = "Reason", required: bool = True, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, label: str = "Reason", required: bool = True, help_text: str = "", **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["reason"].label = label
         self.fields["reason"].required = required
+        self.fields["reason"].help_text = help_text
 
 
 def ask_reason(
@@ -84,12 +87,14 @@ def ask_reason(
     targets: list[str],
     label: str = "Reason",
     required: bool = True,
+    help_text: str = "For the audit log.",
 ) -> str | TemplateResponse:
     """The reason typed on the confirmation page, or that page (to show) until one is given.
 
     The page posts the same action and the same rows back to the list, as Django's own
     delete confirmation does, plus `apply`."""
-    form = ReasonForm(request.POST if "apply" in request.POST else None, label=label, required=required)
+    data = request.POST if "apply" in request.POST else None
+    form = ReasonForm(data, label=label, required=required, help_text=help_text)
     if form.is_bound and form.is_valid():
         return str(form.cleaned_data["reason"])
     context = {
@@ -126,7 +131,13 @@ def report_outcome(
 
 
 def players_action(
-    *, name: str, description: str, permission: str, past: str, act: Callable[[User, User | None, str], object]
+    *,
+    name: str,
+    description: str,
+    permission: str,
+    past: str,
+    act: Callable[[User, User | None, str], object],
+    shown: bool = False,
 ) -> Callable[..., TemplateResponse | None]:
     """An action on the players behind the selected rows, after asking why."""
 
@@ -136,8 +147,9 @@ def players_action(
     ) -> TemplateResponse | None:
         users = users_of(queryset)
         reason = ask_reason(
-            model_admin, request, queryset, action=name, title=description, targets=[user_label(u) for u in users]
-        )
+            model_admin, request, queryset, action=name, title=description, targets=[user_label(u) for u in users],
+            help_text="The players are shown it, and it goes in the audit log." if shown else "For the audit log.",
+        )  # fmt: skip
         if isinstance(reason, TemplateResponse):
             return reason
         done, refused = [], []
@@ -158,12 +170,12 @@ def players_action(
 
 
 kick_players = players_action(
-    name="kick_players", description="Kick selected players", permission="kick", past="Kicked",
+    name="kick_players", description="Kick selected players", permission="kick", past="Kicked", shown=True,
     act=lambda user, by, reason: player_kick(user=user, by=by, reason=reason),
 )  # fmt: skip
 ban_players_for_a_day = players_action(
     name="ban_players_for_a_day", description="Ban selected players for a day", permission="ban",
-    past="Banned for a day",
+    past="Banned for a day", shown=True,
     act=lambda user, by, reason: ban_create(user=user, by=by, reason=reason, duration=timedelta(days=1)),
 )  # fmt: skip
 mute_players_for_an_hour = players_action(

@@ -200,3 +200,22 @@ async def test_the_socket_that_closes_takes_no_more_messages(demo_worlds, cookie
     await closed_with(world, 4010)
     await asyncio.sleep(0.2)
     assert await world.receive_nothing(timeout=0.2)
+
+
+async def test_kicking_from_the_who_is_online_page_closes_the_players_sockets(demo_worlds, cookies, mona, sockets):
+    from django.test import Client
+
+    cookie = await database_sync_to_async(cookies)("alice")
+    alice = await database_sync_to_async(User.objects.get)(username="alice")
+    world, _ = await sockets.world(cookie)
+    chat = await sockets.chat(cookie)
+    presence = await presence_of(alice)
+    admin = Client()
+    await database_sync_to_async(admin.force_login)(mona)
+    form = {"action": "kick_players", "_selected_action": [presence.pk], "apply": "1", "reason": "spam"}
+
+    started = time.monotonic()
+    response = await database_sync_to_async(admin.post)("/admin/world/presence/", form)
+    assert response.status_code == 302
+    closings = await closes_within([world, chat], 4010, started)
+    assert closings[0]["message"].endswith("Reason: spam")
