@@ -4,4 +4,5 @@ from frontend import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("w/<slug:slug>/", views.world_page, name="world_page"),
 ]

@@ -79,6 +79,31 @@ class TokenBucket:
         return False
 
 
+class Flood:
+    """Messages dropped for going over a rate: the client is told at most once a second, and
+    closed with 4029 after `limit` drops within `window` seconds. Not counted as bad messages."""
+
+    def __init__(self, *, limit: int, window: float, notice: str, closing: str) -> None:
+        self.limit = limit
+        self.window = window
+        self.notice = notice  # the error message the client is told
+        self.closing = closing  # the message it is closed with
+        self.drops = 0
+        self.since = self.told = float("-inf")
+
+    def drop(self, now: float) -> str:
+        """What to do about one more dropped message: "close", "tell" or "" (nothing)."""
+        if now - self.since > self.window:
+            self.since, self.drops = now, 0
+        self.drops += 1
+        if self.drops > self.limit:
+            return "close"
+        if now - self.told >= 1.0:
+            self.told = now
+            return "tell"
+        return ""
+
+
 # --- field readers for message schemas --------------------------------------------------------
 
 
@@ -183,6 +208,13 @@ class JsonSocketConsumer(AsyncWebsocketConsumer):
         self._errors.append(now)
         if len(self._errors) > self.max_errors:
             await self.close_with(CloseCode.PROTOCOL_ABUSE, "too many bad messages")
+
+    async def drop_for_rate(self, flood: Flood) -> None:
+        action = flood.drop(time.monotonic())
+        if action == "close":
+            await self.close_with(CloseCode.RATE_LIMITED, "rate_limited", flood.closing)
+        elif action == "tell":
+            await self.send_json({"type": "error", "code": "rate_limited", "message": flood.notice})
 
     async def send_json(self, message: dict[str, Any]) -> None:
         await self.send(text_data=json.dumps(message, separators=(",", ":")))

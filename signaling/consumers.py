@@ -10,7 +10,7 @@ from typing import Any
 from channels.db import database_sync_to_async
 
 from metaverse.events import user_group
-from metaverse.sockets import CloseCode, JsonSocketConsumer, ProtocolError, TokenBucket, client_address
+from metaverse.sockets import CloseCode, Flood, JsonSocketConsumer, ProtocolError, TokenBucket, client_address
 from signaling.schemas import MAX_FRAME_BYTES, SCHEMAS, Outgoing, parse_candidate, parse_description, parse_hangup
 from world.admission import ban_refusal
 from world.engine.contacts import initiator_of
@@ -55,8 +55,13 @@ class SignalingConsumer(JsonSocketConsumer):
         self._waiters: set[asyncio.Future[None]] = set()
         self._sdp_bucket = TokenBucket(SDP_PER_SECOND, SDP_BURST)
         self._small_bucket = TokenBucket(SMALL_PER_SECOND, SMALL_BURST)
-        self._rate_drops = 0
-        self._rate_told = self._rate_window = 0.0
+        self._flood = Flood(
+            limit=RATE_DROPS_BEFORE_CLOSE,
+            window=RATE_WINDOW_SECONDS,
+            notice=f"at most {SDP_PER_SECOND} offers and answers and {SMALL_PER_SECOND} "
+            "candidates and hang-ups a second",
+            closing="Too many signaling messages.",
+        )
         await self.accept()
         user = self.scope["user"]
         if not user.is_authenticated:
@@ -130,7 +135,7 @@ class SignalingConsumer(JsonSocketConsumer):
             return
         bucket = self._sdp_bucket if message.kind in ("offer", "answer") else self._small_bucket
         if not bucket.take():
-            await self._drop_for_rate()
+            await self.drop_for_rate(self._flood)
             return
         if message.to == self.user_id:
             raise ProtocolError("invalid", "'to' is your own id")
@@ -187,25 +192,6 @@ class SignalingConsumer(JsonSocketConsumer):
         if not self.closing:
             await self.send_json(
                 {"type": "error", "code": code, "message": text, "to": message.to, "refused": message.kind}
-            )
-
-    async def _drop_for_rate(self) -> None:
-        # A flood has its own close code, and is told once a second.
-        now = time.monotonic()
-        if now - self._rate_window > RATE_WINDOW_SECONDS:
-            self._rate_window, self._rate_drops = now, 0
-        self._rate_drops += 1
-        if self._rate_drops > RATE_DROPS_BEFORE_CLOSE:
-            await self.close_with(CloseCode.RATE_LIMITED, "rate_limited", "Too many signaling messages.")
-        elif now - self._rate_told >= 1.0:
-            self._rate_told = now
-            await self.send_json(
-                {
-                    "type": "error",
-                    "code": "rate_limited",
-                    "message": f"at most {SDP_PER_SECOND} offers and answers and {SMALL_PER_SECOND} "
-                    "candidates and hang-ups a second",
-                }
             )
 
     # --- the world and the channel layer ------------------------------------------------------

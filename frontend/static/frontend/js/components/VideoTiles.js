@@ -1,0 +1,135 @@
+// The video tiles of the people we are talking to (name, muted, speaking), and our own
+// picture while we are in a call.
+
+import { h } from "../lib/dom.js";
+
+function initials(name) {
+  return (name || "?").trim().slice(0, 1).toUpperCase() || "?";
+}
+
+export class VideoTiles {
+  constructor({ root, store, media }) {
+    Object.assign(this, { root, store, media });
+    this.tiles = new Map(); // peer id (or "me") -> tile element
+  }
+
+  start() {
+    this.store.on("peers", () => this.render());
+    this.store.on("media", () => this.render());
+    this.store.on("players", () => this._names());
+    this.store.on("me", () => this._names());
+    this.store.on("levels", () => this._levels());
+  }
+
+  _tile(key, { mine }) {
+    const video = h("video", { autoplay: true, playsinline: true });
+    video.muted = mine; // our own sound would echo
+    const name = h("span", { class: "tile-name" });
+    const muted = h("span", { class: "tile-muted", title: "Microphone off", hidden: true }, "mic off");
+    const unmute = h("button", { type: "button", class: "tile-unmute", hidden: true }, "Click to hear them");
+    const tile = h("figure", { class: `video-tile ${mine ? "mine" : "remote"}`, dataset: { peer: String(key) } },
+      video,
+      h("div", { class: "tile-placeholder", "aria-hidden": "true" }),
+      h("figcaption", {}, h("span", { class: "tile-speaking", "aria-hidden": "true" }), name, muted),
+      unmute);
+    Object.assign(tile, { video, nameEl: name, mutedEl: muted, unmute, placeholder: tile.querySelector(".tile-placeholder") });
+    unmute.addEventListener("click", () => {
+      video.muted = false;
+      video.play().then(() => (unmute.hidden = true), () => {});
+    });
+    return tile;
+  }
+
+  _play(tile, stream) {
+    if (tile.video.srcObject !== stream) tile.video.srcObject = stream;
+    const attempt = tile.video.play();
+    if (attempt) {
+      attempt.catch(() => {
+        // The browser blocks sound before the page was interacted with: play silently, offer sound.
+        if (tile.video.muted) return;
+        tile.video.muted = true;
+        tile.unmute.hidden = false;
+        tile.video.play().catch(() => {});
+      });
+    }
+  }
+
+  render() {
+    const state = this.store.state;
+    const wanted = new Set(state.peers.keys());
+    for (const [key, tile] of this.tiles) {
+      if (key !== "me" && !wanted.has(key)) {
+        tile.video.srcObject = null;
+        tile.remove();
+        this.tiles.delete(key);
+      }
+    }
+    for (const peer of state.peers.values()) {
+      let tile = this.tiles.get(peer.id);
+      if (!tile) {
+        tile = this._tile(peer.id, { mine: false });
+        this.tiles.set(peer.id, tile);
+        this.root.append(tile);
+      }
+      if (tile.video.srcObject !== peer.stream) this._play(tile, peer.stream);
+      const video = peer.stream.getVideoTracks()[0];
+      const hasVideo = Boolean(video && !video.muted && !peer.cameraOff);
+      tile.classList.toggle("no-video", !hasVideo);
+      tile.classList.toggle("connecting", peer.state !== "connected");
+      tile.mutedEl.hidden = !peer.muted;
+      tile.classList.toggle("speaking", Boolean(peer.speaking));
+    }
+    this._self(state.peers.size > 0);
+    this._names();
+    this.root.classList.toggle("in-call", state.peers.size > 0);
+  }
+
+  _self(inCall) {
+    let tile = this.tiles.get("me");
+    if (!inCall) {
+      if (tile) {
+        tile.video.srcObject = null;
+        tile.remove();
+        this.tiles.delete("me");
+      }
+      return;
+    }
+    if (!tile) {
+      tile = this._tile("me", { mine: true });
+      this.tiles.set("me", tile);
+      this.root.prepend(tile);
+    }
+    const media = this.store.state.media;
+    const hasVideo = Boolean(this.media.track("video"));
+    if (hasVideo && tile.video.srcObject !== this.media.stream) this._play(tile, this.media.stream);
+    tile.classList.toggle("no-video", !hasVideo);
+    tile.mutedEl.hidden = !(media.muted || !this.media.track("audio"));
+  }
+
+  _names() {
+    const state = this.store.state;
+    for (const [key, tile] of this.tiles) {
+      const person = key === "me" ? state.me : state.players.get(key);
+      const name = key === "me" ? `${(person && person.name) || "You"} (you)` : (person && person.name) || "Someone";
+      if (tile.nameEl.textContent !== name) {
+        tile.nameEl.textContent = name;
+        tile.placeholder.textContent = initials(person && person.name);
+        tile.setAttribute("aria-label", name);
+      }
+    }
+  }
+
+  _levels() {
+    const state = this.store.state;
+    for (const [key, tile] of this.tiles) {
+      if (key === "me") {
+        tile.classList.toggle("speaking", Boolean(state.media.speaking));
+        continue;
+      }
+      const peer = state.peers.get(key);
+      if (!peer) continue;
+      tile.classList.toggle("speaking", Boolean(peer.speaking));
+      tile.video.volume = peer.volume;
+    }
+  }
+}

@@ -1,0 +1,338 @@
+// The world on a <canvas>: the map (pre-rendered, lib/tiled.js), the avatars on the floor
+// layer, name tags with status dots; a camera that follows us; keyboard, click and tap input.
+//
+// Crisp pixels: the canvas has one pixel per device pixel, every map pixel is drawn as a whole
+// number of device pixels (`scale`) at whole-pixel offsets, and smoothing is off.
+
+import { directionOfKey } from "../lib/movement.js";
+import { renderPosition } from "../services/WorldService.js";
+
+const FRAME = 32; // avatar sprite sheets: 3 walk frames x 4 directions of 32x32
+const FEET = 30; // where the feet are in a frame, from its top
+const WALK_CYCLE = [0, 1, 0, 2];
+const STEP_MS = 140;
+const ROWS = { down: 0, left: 1, right: 2, up: 3 };
+const STATUS_COLOURS = { available: "#35b26b", busy: "#f0a020", dnd: "#d9413b", away: "#9aa3ab" };
+const ZONE_BANNER_MS = 2600;
+const STATS_FRAMES = 240;
+
+function isTyping(target) {
+  if (!(target instanceof HTMLElement)) return false;
+  return target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName);
+}
+
+export class WorldView {
+  constructor({ canvas, store, world, banner, zoneLabel }) {
+    this.canvas = canvas;
+    this.ctx = canvas.getContext("2d", { alpha: false });
+    this.store = store;
+    this.world = world;
+    this.banner = banner;
+    this.zoneLabel = zoneLabel;
+    this.sprites = new Map(); // avatar_url -> Image (drawn once loaded)
+    this.zoom = 0; // steps the user zoomed in (+) or out (-)
+    this.scale = 2;
+    this.camera = { x: 0, y: 0 };
+    this.last = 0;
+    this.intervals = new Float32Array(STATS_FRAMES);
+    this.drawTimes = new Float32Array(STATS_FRAMES);
+    this.frames = 0;
+    this.sorted = [];
+  }
+
+  start() {
+    new ResizeObserver(() => this.resize()).observe(this.canvas);
+    this._watchPixelRatio();
+    this.resize();
+    window.addEventListener("keydown", (event) => this._keydown(event));
+    window.addEventListener("keyup", (event) => this._keyup(event));
+    window.addEventListener("blur", () => this.world.local.releaseAll());
+    this.canvas.addEventListener("click", (event) => this._click(event));
+    this.store.on("zone", ({ entered }) => this._zone(entered));
+    requestAnimationFrame((now) => this._frame(now));
+  }
+
+  // --- sizing ------------------------------------------------------------------------------
+
+  _watchPixelRatio() {
+    const query = matchMedia(`(resolution: ${devicePixelRatio}dppx)`);
+    query.addEventListener("change", () => {
+      this.resize();
+      this._watchPixelRatio();
+    }, { once: true });
+  }
+
+  resize() {
+    const ratio = devicePixelRatio || 1;
+    const rect = this.canvas.getBoundingClientRect();
+    const width = Math.max(1, Math.round(rect.width * ratio));
+    const height = Math.max(1, Math.round(rect.height * ratio));
+    if (this.canvas.width !== width || this.canvas.height !== height) {
+      this.canvas.width = width;
+      this.canvas.height = height;
+    }
+    // About 2 CSS pixels per map pixel on a desktop, 1.25 on a phone; always whole device pixels.
+    const cssZoom = Math.min(rect.width, rect.height) >= 560 ? 2 : 1.25;
+    this.scale = Math.max(1, Math.min(12, Math.round(cssZoom * ratio) + this.zoom));
+    this.ratio = ratio;
+    this.ctx.imageSmoothingEnabled = false;
+  }
+
+  // --- input -------------------------------------------------------------------------------
+
+  _keydown(event) {
+    if (event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target)) return;
+    if (document.querySelector("dialog[open]")) return;
+    const direction = directionOfKey(event.code);
+    if (direction) {
+      event.preventDefault();
+      if (!event.repeat) this.world.local.press(direction);
+      return;
+    }
+    if (event.key === "+" || event.key === "=" || event.key === "-") {
+      this.zoom += event.key === "-" ? -1 : 1;
+      this.zoom = Math.max(-4, Math.min(6, this.zoom));
+      this.resize();
+    }
+  }
+
+  _keyup(event) {
+    const direction = directionOfKey(event.code);
+    if (direction) this.world.local.release(direction);
+  }
+
+  // The tile under a point of the page, in map tiles.
+  tileAt(clientX, clientY) {
+    const map = this.store.state.map;
+    if (!map) return null;
+    const rect = this.canvas.getBoundingClientRect();
+    const x = ((clientX - rect.left) * (this.canvas.width / rect.width) + this.camera.x) / this.scale;
+    const y = ((clientY - rect.top) * (this.canvas.height / rect.height) + this.camera.y) / this.scale;
+    return [Math.floor(x / map.tileWidth), Math.floor(y / map.tileHeight)];
+  }
+
+  // Where a tile's centre is on the page (the inverse of tileAt), or null when off screen.
+  pointOfTile(tx, ty) {
+    const map = this.store.state.map;
+    if (!map) return null;
+    const rect = this.canvas.getBoundingClientRect();
+    const ratio = this.canvas.width / rect.width;
+    const x = rect.left + (((tx + 0.5) * map.tileWidth * this.scale - this.camera.x) / ratio);
+    const y = rect.top + (((ty + 0.5) * map.tileHeight * this.scale - this.camera.y) / ratio);
+    const inside = x >= rect.left && y >= rect.top && x < rect.right && y < rect.bottom;
+    return inside ? { x, y } : null;
+  }
+
+  resetStats() {
+    this.frames = 0;
+    this.last = 0;
+  }
+
+  _click(event) {
+    const tile = this.tileAt(event.clientX, event.clientY);
+    if (tile) this.world.walkTo(tile[0], tile[1]);
+  }
+
+  // --- zones -------------------------------------------------------------------------------
+
+  _zone(entered) {
+    const zone = this.store.state.zone;
+    this.zoneLabel.textContent = zone ? zone.name : "";
+    if (!entered || !zone) return;
+    const hint = { meeting: "Meeting room: everyone here is in one call", silent: "Silent zone: no calls here" };
+    this.banner.replaceChildren(Object.assign(document.createElement("strong"), { textContent: zone.name }));
+    if (hint[zone.kind]) this.banner.append(Object.assign(document.createElement("span"), { textContent: hint[zone.kind] }));
+    this.banner.classList.add("shown");
+    clearTimeout(this.bannerTimer);
+    this.bannerTimer = setTimeout(() => this.banner.classList.remove("shown"), ZONE_BANNER_MS);
+  }
+
+  // --- the frame ---------------------------------------------------------------------------
+
+  _frame(now) {
+    requestAnimationFrame((next) => this._frame(next));
+    const dt = this.last ? (now - this.last) / 1000 : 0;
+    if (this.last) this.intervals[this.frames % STATS_FRAMES] = now - this.last;
+    this.last = now;
+    this.world.frame(dt, now);
+    const started = performance.now();
+    this.draw(now);
+    this.drawTimes[this.frames % STATS_FRAMES] = performance.now() - started;
+    this.frames += 1;
+    if (this.frames % 30 === 0) this._stats();
+  }
+
+  _stats() {
+    const count = Math.min(this.frames - 1, STATS_FRAMES);
+    if (count < 2) return;
+    const intervals = Array.from(this.intervals.slice(0, count)).sort((a, b) => a - b);
+    const mean = intervals.reduce((sum, value) => sum + value, 0) / count;
+    const draws = this.drawTimes.slice(0, count);
+    const stats = this.store.state.stats;
+    stats.frames = this.frames;
+    stats.fps = Math.round((1000 / mean) * 10) / 10;
+    stats.frameMs = { mean: round2(mean), p95: round2(intervals[Math.floor(count * 0.95)]) };
+    stats.drawMs = round2(draws.reduce((sum, value) => sum + value, 0) / count);
+    stats.scale = this.scale;
+    stats.inView = this.inView || 0;
+  }
+
+  draw(now) {
+    const { ctx, canvas } = this;
+    const state = this.store.state;
+    const map = state.map;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.imageSmoothingEnabled = false;
+    ctx.fillStyle = map ? map.background : "#1d2228";
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    if (!map || !state.me) return;
+    this._follow(map, state.me);
+    this._drawChunks(map.below);
+    this._drawTarget(map);
+    this._drawAvatars(map, now);
+    this._drawChunks(map.above);
+    this._drawTags(map);
+  }
+
+  _follow(map, me) {
+    const scale = this.scale;
+    const viewWidth = this.canvas.width / scale;
+    const viewHeight = this.canvas.height / scale;
+    const centreX = me.x * map.tileWidth;
+    const centreY = me.y * map.tileHeight - FRAME / 2;
+    const clamp = (value, view, size) => (size <= view ? (size - view) / 2 : Math.max(0, Math.min(size - view, value)));
+    this.camera.x = Math.round(clamp(centreX - viewWidth / 2, viewWidth, map.pixelWidth) * scale);
+    this.camera.y = Math.round(clamp(centreY - viewHeight / 2, viewHeight, map.pixelHeight) * scale);
+  }
+
+  _drawChunks(chunks) {
+    const { ctx, canvas, scale } = this;
+    const { x: left, y: top } = this.camera;
+    for (const chunk of chunks) {
+      const x = chunk.x * scale - left;
+      const y = chunk.y * scale - top;
+      const width = chunk.width * scale;
+      const height = chunk.height * scale;
+      if (x >= canvas.width || y >= canvas.height || x + width <= 0 || y + height <= 0) continue;
+      ctx.drawImage(chunk.canvas, x, y, width, height);
+    }
+  }
+
+  _drawTarget(map) {
+    const target = this.world.local.target;
+    if (!target) return;
+    const { ctx, scale } = this;
+    const x = target.x * map.tileWidth * scale - this.camera.x;
+    const y = target.y * map.tileHeight * scale - this.camera.y;
+    ctx.strokeStyle = "rgba(255, 255, 255, 0.85)";
+    ctx.lineWidth = Math.max(1, scale);
+    ctx.strokeRect(x + scale, y + scale, map.tileWidth * scale - 2 * scale, map.tileHeight * scale - 2 * scale);
+  }
+
+  _sprite(url) {
+    let sprite = this.sprites.get(url);
+    if (sprite === undefined) {
+      sprite = new Image();
+      sprite.ready = false;
+      sprite.onload = () => (sprite.ready = true);
+      sprite.src = url;
+      this.sprites.set(url, sprite);
+    }
+    return sprite.ready ? sprite : null;
+  }
+
+  // Everyone in view, with where to draw them, sorted so that nearer (lower) avatars are on top.
+  _visible(map, now) {
+    const state = this.store.state;
+    const { canvas, scale } = this;
+    const margin = FRAME * scale * 2;
+    const sorted = this.sorted;
+    sorted.length = 0;
+    const me = state.me;
+    me.rx = me.x;
+    me.ry = me.y;
+    me.gliding = false;
+    sorted.push(me);
+    for (const player of state.players.values()) {
+      renderPosition(player, now);
+      const x = player.rx * map.tileWidth * scale - this.camera.x;
+      const y = player.ry * map.tileHeight * scale - this.camera.y;
+      if (x < -margin || y < -margin || x > canvas.width + margin || y > canvas.height + margin) continue;
+      sorted.push(player);
+    }
+    sorted.sort((a, b) => a.ry - b.ry || a.id - b.id);
+    this.inView = sorted.length - 1;
+    return sorted;
+  }
+
+  _drawAvatars(map, now) {
+    const { ctx, scale } = this;
+    for (const player of this._visible(map, now)) {
+      const feetX = Math.round(player.rx * map.tileWidth * scale) - this.camera.x;
+      const feetY = Math.round(player.ry * map.tileHeight * scale) - this.camera.y;
+      const x = feetX - (FRAME / 2) * scale;
+      const y = feetY - FEET * scale;
+      const sprite = player.avatar_url ? this._sprite(player.avatar_url) : null;
+      if (!sprite) {
+        ctx.fillStyle = "#6b7780";
+        ctx.beginPath();
+        ctx.arc(feetX, feetY - 10 * scale, 8 * scale, 0, Math.PI * 2);
+        ctx.fill();
+        continue;
+      }
+      const walking = player.moving || player.gliding;
+      const column = walking ? WALK_CYCLE[Math.floor((now + player.id * 97) / STEP_MS) % 4] : 0;
+      const row = ROWS[player.dir] ?? 0;
+      ctx.drawImage(sprite, column * FRAME, row * FRAME, FRAME, FRAME, x, y, FRAME * scale, FRAME * scale);
+    }
+  }
+
+  // Name tags are drawn at the screen's resolution (not the map's), over everything.
+  _drawTags(map) {
+    const { ctx, scale } = this;
+    const me = this.store.state.me;
+    for (const player of this.sorted) {
+      const tag = this._tag(player, player === me);
+      const feetX = Math.round(player.rx * map.tileWidth * scale) - this.camera.x;
+      const top = Math.round(player.ry * map.tileHeight * scale) - this.camera.y - FEET * scale;
+      ctx.drawImage(tag, Math.round(feetX - tag.width / 2), Math.round(top - tag.height - 2 * this.ratio));
+    }
+  }
+
+  _tag(player, isMe) {
+    const key = `${player.name}|${player.status}|${this.ratio}|${isMe}`;
+    if (player.tag && player.tag.key === key) return player.tag;
+    const ratio = this.ratio;
+    const font = `600 ${Math.round(12 * ratio)}px system-ui, -apple-system, "Segoe UI", sans-serif`;
+    const measure = document.createElement("canvas").getContext("2d");
+    measure.font = font;
+    const text = player.name || "…";
+    const dot = Math.round(7 * ratio);
+    const pad = Math.round(5 * ratio);
+    const width = Math.ceil(measure.measureText(text).width) + dot + pad * 3;
+    const height = Math.round(18 * ratio);
+    const tag = document.createElement("canvas");
+    tag.width = width;
+    tag.height = height;
+    const ctx = tag.getContext("2d");
+    ctx.fillStyle = isMe ? "rgba(47, 125, 109, 0.9)" : "rgba(20, 24, 28, 0.72)";
+    ctx.beginPath();
+    ctx.roundRect(0, 0, width, height, height / 2);
+    ctx.fill();
+    ctx.fillStyle = STATUS_COLOURS[player.status] || STATUS_COLOURS.available;
+    ctx.beginPath();
+    ctx.arc(pad + dot / 2, height / 2, dot / 2, 0, Math.PI * 2);
+    ctx.fill();
+    ctx.font = font;
+    ctx.fillStyle = "#fff";
+    ctx.textBaseline = "middle";
+    ctx.fillText(text, pad * 2 + dot, height / 2 + ratio);
+    tag.key = key;
+    player.tag = tag;
+    return tag;
+  }
+}
+
+function round2(value) {
+  return Math.round(value * 100) / 100;
+}

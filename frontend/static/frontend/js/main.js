@@ -1,0 +1,105 @@
+// The world page: wires the store, the services (world, chat, media, calls) and the components.
+
+import { ChatWindow } from "./components/ChatWindow.js";
+import { PlayerMenu } from "./components/PlayerMenu.js";
+import { VideoTiles } from "./components/VideoTiles.js";
+import { WorldView } from "./components/WorldView.js";
+import { h } from "./lib/dom.js";
+import { ChatService } from "./services/ChatService.js";
+import { LocalMedia } from "./services/LocalMedia.js";
+import { WebRTCManager } from "./services/WebRTCManager.js";
+import { WorldService } from "./services/WorldService.js";
+import { createStore } from "./store.js";
+
+const MEDIA_WAIT_MS = 8000; // calls start without our tracks if the permission prompt stays open
+const $ = (id) => document.getElementById(id);
+
+const config = JSON.parse($("world-config").textContent);
+const store = createStore(config);
+const world = new WorldService(store);
+const chat = new ChatService(store);
+const media = new LocalMedia(store);
+const rtc = new WebRTCManager(store, media);
+const canvas = $("world-canvas");
+
+const view = new WorldView({ canvas, store, world, banner: $("zone-banner"), zoneLabel: $("zone-label") });
+const chatWindow = new ChatWindow({
+  root: $("chat"), store, chat, toggle: $("chat-toggle"), badge: $("chat-badge"), app: $("app"), canvas,
+});
+const menu = new PlayerMenu({
+  dialog: $("player-menu"), opener: $("menu-button"), store, media,
+  muteButton: $("mute-button"), cameraButton: $("camera-button"),
+});
+const tiles = new VideoTiles({ root: $("videos"), store, media });
+
+// --- what the page says about itself -----------------------------------------------------
+
+function showNotice({ text, kind, timeout }) {
+  const item = h("p", { class: `notice ${kind}` }, text,
+    h("button", { type: "button", class: "link", "aria-label": "Dismiss", onclick: () => item.remove() }, "×"));
+  $("notices").append(item);
+  if (timeout) setTimeout(() => item.remove(), timeout);
+}
+
+const STATUS_TEXT = { connecting: "Connecting…", reconnecting: "Reconnecting…", closed: "Disconnected" };
+
+function showConnection() {
+  const { connection } = store.state;
+  const worst = ["closed", "reconnecting", "connecting"].find((status) => connection.world === status) ||
+    (["chat", "signal"].some((name) => connection[name] === "reconnecting") ? "reconnecting" : "");
+  $("connection").textContent = STATUS_TEXT[worst] || "";
+  $("connection").dataset.status = worst || "open";
+}
+
+function showOverlay() {
+  const { map, me, closed } = store.state;
+  const overlay = $("overlay");
+  if (closed) {
+    $("overlay-text").textContent = closed.message;
+    const again = closed.code === 4009 || closed.code === 4010;
+    $("overlay-actions").replaceChildren(
+      again ? h("button", { type: "button", onclick: () => location.reload() }, "Come back in") : "",
+      " ", h("a", { class: "button secondary", href: config.urls.home }, "All worlds"));
+    overlay.hidden = false;
+    return;
+  }
+  overlay.hidden = Boolean(map && me);
+}
+
+store.on("notice", showNotice);
+store.on("connection", showConnection);
+store.on("map", showOverlay);
+store.on("welcome", showOverlay);
+store.on("closed", () => {
+  chat.stop();
+  rtc.stop();
+  showOverlay();
+});
+store.on("exit", (exit) => {
+  world.stop();
+  chat.stop();
+  rtc.stop();
+  location.assign(exit.url);
+});
+
+// --- starting ----------------------------------------------------------------------------
+
+let started = false;
+store.on("welcome", () => {
+  if (started) return;
+  started = true;
+  // The chat and signal sockets need us in the world first (else they close with 4006).
+  chat.start();
+  const settled = media.acquire();
+  rtc.start(Promise.race([settled, new Promise((resolve) => setTimeout(resolve, MEDIA_WAIT_MS))]));
+});
+
+view.start();
+chatWindow.start();
+menu.start();
+tiles.start();
+world.start();
+showConnection();
+
+// For tests and the curious: window.metaverse.snapshot() is the page's state as plain data.
+window.metaverse = { store, world, chat, media, rtc, view, snapshot: () => store.snapshot() };

@@ -1,0 +1,115 @@
+// Chat in this world: the /ws/chat/<slug>/ socket (docs/protocol.md). The history comes on
+// every (re)connect and replaces what we hold; our own messages show at once as pending and
+// are confirmed when the server delivers them back with our `client_id`.
+
+import { ReconnectingSocket } from "./socket.js";
+
+const KEEP = 500;
+export const SCOPES = ["world", "nearby", "zone", "direct"];
+
+export class ChatService {
+  constructor(store) {
+    this.store = store;
+    this.counter = 0;
+    this.socket = new ReconnectingSocket(`/ws/chat/${encodeURIComponent(store.state.config.slug)}/`, {
+      onMessage: (message) => this.handle(message),
+      onStatus: (status) => {
+        store.state.connection.chat = status;
+        store.emit("connection");
+      },
+      onClosed: (closing) => store.notice(`Chat closed: ${closing.message}`, { kind: "error", timeout: 0 }),
+    });
+  }
+
+  start() {
+    this.socket.open();
+  }
+
+  stop() {
+    this.socket.close();
+  }
+
+  get messages() {
+    return this.store.state.chat.messages;
+  }
+
+  handle(message) {
+    const chat = this.store.state.chat;
+    switch (message.type) {
+      case "history": {
+        const unsent = chat.messages.filter((item) => item.pending && !item.failed);
+        chat.messages = [...(message.messages || []), ...unsent];
+        this.store.emit("chat", { history: true });
+        break;
+      }
+      case "message":
+        this._deliver(message.message);
+        break;
+      case "message_hidden":
+        chat.messages = chat.messages.filter((item) => item.id !== message.id);
+        this.store.emit("chat", { hidden: message.id });
+        break;
+      case "error":
+        this._error(message);
+        break;
+      default:
+        break;
+    }
+  }
+
+  _deliver(delivered) {
+    const chat = this.store.state.chat;
+    const me = this.store.state.me;
+    let index = -1;
+    if (delivered.client_id && me && delivered.sender && delivered.sender.id === me.id) {
+      index = chat.messages.findIndex((item) => item.pending && item.client_id === delivered.client_id);
+    }
+    if (index < 0 && chat.messages.some((item) => item.id === delivered.id)) return;
+    if (index >= 0) chat.messages[index] = delivered;
+    else chat.messages.push(delivered);
+    if (chat.messages.length > KEEP) chat.messages.splice(0, chat.messages.length - KEEP);
+    this.store.emit("chat", { message: delivered, mine: index >= 0 });
+  }
+
+  _error(error) {
+    const chat = this.store.state.chat;
+    const failed = error.client_id && chat.messages.find((item) => item.pending && item.client_id === error.client_id);
+    if (failed) {
+      failed.failed = true;
+      failed.pending = false;
+    }
+    chat.lastError = error;
+    this.store.emit("chat", { error });
+  }
+
+  // Send a message; returns the pending copy shown until the server confirms it.
+  send({ scope, text, to = null }) {
+    const me = this.store.state.me;
+    const clean = text.trim();
+    if (!clean || !SCOPES.includes(scope)) return null;
+    this.counter += 1;
+    const clientId = `c-${Date.now().toString(36)}-${this.counter}`;
+    const pending = {
+      id: null,
+      scope,
+      text: clean,
+      sender: me ? { id: me.id, name: me.name, avatar: me.avatar } : null,
+      to: scope === "direct" ? to : null,
+      zone: null,
+      created_at: new Date().toISOString(),
+      client_id: clientId,
+      pending: true,
+    };
+    const payload = { type: "send", scope, text: clean, client_id: clientId };
+    if (scope === "direct") payload.to = to;
+    this.store.state.chat.messages.push(pending);
+    if (!this.socket.send(payload)) {
+      pending.pending = false;
+      pending.failed = true;
+      this.store.state.chat.lastError = { code: "offline", message: "Not connected to the chat; try again in a moment." };
+      this.store.emit("chat", { error: this.store.state.chat.lastError });
+    }
+    this.store.emit("chat", { sent: pending });
+    return pending;
+  }
+}

@@ -1,0 +1,175 @@
+// Our camera and microphone: asked for once, with a clear message when refused (the world
+// works without them), the devices chosen in the PlayerMenu, mute and camera off.
+//
+// `stream` is the one local MediaStream; WebRTCManager sends its tracks and is told through
+// onTracksChanged() when a track is replaced (another device, camera back on).
+
+import { SpeakingDetector } from "../lib/audio.js";
+
+const STORAGE_KEY = "metaverse.devices";
+const VIDEO = { width: { ideal: 320 }, height: { ideal: 240 }, frameRate: { ideal: 15, max: 24 } };
+const AUDIO = { echoCancellation: true, noiseSuppression: true, autoGainControl: true };
+
+const MESSAGES = {
+  denied:
+    "Camera and microphone are blocked for this site, so nobody will see or hear you. " +
+    "You can still walk and chat; to talk, allow them in your browser's site settings and reload.",
+  unavailable: "No camera or microphone could be used. You can still walk and chat.",
+  insecure: "This page is not served over HTTPS, so the browser offers no camera or microphone. You can still walk and chat.",
+};
+
+function remembered() {
+  try {
+    return JSON.parse(localStorage.getItem(STORAGE_KEY)) || {};
+  } catch {
+    return {};
+  }
+}
+
+export class LocalMedia {
+  constructor(store) {
+    this.store = store;
+    this.stream = new MediaStream();
+    this.chosen = remembered(); // {audio: deviceId, video: deviceId}
+    this.listeners = new Set();
+    this.speaking = null;
+  }
+
+  get media() {
+    return this.store.state.media;
+  }
+
+  onTracksChanged(listener) {
+    this.listeners.add(listener);
+  }
+
+  _changed() {
+    for (const listener of this.listeners) listener(this.stream);
+    this.store.emit("media");
+  }
+
+  track(kind) {
+    return this.stream.getTracks().find((track) => track.kind === kind) || null;
+  }
+
+  _constraints(kind, exact = false) {
+    const base = kind === "video" ? VIDEO : AUDIO;
+    const id = this.chosen[kind];
+    return id ? { ...base, deviceId: exact ? { exact: id } : { ideal: id } } : base;
+  }
+
+  // Ask for camera and microphone (once; the browser remembers the answer).
+  async acquire() {
+    const media = this.media;
+    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+      return this._give("unavailable", MESSAGES.insecure);
+    }
+    media.status = "asking";
+    this.store.emit("media");
+    const attempts = [
+      { audio: this._constraints("audio"), video: this._constraints("video") },
+      { audio: this._constraints("audio") },
+      { video: this._constraints("video") },
+    ];
+    for (const constraints of attempts) {
+      try {
+        const stream = await navigator.mediaDevices.getUserMedia(constraints);
+        for (const track of stream.getTracks()) this.stream.addTrack(track);
+        break;
+      } catch (error) {
+        if (error.name === "NotAllowedError" || error.name === "SecurityError") return this._give("denied", MESSAGES.denied);
+        // NotFoundError, NotReadableError, OverconstrainedError: try with less.
+      }
+    }
+    if (!this.stream.getTracks().length) return this._give("unavailable", MESSAGES.unavailable);
+    media.status = "granted";
+    media.message = "";
+    this._apply();
+    await this.listDevices();
+    this._changed();
+    return true;
+  }
+
+  _give(status, message) {
+    Object.assign(this.media, { status, message });
+    this.store.notice(message, { kind: "warning", timeout: 12000 });
+    this._changed();
+    return false;
+  }
+
+  _apply() {
+    const audio = this.track("audio");
+    if (audio) audio.enabled = !this.media.muted;
+    if (this.speaking) this.speaking.close();
+    this.speaking = audio ? new SpeakingDetector(audio) : null;
+  }
+
+  async listDevices() {
+    if (!navigator.mediaDevices || !navigator.mediaDevices.enumerateDevices) return [];
+    const devices = await navigator.mediaDevices.enumerateDevices();
+    this.media.devices = devices
+      .filter((device) => device.kind === "audioinput" || device.kind === "videoinput")
+      .map((device, index) => ({
+        kind: device.kind === "audioinput" ? "audio" : "video",
+        id: device.deviceId,
+        label: device.label || `${device.kind === "audioinput" ? "Microphone" : "Camera"} ${index + 1}`,
+      }));
+    for (const kind of ["audio", "video"]) {
+      const track = this.track(kind);
+      if (track && !this.chosen[kind]) this.chosen[kind] = track.getSettings().deviceId || "";
+    }
+    this.store.emit("media");
+    return this.media.devices;
+  }
+
+  // Switch to another camera or microphone.
+  async useDevice(kind, deviceId) {
+    this.chosen[kind] = deviceId;
+    localStorage.setItem(STORAGE_KEY, JSON.stringify(this.chosen));
+    if (this.media.status !== "granted" || (kind === "video" && this.media.cameraOff)) return;
+    const stream = await navigator.mediaDevices.getUserMedia({ [kind]: this._constraints(kind, true) });
+    this._replace(kind, stream.getTracks()[0]);
+  }
+
+  _replace(kind, track) {
+    const old = this.track(kind);
+    if (old) {
+      this.stream.removeTrack(old);
+      old.stop();
+    }
+    if (track) this.stream.addTrack(track);
+    this._apply();
+    this._changed();
+  }
+
+  setMuted(muted) {
+    this.media.muted = muted;
+    this._apply();
+    this._changed();
+  }
+
+  // Camera off stops the camera (its light goes out); on asks for it again (no prompt: the
+  // permission is remembered).
+  async setCameraOff(off) {
+    this.media.cameraOff = off;
+    if (off) this._replace("video", null);
+    else if (this.media.status === "granted") {
+      try {
+        const stream = await navigator.mediaDevices.getUserMedia({ video: this._constraints("video") });
+        this._replace("video", stream.getVideoTracks()[0]);
+      } catch (error) {
+        this.media.cameraOff = true;
+        this.store.notice(`The camera did not start (${error.name}).`, { kind: "warning" });
+        this._changed();
+      }
+    } else this._changed();
+  }
+
+  isSpeaking(now) {
+    return Boolean(this.speaking && !this.media.muted && this.speaking.speaking(now));
+  }
+
+  stop() {
+    for (const track of this.stream.getTracks()) track.stop();
+  }
+}

@@ -1,0 +1,354 @@
+// Face to face: one RTCPeerConnection per contact the world gives us, negotiated over the
+// /ws/signal/<slug>/ socket (docs/protocol.md) with MDN's "perfect negotiation".
+//
+// The `initiator` makes the first offer; the `polite` side yields on a collision. Messages to a
+// peer whose signal socket is not connected yet are lost, so the initiator sends its offer (and
+// the candidates so far) again until answered, and the other side makes its own offer if none
+// came. ICE restarts on failure (initiator side). A data channel ("state", opened by the
+// initiator) tells the other side when we mute or turn the camera off.
+
+import { SpeakingDetector } from "../lib/audio.js";
+import { ReconnectingSocket } from "./socket.js";
+
+const RESEND_MS = 1200; // then half as long again each time
+const RESENDS = 8;
+const POLITE_WAIT_MS = 2000;
+const REJOIN_MS = 1200;
+const LEVELS_EVERY_MS = 150;
+const MIN_VOLUME = 0.25;
+const KINDS = ["audio", "video"];
+
+export class WebRTCManager {
+  constructor(store, media) {
+    this.store = store;
+    this.media = media;
+    this.peers = new Map(); // id -> peer (below)
+    this.iceServers = [];
+    this.ready = false;
+    this.socket = new ReconnectingSocket(`/ws/signal/${encodeURIComponent(store.state.config.slug)}/`, {
+      onMessage: (message) => this.handle(message),
+      onStatus: (status) => {
+        if (status !== "open") this.ready = false;
+        store.state.connection.signal = status;
+        store.emit("connection");
+      },
+      onClosed: (closing) => store.notice(`Calls stopped: ${closing.message}`, { kind: "error", timeout: 0 }),
+    });
+  }
+
+  // Called once the world has welcomed us; connects when the camera/microphone question is
+  // settled (`mediaSettled`), so that the first offers already carry our tracks.
+  async start(mediaSettled) {
+    this.store.on("contacts", ({ added, removed }) => this._contactsChanged(added, removed));
+    this.media.onTracksChanged(() => {
+      for (const peer of this.peers.values()) this._attachLocal(peer);
+      this._sendStateToAll();
+    });
+    window.addEventListener("pagehide", () => this.stop());
+    await Promise.all([this._loadIceServers(), mediaSettled]);
+    this.socket.open();
+    this.levels = setInterval(() => this._levels(), LEVELS_EVERY_MS);
+  }
+
+  stop() {
+    clearInterval(this.levels);
+    this.socket.close();
+    for (const id of [...this.peers.keys()]) this._close(id);
+  }
+
+  async _loadIceServers() {
+    try {
+      const response = await fetch(this.store.state.config.urls.iceServers, { credentials: "same-origin" });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const body = await response.json();
+      this.iceServers = Array.isArray(body.iceServers) ? body.iceServers : [];
+      const ttl = Number(body.ttl) || 0;
+      if (ttl > 60) setTimeout(() => this._loadIceServers(), ttl * 800); // before the TURN credentials expire
+    } catch (error) {
+      console.warn("no ICE servers, calls work on the local network only:", error.message);
+    }
+  }
+
+  // --- signaling ---------------------------------------------------------------------------
+
+  _signal(message) {
+    this.socket.send(message);
+  }
+
+  handle(message) {
+    switch (message.type) {
+      case "ready":
+        this.ready = true;
+        return this._sync(message.contacts || []);
+      case "offer":
+      case "answer":
+      case "candidate":
+      case "hangup": {
+        const from = message.from;
+        if (typeof from !== "number") return undefined;
+        let peer = this.peers.get(from);
+        if (!peer) {
+          if (message.type !== "offer") return undefined;
+          // The server relays only between players in contact: an offer may beat the world's
+          // `contacts` message to us.
+          peer = this._open({ id: from, initiator: false, polite: message.polite !== false });
+        }
+        peer.queue = peer.queue.then(() => this._receive(peer, message)).catch((error) => {
+          console.warn(`signal from ${from}:`, error);
+        });
+        return undefined;
+      }
+      case "error":
+        console.warn("signal socket:", message.code, message.message);
+        return undefined;
+      default:
+        return undefined;
+    }
+  }
+
+  async _receive(peer, message) {
+    if (this.peers.get(peer.id) !== peer) return; // closed meanwhile
+    const pc = peer.pc;
+    if (message.type === "hangup") {
+      this._close(peer.id);
+      if (message.reason !== "contact_ended") setTimeout(() => this._sync([]), REJOIN_MS);
+      return;
+    }
+    if (message.type === "candidate") {
+      try {
+        await pc.addIceCandidate(message.candidate || null);
+      } catch (error) {
+        if (!peer.ignoreOffer) console.warn("candidate refused:", error.message);
+      }
+      return;
+    }
+    const description = { type: message.type, sdp: message.sdp };
+    if (description.type === "answer" && pc.signalingState !== "have-local-offer") return; // answer to a resent offer
+    const collision = description.type === "offer" && (peer.makingOffer || pc.signalingState !== "stable");
+    peer.ignoreOffer = !peer.polite && collision;
+    if (peer.ignoreOffer) return;
+    try {
+      await pc.setRemoteDescription(description);
+    } catch (error) {
+      if (description.type !== "offer") throw error;
+      // Their page was reloaded: a new identity cannot renegotiate the old connection.
+      this._close(peer.id);
+      const fresh = this._open({ id: peer.id, initiator: peer.initiator, polite: peer.polite });
+      fresh.queue = fresh.queue.then(() => this._receive(fresh, message));
+      return;
+    }
+    peer.negotiated = true;
+    clearTimeout(peer.politeTimer);
+    if (description.type === "offer") {
+      this._attachLocal(peer); // send our tracks on the transceivers the offer created
+      await pc.setLocalDescription();
+      this._signal({ type: "answer", to: peer.id, sdp: pc.localDescription.sdp });
+    } else {
+      clearTimeout(peer.resendTimer);
+    }
+  }
+
+  async _offer(peer) {
+    const pc = peer.pc;
+    try {
+      peer.makingOffer = true;
+      await pc.setLocalDescription();
+      if (pc.signalingState !== "have-local-offer") return;
+      peer.resends = 0;
+      this._sendOffer(peer);
+    } catch (error) {
+      console.warn(`offer to ${peer.id} failed:`, error);
+    } finally {
+      peer.makingOffer = false;
+    }
+  }
+
+  _sendOffer(peer) {
+    const pc = peer.pc;
+    this._signal({ type: "offer", to: peer.id, sdp: pc.localDescription.sdp });
+    clearTimeout(peer.resendTimer);
+    peer.resendTimer = setTimeout(() => {
+      if (this.peers.get(peer.id) !== peer || pc.signalingState !== "have-local-offer" || peer.resends >= RESENDS) return;
+      peer.resends += 1;
+      this._sendOffer(peer);
+      for (const candidate of peer.candidates) this._signal({ type: "candidate", to: peer.id, candidate });
+    }, RESEND_MS * 1.5 ** peer.resends);
+  }
+
+  // --- peers -------------------------------------------------------------------------------
+
+  _contactsChanged(added, removed) {
+    for (const id of removed) this._close(id);
+    if (this.ready && added.length) this._sync([]);
+  }
+
+  // Make the peers match our contacts (the world's, and those the signal socket listed).
+  _sync(listed) {
+    if (!this.ready) return;
+    const wanted = new Map(this.store.state.contacts);
+    for (const contact of listed) if (!wanted.has(contact.id)) wanted.set(contact.id, contact);
+    for (const [id, peer] of this.peers) {
+      if (!wanted.has(id) || ["failed", "closed"].includes(peer.pc.connectionState)) this._close(id);
+    }
+    for (const contact of wanted.values()) if (!this.peers.has(contact.id)) this._open(contact);
+  }
+
+  _open({ id, initiator, polite }) {
+    const pc = new RTCPeerConnection({ iceServers: this.iceServers });
+    const peer = {
+      id, initiator: Boolean(initiator), polite: Boolean(polite), pc,
+      stream: new MediaStream(), queue: Promise.resolve(), candidates: [],
+      makingOffer: false, ignoreOffer: false, negotiated: false, resends: 0,
+      state: "new", muted: false, cameraOff: false, speaking: false, volume: 1, detector: null,
+    };
+    this.peers.set(id, peer);
+    // The initiator opens it, so that a peer without data channels (an aiortc bot) still talks.
+    if (peer.initiator) this._useChannel(peer, pc.createDataChannel("state"));
+    pc.ondatachannel = ({ channel }) => {
+      if (channel.label === "state") this._useChannel(peer, channel);
+    };
+    pc.onicecandidate = ({ candidate }) => {
+      const init = candidate ? candidate.toJSON() : null;
+      peer.candidates.push(init);
+      this._signal({ type: "candidate", to: id, candidate: init });
+    };
+    pc.ontrack = ({ track }) => this._remoteTrack(peer, track);
+    pc.onnegotiationneeded = () => {
+      if (peer.initiator || peer.negotiated) {
+        this._offer(peer);
+        return;
+      }
+      // The initiator offers first; ours only if theirs does not come.
+      clearTimeout(peer.politeTimer);
+      peer.politeTimer = setTimeout(() => {
+        if (this.peers.get(id) === peer && !pc.remoteDescription && pc.signalingState === "stable") this._offer(peer);
+      }, POLITE_WAIT_MS);
+    };
+    pc.oniceconnectionstatechange = () => {
+      if (pc.iceConnectionState === "failed" && peer.initiator) pc.restartIce();
+    };
+    pc.onconnectionstatechange = () => {
+      peer.state = pc.connectionState;
+      this.store.emit("peers");
+    };
+    this._attachLocal(peer);
+    this.store.state.peers.set(id, peer);
+    this.store.emit("peers");
+    return peer;
+  }
+
+  // Put our current tracks on the connection: on the transceiver of the same kind when there is
+  // one (no renegotiation), else as a new track. An initiator without a camera or microphone
+  // still asks to receive both.
+  _attachLocal(peer) {
+    const pc = peer.pc;
+    if (pc.signalingState === "closed") return;
+    for (const kind of KINDS) {
+      const track = this.media.track(kind);
+      const transceiver = pc.getTransceivers().find((t) => t.receiver.track.kind === kind && !t.stopped);
+      if (transceiver) {
+        if (transceiver.sender.track !== track) transceiver.sender.replaceTrack(track).catch(() => {});
+        if (track) {
+          if (transceiver.sender.setStreams) transceiver.sender.setStreams(this.media.stream);
+          if (transceiver.direction === "recvonly") transceiver.direction = "sendrecv";
+          if (transceiver.direction === "inactive") transceiver.direction = "sendonly";
+        }
+      } else if (track) {
+        pc.addTrack(track, this.media.stream);
+      } else if (peer.initiator) {
+        pc.addTransceiver(kind, { direction: "recvonly" });
+      }
+    }
+  }
+
+  _remoteTrack(peer, track) {
+    for (const old of peer.stream.getTracks()) if (old.kind === track.kind) peer.stream.removeTrack(old);
+    peer.stream.addTrack(track);
+    if (track.kind === "audio") {
+      if (peer.detector) peer.detector.close();
+      peer.detector = new SpeakingDetector(track);
+    }
+    const changed = () => this.store.emit("peers");
+    track.addEventListener("mute", changed);
+    track.addEventListener("unmute", changed);
+    this.store.emit("peers");
+  }
+
+  _close(id) {
+    const peer = this.peers.get(id);
+    if (!peer) return;
+    this.peers.delete(id);
+    clearTimeout(peer.resendTimer);
+    clearTimeout(peer.politeTimer);
+    if (peer.detector) peer.detector.close();
+    peer.pc.close();
+    peer.state = "closed";
+    this.store.state.peers.delete(id);
+    this.store.emit("peers");
+  }
+
+  // --- muted / camera off, speaking, volume ------------------------------------------------
+
+  _useChannel(peer, channel) {
+    peer.channel = channel;
+    channel.onopen = () => this._sendState(peer);
+    channel.onmessage = (event) => this._peerState(peer, event.data);
+    if (channel.readyState === "open") this._sendState(peer);
+  }
+
+  _sendState(peer) {
+    if (!peer.channel || peer.channel.readyState !== "open") return;
+    const { muted, cameraOff } = this.store.state.media;
+    const silent = !this.media.track("audio");
+    peer.channel.send(JSON.stringify({ muted: muted || silent, cameraOff: cameraOff || !this.media.track("video") }));
+  }
+
+  _sendStateToAll() {
+    for (const peer of this.peers.values()) this._sendState(peer);
+  }
+
+  _peerState(peer, data) {
+    try {
+      const state = JSON.parse(data);
+      peer.muted = Boolean(state.muted);
+      peer.cameraOff = Boolean(state.cameraOff);
+    } catch {
+      return;
+    }
+    this.store.emit("peers");
+  }
+
+  // Who is speaking, and how loud each peer should be: full volume up close or in the same
+  // meeting room, softer towards the edge of the talk radius.
+  _levels() {
+    const state = this.store.state;
+    const now = performance.now();
+    let changed = false;
+    const meSpeaking = this.media.isSpeaking(now);
+    if (meSpeaking !== state.media.speaking) {
+      state.media.speaking = meSpeaking;
+      changed = true;
+    }
+    const me = state.me;
+    const radius = (state.world && state.world.talk_radius) || 2.5;
+    const meeting = state.zone && state.zone.kind === "meeting";
+    for (const peer of this.peers.values()) {
+      const speaking = Boolean(peer.detector && !peer.muted && peer.detector.speaking(now));
+      if (speaking !== peer.speaking) {
+        peer.speaking = speaking;
+        changed = true;
+      }
+      const other = state.players.get(peer.id);
+      let volume = 1;
+      if (me && other && !meeting) {
+        const distance = Math.hypot(other.x - me.x, other.y - me.y);
+        volume = Math.max(MIN_VOLUME, Math.min(1, 1 - ((distance - 1) / Math.max(0.5, radius - 1)) * (1 - MIN_VOLUME)));
+      }
+      if (Math.abs(volume - peer.volume) > 0.02) {
+        peer.volume = volume;
+        changed = true;
+      }
+    }
+    if (changed) this.store.emit("levels");
+  }
+}

@@ -1,0 +1,71 @@
+// The page's state in one place, with topic listeners.
+//
+// Positions are mutated in place (the render loop reads them every frame and 100 players send
+// ten updates a second each); everything a component shows is announced with `emit(topic)`.
+// Topics: "welcome", "map", "me", "players", "zone", "contacts", "connection", "closed",
+// "chat", "media", "peers", "notice".
+
+export function createStore(config) {
+  const listeners = new Map();
+  const state = {
+    config,
+    world: null, // welcome.world
+    map: null, // the loaded map (lib/tiled.js)
+    me: null, // our own player: {id, name, avatar, avatar_url, status, x, y, dir, moving}
+    players: new Map(), // everyone else in view, by id (see services/WorldService.js)
+    zone: null,
+    zones: [],
+    contacts: new Map(), // id -> {id, initiator, polite}
+    connection: { world: "connecting", chat: "idle", signal: "idle" },
+    closed: null, // {code, reason, message} once the server sent us away for good
+    chat: { messages: [], unread: { world: 0, nearby: 0, zone: 0, direct: 0 }, lastError: null },
+    media: { status: "idle", muted: false, cameraOff: false, message: "", devices: [] },
+    peers: new Map(), // id -> {id, stream, state, muted, cameraOff, speaking}
+    stats: { welcomes: 0, corrections: 0, frames: 0, fps: 0, frameMs: { mean: 0, p95: 0 }, drawMs: 0 },
+  };
+
+  function on(topic, listener) {
+    if (!listeners.has(topic)) listeners.set(topic, new Set());
+    listeners.get(topic).add(listener);
+    return () => listeners.get(topic).delete(listener);
+  }
+
+  function emit(topic, detail) {
+    for (const listener of listeners.get(topic) || []) {
+      try {
+        listener(detail, state);
+      } catch (error) {
+        console.error(`store listener for ${topic} failed`, error);
+      }
+    }
+  }
+
+  function notice(text, { kind = "info", timeout = 6000 } = {}) {
+    emit("notice", { text, kind, timeout });
+  }
+
+  // A plain copy for tests and debugging (Maps become arrays).
+  function snapshot() {
+    const players = [...state.players.values()].map(({ id, name, avatar, status, x, y, rx, ry, dir, moving }) => ({
+      id, name, avatar, status, x, y, rx, ry, dir, moving,
+    }));
+    return {
+      world: state.world && { slug: state.world.slug, name: state.world.name },
+      mapReady: Boolean(state.map),
+      me: state.me && (({ id, name, avatar, status, x, y, dir, moving }) => ({ id, name, avatar, status, x, y, dir, moving }))(state.me),
+      players,
+      zone: state.zone,
+      contacts: [...state.contacts.values()],
+      connection: { ...state.connection },
+      closed: state.closed,
+      chat: { count: state.chat.messages.length, unread: { ...state.chat.unread } },
+      media: { status: state.media.status, muted: state.media.muted, cameraOff: state.media.cameraOff },
+      peers: [...state.peers.values()].map(({ id, state: peerState, muted, cameraOff, speaking }) => ({
+        id, state: peerState, muted, cameraOff, speaking,
+      })),
+      stats: { ...state.stats },
+    };
+  }
+
+  return { state, on, emit, notice, snapshot };
+}

@@ -1,0 +1,98 @@
+"""The landing page and the world page, as Django serves them (the browser tests drive them)."""
+
+import json
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from world.models import Presence, World
+
+pytestmark = pytest.mark.django_db
+
+
+def test_landing_page_lists_the_worlds_with_how_many_are_online(client, demo_worlds, alice):
+    now = timezone.now()
+    demo = demo_worlds["demo"]
+    Presence.objects.create(user=alice, world=demo, server="test", connected_at=now, last_seen=now)
+    page = client.get(reverse("home")).content.decode()
+    assert 'href="/w/demo/"' in page
+    assert 'href="/w/annex/"' in page
+    demo_card = page[page.index('data-slug="demo"') :]
+    assert '<span class="online-count" data-online>1</span> online' in demo_card[: demo_card.index("</li>")]
+
+
+def test_landing_page_offers_sign_in_sign_up_and_guests(client, avatars):
+    page = client.get(reverse("home")).content.decode()
+    for url in (reverse("account_login"), reverse("account_signup"), reverse("guest_join")):
+        assert f'href="{url}"' in page
+
+
+def test_world_page_sends_strangers_to_log_in_and_back(client, demo_worlds):
+    response = client.get("/w/demo/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/w/demo/"
+    login = client.get(response["Location"]).content.decode()
+    assert 'href="/accounts/guest/?next=/w/demo/"' in login  # join as guest, then come back
+
+
+def test_world_page_for_an_unknown_world_is_404(client, alice):
+    client.force_login(alice)
+    assert client.get("/w/atlantis/").status_code == 404
+
+
+def test_world_page_loads_the_modules_with_its_config(client, demo_worlds, alice):
+    client.force_login(alice)
+    response = client.get("/w/demo/?entry=from-annex")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert '<script type="module" src="/static/frontend/js/main.js"></script>' in page
+    config = json.loads(page.split('<script id="world-config" type="application/json">')[1].split("</script>")[0])
+    assert config["slug"] == "demo"
+    assert config["name"] == World.objects.get(slug="demo").name
+    assert config["entry"] == "from-annex"
+    assert config["me"]["display_name"] == "Alice"
+    assert config["urls"]["me"] == "/api/players/me/"
+    assert len(config["csrfToken"]) == 64  # for the X-CSRFToken header of PATCH /api/players/me/
+
+
+def test_every_module_the_page_imports_is_served(client, demo_worlds, alice):
+    """No build step: the ES modules are static files, and every relative import resolves."""
+    import re
+
+    from django.contrib.staticfiles import finders
+
+    pending, seen = ["frontend/js/main.js"], set()
+    while pending:
+        path = pending.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        found = finders.find(path)
+        assert found, f"{path} is imported but missing"
+        with open(found, encoding="utf-8") as module:
+            source = module.read()
+        for target in re.findall(r'^import .* from "(\.{1,2}/[^"]+)";$', source, flags=re.M):
+            parts = path.split("/")[:-1]
+            for piece in target.split("/"):
+                if piece == "..":
+                    parts.pop()
+                elif piece != ".":
+                    parts.append(piece)
+            pending.append("/".join(parts))
+    assert {"frontend/js/store.js", "frontend/js/services/WebRTCManager.js", "frontend/js/lib/tiled.js"} <= seen
+
+
+def test_collected_modules_import_each_other_by_hashed_name(settings, tmp_path):
+    """In production every module is cached for good, so main.<hash>.js must import the hashed
+    names of the modules it needs, or a deploy could mix old and new modules."""
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "frontend.storage.StaticStorage"}}
+    call_command("collectstatic", interactive=False, verbosity=0)
+    manifest = json.loads((tmp_path / "staticfiles.json").read_text())["paths"]
+    main = (tmp_path / manifest["frontend/js/main.js"]).read_text()
+    store = manifest["frontend/js/store.js"].rsplit("/", 1)[-1]
+    assert f'from "./{store}";' in main
+    assert 'from "./store.js";' not in main
