@@ -17,6 +17,7 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
 from accounts.models import User
+from moderation.selectors import address_of
 from moderation.services import ModerationError, ban_create, chat_mute, player_kick, user_label
 
 
@@ -178,10 +179,23 @@ ban_players_for_a_day = players_action(
     past="Banned for a day", shown=True,
     act=lambda user, by, reason: ban_create(user=user, by=by, reason=reason, duration=timedelta(days=1)),
 )  # fmt: skip
+
+
+def _ban_with_address(user: User, by: User | None, reason: str) -> None:
+    address = address_of(user_id=user.pk)
+    if address is None:
+        raise ModerationError("no_address", "not connected, so their address is unknown; add a ban with it under Bans.")
+    ban_create(user=user, by=by, reason=reason, duration=timedelta(days=1), ip=address)
+
+
+ban_players_and_addresses_for_a_day = players_action(
+    name="ban_players_and_addresses_for_a_day", description="Ban selected players and their addresses for a day",
+    permission="ban", past="Banned with their addresses for a day", shown=True, act=_ban_with_address,
+)  # fmt: skip
 mute_players_for_an_hour = players_action(
     name="mute_players_for_an_hour", description="Mute selected players for an hour", permission="mute",
     past="Muted for an hour",
     act=lambda user, by, reason: chat_mute(user=user, by=by, reason=reason, duration=timedelta(hours=1)),
 )  # fmt: skip
 
-PLAYER_ACTIONS = (kick_players, ban_players_for_a_day, mute_players_for_an_hour)
+PLAYER_ACTIONS = (kick_players, ban_players_for_a_day, ban_players_and_addresses_for_a_day, mute_players_for_an_hour)

@@ -219,6 +219,17 @@ def test_banning_and_muting_from_who_is_online(as_mona, alice, bob, online):
     assert sorted(AuditEntry.objects.values_list("action", flat=True)) == ["ban", "ban", "mute"]
 
 
+def test_banning_guests_with_the_address_they_connect_from(as_mona, alice, bob, online):
+    selected = [p.pk for p in Presence.objects.order_by("user_id")]
+    response = act(as_mona, "/admin/world/presence/", "ban_players_and_addresses_for_a_day", selected, reason="raid")
+    assert page_messages(response) == [
+        f"Banned with their addresses for a day: alice (id {alice.pk})",
+        f"bob (id {bob.pk}): not connected, so their address is unknown; add a ban with it under Bans.",
+    ]
+    ban = Ban.objects.get()
+    assert (ban.user, ban.ip) == (alice, "203.0.113.5")
+
+
 def test_user_list_actions_refuse_staff_accounts_for_moderators(as_mona, alice, root):
     response = act(as_mona, "/admin/accounts/user/", "ban_players_for_a_day", [alice.pk, root.pk], reason="x")
     assert page_messages(response) == [
