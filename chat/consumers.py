@@ -11,7 +11,7 @@ from chat.models import CLIENT_ID_MAX_LENGTH, Scope
 from chat.selectors import blocked_ids, history_recent
 from chat.serializers import message_json
 from chat.services import ChatError, chat_user_group, chat_world_group, message_post
-from metaverse.sockets import CloseCode, JsonSocketConsumer, ProtocolError, field_choice, field_int
+from metaverse.sockets import CloseCode, JsonSocketConsumer, ProtocolError, client_address, field_choice, field_int
 from world.admission import admit
 from world.engine.engine import WorldEngine
 from world.engine.hub import Hub, get_hub
@@ -35,7 +35,8 @@ class ChatConsumer(JsonSocketConsumer):
     async def connect(self) -> None:
         await self.accept()
         user = self.scope["user"]
-        admission = await database_sync_to_async(admit)(user=user, slug=self.scope["url_route"]["kwargs"]["slug"])
+        slug = self.scope["url_route"]["kwargs"]["slug"]
+        admission = await database_sync_to_async(admit)(user=user, slug=slug, address=client_address(self.scope))
         if admission.refusal is not None:
             refusal = admission.refusal
             await self.close_with(refusal.code, refusal.reason, refusal.message)

@@ -44,6 +44,8 @@ class Message(models.Model):
     class Meta:
         ordering = ("-created_at", "-id")
         indexes = [models.Index(fields=("world", "created_at"), name="chat_message_world_time")]
+        # Moderators hide messages; nobody edits what someone said.
+        permissions = [("hide_message", "Can hide chat messages")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(scope="direct") | Q(recipient__isnull=False), name="direct_message_has_recipient"

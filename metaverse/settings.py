@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "players",
     "world",
     "chat",
+    "moderation",
     "signaling",
     "frontend",
 ]

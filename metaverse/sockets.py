@@ -2,6 +2,7 @@
 errors that leave the socket open, and a 4000-range close code for clients that keep misbehaving.
 """
 
+import ipaddress
 import json
 import logging
 import math
@@ -31,6 +32,22 @@ class CloseCode(IntEnum):
     KICKED = 4010
     GUESTS_NOT_ALLOWED = 4011
     RATE_LIMITED = 4029
+
+
+def client_address(scope: dict[str, Any]) -> str | None:
+    """The address a connection comes from. Behind a proxy, daphne's --proxy-headers puts the
+    client's (from X-Forwarded-For) here; without a proxy, never enable it: anyone could claim
+    any address."""
+    client = scope.get("client")
+    if not client:
+        return None
+    try:
+        ip = ipaddress.ip_address(str(client[0]))
+    except ValueError:  # a Unix socket path
+        return None
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return str(ip)
 
 
 class ProtocolError(Exception):
@@ -215,6 +232,10 @@ class JsonSocketConsumer(AsyncWebsocketConsumer):
             text_data=json.dumps({"type": "closing", "code": int(code), "reason": reason, "message": message or reason})
         )
         await self.close(code=int(code), reason=reason[:120])
+
+    async def moderation_close(self, event: dict[str, Any]) -> None:
+        """A moderator kicked or banned this user: every socket of theirs closes, whatever its kind."""
+        await self.close_with(int(event["code"]), str(event["reason"]), str(event["message"]))
 
     async def join_user_group(self, user_id: int) -> None:
         self.user_id = user_id

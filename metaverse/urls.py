@@ -3,11 +3,12 @@ from django.urls import include, path
 
 from chat.urls import api_urlpatterns as chat_api
 from metaverse.health import healthz
+from moderation.urls import api_urlpatterns as moderation_api
 from players.urls import api_urlpatterns as players_api
 from signaling.urls import api_urlpatterns as signaling_api
 from world.urls import api_urlpatterns as world_api
 
-api_urlpatterns = [*players_api, *world_api, *chat_api, *signaling_api]
+api_urlpatterns = [*players_api, *world_api, *chat_api, *signaling_api, *moderation_api]
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

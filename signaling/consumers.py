@@ -10,8 +10,9 @@ from typing import Any
 from channels.db import database_sync_to_async
 
 from metaverse.events import user_group
-from metaverse.sockets import CloseCode, Flood, JsonSocketConsumer, ProtocolError, TokenBucket
+from metaverse.sockets import CloseCode, Flood, JsonSocketConsumer, ProtocolError, TokenBucket, client_address
 from signaling.schemas import MAX_FRAME_BYTES, SCHEMAS, Outgoing, parse_candidate, parse_description, parse_hangup
+from world.admission import ban_refusal
 from world.engine.contacts import initiator_of
 from world.engine.engine import WorldEngine
 from world.engine.hub import Hub, get_hub
@@ -65,6 +66,10 @@ class SignalingConsumer(JsonSocketConsumer):
         user = self.scope["user"]
         if not user.is_authenticated:
             await self.close_with(CloseCode.NOT_AUTHENTICATED, "not_authenticated", "Log in or join as a guest first.")
+            return
+        banned = await database_sync_to_async(ban_refusal)(user=user, address=client_address(self.scope))
+        if banned is not None:
+            await self.close_with(banned.code, banned.reason, banned.message)
             return
         slug = self.scope["url_route"]["kwargs"]["slug"]
         record = await database_sync_to_async(world_record)(slug=slug)

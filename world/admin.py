@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from moderation.admin_actions import PLAYER_ACTIONS, ModerationPermissions
 from world.models import Presence, SavedPosition, World
 from world.selectors import presence_with_positions, worlds_with_online_counts
 from world.services import presence_stale_seconds
@@ -54,13 +55,15 @@ class FreshPresenceFilter(admin.SimpleListFilter):
 
 
 @admin.register(Presence)
-class PresenceAdmin(admin.ModelAdmin[Presence]):
-    """Who is online, per world, as the server processes last reported it."""
+class PresenceAdmin(ModerationPermissions, admin.ModelAdmin[Presence]):
+    """Who is online, per world, as the server processes last reported it; kick, ban and mute
+    them from here."""
 
-    list_display = ("user", "world", "zone", "position", "connected_at", "server", "last_seen")
+    list_display = ("user", "world", "zone", "position", "connected_at", "address", "server", "last_seen")
     list_filter = (FreshPresenceFilter, "world")
-    search_fields = ("user__username", "user__player__display_name")
+    search_fields = ("user__username", "user__player__display_name", "address")
     list_select_related = ("user", "world")
+    actions = PLAYER_ACTIONS
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Presence]:
         return presence_with_positions().select_related("user", "world")

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from accounts.models import User
 from metaverse.sockets import CloseCode
+from moderation.selectors import ban_applying
 from world.engine.hub import WorldRecord
 from world.selectors import player_profile, saved_position, world_record
 
@@ -23,11 +24,23 @@ class Admission:
     refusal: Refusal | None = None
 
 
-def admit(*, user: User, slug: str) -> Admission:
+def ban_refusal(*, user: User, address: str | None) -> Refusal | None:
+    """Banned accounts, and connections from banned addresses, stay out of every world."""
+    found = ban_applying(user_id=user.pk, address=address)
+    if found is None:
+        return None
+    ban, by_address = found
+    return Refusal(CloseCode.BANNED, "banned", ban.refusal_message(by_address=by_address))
+
+
+def admit(*, user: User, slug: str, address: str | None = None) -> Admission:
     if not user.is_authenticated:
         return Admission(
             refusal=Refusal(CloseCode.NOT_AUTHENTICATED, "not_authenticated", "Log in or join as a guest first.")
         )
+    banned = ban_refusal(user=user, address=address)
+    if banned is not None:
+        return Admission(refusal=banned)
     record = world_record(slug=slug)
     if record is None:
         return Admission(refusal=Refusal(CloseCode.UNKNOWN_WORLD, "unknown_world", f"There is no world '{slug}'."))

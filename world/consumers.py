@@ -13,6 +13,7 @@ from metaverse.sockets import (
     JsonSocketConsumer,
     ProtocolError,
     TokenBucket,
+    client_address,
     field_bool,
     field_choice,
     field_int,
@@ -45,7 +46,7 @@ class WorldConsumer(JsonSocketConsumer):
         await self.accept()
         user = self.scope["user"]
         slug = self.scope["url_route"]["kwargs"]["slug"]
-        admission = await database_sync_to_async(admit)(user=user, slug=slug)
+        admission = await database_sync_to_async(admit)(user=user, slug=slug, address=client_address(self.scope))
         if admission.refusal is not None:
             refusal = admission.refusal
             await self.close_with(refusal.code, refusal.reason, refusal.message)
@@ -83,6 +84,7 @@ class WorldConsumer(JsonSocketConsumer):
             server=self.hub.server_name,
             row=position_row(engine, self.session),
             connected_at=self.session.connected_at,
+            address=client_address(self.scope),
         )
 
     def _starting_point(self, engine: WorldEngine, saved: tuple[float, float, str] | None) -> tuple[float, float, str]:

@@ -71,6 +71,9 @@ class Presence(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="presences")
     world = models.ForeignKey(World, on_delete=models.CASCADE, related_name="presences")
     server = models.CharField(max_length=100, help_text="The server process the player is connected to.")
+    address = models.GenericIPAddressField(
+        null=True, blank=True, unpack_ipv4=True, help_text="Where the world socket connects from (for address bans)."
+    )
     connected_at = models.DateTimeField()
     last_seen = models.DateTimeField(db_index=True)
 

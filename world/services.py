@@ -93,12 +93,19 @@ def positions_save(*, world_id: int, rows: list[PositionRow]) -> None:
     )  # fmt: skip
 
 
-def presence_join(*, user_id: int, world_id: int, server: str, row: PositionRow, connected_at: float) -> None:
+def presence_join(
+    *, user_id: int, world_id: int, server: str, row: PositionRow, connected_at: float, address: str | None = None
+) -> None:
     now = timezone.now()
     Presence.objects.update_or_create(
         user_id=user_id,
         world_id=world_id,
-        defaults={"server": server, "connected_at": datetime.fromtimestamp(connected_at, tz=UTC), "last_seen": now},
+        defaults={
+            "server": server,
+            "connected_at": datetime.fromtimestamp(connected_at, tz=UTC),
+            "last_seen": now,
+            "address": address,
+        },
     )
     positions_save(world_id=world_id, rows=[row])
 

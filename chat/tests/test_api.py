@@ -203,11 +203,15 @@ def test_the_admin_shows_html_payloads_escaped(admin_client, people, room):
     assert "<img src=x" not in page
 
 
-def test_the_admin_hide_action_hides_through_the_service(admin_client, admin_user, people, room):
+def test_the_admin_hide_action_asks_why_then_hides_through_the_service(admin_client, admin_user, people, room):
     message = message_post(sender=people["bob"], world=room, scope="world", text="rude")
-    response = admin_client.post(
-        "/admin/chat/message/", {"action": "hide_messages", "_selected_action": [message.pk]}, follow=True
-    )
+    chosen = {"action": "hide_messages", "_selected_action": [message.pk]}
+    asking = admin_client.post("/admin/chat/message/", chosen)
+    assert asking.status_code == 200
+    assert "Hide selected messages" in asking.content.decode()
+    message.refresh_from_db()
+    assert message.hidden_at is None
+    response = admin_client.post("/admin/chat/message/", {**chosen, "apply": "1", "reason": "insults"}, follow=True)
     assert response.status_code == 200
     message.refresh_from_db()
     assert message.hidden_at is not None
