@@ -33,6 +33,7 @@ def world_page(request: HttpRequest, slug: str) -> HttpResponse:
             "avatars": reverse("api_avatars"),
             "me": reverse("api_player_me"),
             "iceServers": reverse("api_ice_servers"),
+            "reports": reverse("api_reports"),
         },
     }
     return render(request, "frontend/world.html", {"world": world, "config": config})

@@ -448,3 +448,42 @@ def test_frame_rate_with_a_hundred_players_in_view(pages, demo_worlds, alice):
     (ARTIFACTS / "frame-rate.json").write_text(json.dumps(report, indent=2))
     print(f"frame rate with {stats['inView']} players in view: {json.dumps(report)}")
     screenshot(page, "hundred-players.png")
+
+
+def test_reporting_a_message_and_a_player_reaches_the_moderators_queue(pages, demo_worlds, alice, bob):
+    from moderation.models import Report
+
+    place(alice, demo_worlds["demo"], 24.5, 27.5)
+    place(bob, demo_worlds["demo"], 25.5, 27.5)  # next to each other: a call, so a video tile
+    alice_page = pages.enter(alice)
+    bob_page = pages.enter(bob)
+    wait_for(bob_page, "s.connection.chat === 'open'")
+    bob_page.locator("#chat-input").fill("buy cheap pills")
+    bob_page.locator("#chat-input").press("Enter")
+
+    message = alice_page.locator(".chat-log .msg", has_text="buy cheap pills")
+    message.wait_for(timeout=WAIT_MS)
+    assert bob_page.locator(".chat-log .msg .msg-report").count() == 0  # nobody reports themselves
+    message.locator(".msg-report").click()
+    dialog = alice_page.locator("#report-dialog")
+    assert "Report a message from Bob" in dialog.locator("h2").inner_text()
+    dialog.locator("button[type=submit]").click()
+    assert dialog.locator(".report-status").inner_text() == "Say what happened first."
+    dialog.locator("#report-reason").fill("spam in the world chat")
+    dialog.locator("button[type=submit]").click()
+    dialog.locator(".report-status", has_text="Thank you").wait_for(timeout=WAIT_MS)
+
+    tile = alice_page.locator(f'.video-tile.remote[data-peer="{bob.pk}"]')
+    tile.wait_for(timeout=WAIT_MS)
+    dialog.wait_for(state="hidden", timeout=WAIT_MS)
+    tile.locator(".tile-report").click()
+    assert dialog.locator("h2").inner_text() == "Report Bob"
+    dialog.locator("#report-reason").fill("shouting at everyone")
+    dialog.locator("button[type=submit]").click()
+    dialog.locator(".report-status", has_text="Thank you").wait_for(timeout=WAIT_MS)
+
+    reports = list(Report.objects.order_by("pk").values_list("reporter_id", "reported_id", "reason", "message__text"))
+    assert reports == [
+        (alice.pk, bob.pk, "spam in the world chat", "buy cheap pills"),
+        (alice.pk, bob.pk, "shouting at everyone", None),
+    ]

@@ -2,6 +2,7 @@
 
 import { ChatWindow } from "./components/ChatWindow.js";
 import { PlayerMenu } from "./components/PlayerMenu.js";
+import { ReportDialog } from "./components/ReportDialog.js";
 import { VideoTiles } from "./components/VideoTiles.js";
 import { WorldView } from "./components/WorldView.js";
 import { h } from "./lib/dom.js";
@@ -22,15 +23,16 @@ const media = new LocalMedia(store);
 const rtc = new WebRTCManager(store, media);
 const canvas = $("world-canvas");
 
+const reporter = new ReportDialog({ store });
 const view = new WorldView({ canvas, store, world, banner: $("zone-banner"), zoneLabel: $("zone-label") });
 const chatWindow = new ChatWindow({
-  root: $("chat"), store, chat, toggle: $("chat-toggle"), badge: $("chat-badge"), app: $("app"), canvas,
+  root: $("chat"), store, chat, toggle: $("chat-toggle"), badge: $("chat-badge"), app: $("app"), canvas, reporter,
 });
 const menu = new PlayerMenu({
   dialog: $("player-menu"), opener: $("menu-button"), store, media,
   muteButton: $("mute-button"), cameraButton: $("camera-button"),
 });
-const tiles = new VideoTiles({ root: $("videos"), store, media });
+const tiles = new VideoTiles({ root: $("videos"), store, media, reporter });
 
 // --- what the page says about itself -----------------------------------------------------
 

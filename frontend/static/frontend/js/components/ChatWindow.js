@@ -26,8 +26,8 @@ function timeOf(message) {
 }
 
 export class ChatWindow {
-  constructor({ root, store, chat, toggle, badge, app, canvas }) {
-    Object.assign(this, { root, store, chat, toggle, badge, app, canvas });
+  constructor({ root, store, chat, toggle, badge, app, canvas, reporter }) {
+    Object.assign(this, { root, store, chat, toggle, badge, app, canvas, reporter });
     this.active = "world";
     this.names = new Map(); // player id -> name, for direct messages
     this.tabs = {};
@@ -204,8 +204,17 @@ export class ChatWindow {
         h("span", { class: "msg-sender" }, sender + to),
         message.zone ? h("span", { class: "msg-zone" }, ` in ${message.zone}`) : null,
         h("time", { class: "msg-time", datetime: message.created_at }, timeOf(message)),
-        message.failed ? h("span", { class: "msg-failed" }, " not sent") : null),
+        message.failed ? h("span", { class: "msg-failed" }, " not sent") : null,
+        this._reportButton(message, mine, sender)),
       h("span", { class: "msg-text" }, linkify(message.text)));
+  }
+
+  _reportButton(message, mine, sender) {
+    if (mine || !message.sender || !message.id || !this.reporter) return null;
+    return h("button", {
+      type: "button", class: "msg-report link", "aria-label": `Report this message from ${sender}`,
+      onclick: () => this.reporter.open({ user: message.sender.id, name: sender, message: message.id, text: message.text }),
+    }, "Report");
   }
 
   _submit(event) {

@@ -8,8 +8,8 @@ function initials(name) {
 }
 
 export class VideoTiles {
-  constructor({ root, store, media }) {
-    Object.assign(this, { root, store, media });
+  constructor({ root, store, media, reporter }) {
+    Object.assign(this, { root, store, media, reporter });
     this.tiles = new Map(); // peer id (or "me") -> tile element
   }
 
@@ -27,11 +27,15 @@ export class VideoTiles {
     const name = h("span", { class: "tile-name" });
     const muted = h("span", { class: "tile-muted", title: "Microphone off", hidden: true }, "mic off");
     const unmute = h("button", { type: "button", class: "tile-unmute", hidden: true }, "Click to hear them");
+    const report = mine || !this.reporter ? null : h("button", {
+      type: "button", class: "tile-report", title: "Report this player to the moderators",
+      onclick: () => this.reporter.open({ user: key, name: name.textContent || `#${key}` }),
+    }, "Report");
     const tile = h("figure", { class: `video-tile ${mine ? "mine" : "remote"}`, dataset: { peer: String(key) } },
       video,
       h("div", { class: "tile-placeholder", "aria-hidden": "true" }),
       h("figcaption", {}, h("span", { class: "tile-speaking", "aria-hidden": "true" }), name, muted),
-      unmute);
+      unmute, report);
     Object.assign(tile, { video, nameEl: name, mutedEl: muted, unmute, placeholder: tile.querySelector(".tile-placeholder") });
     unmute.addEventListener("click", () => {
       video.muted = false;
