@@ -33,6 +33,24 @@ def _channel_layer_per_test() -> Iterator[None]:
     channel_layers.backends.pop(DEFAULT_CHANNEL_LAYER, None)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _close_stray_connections(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """At the end, close the test database's connections still held by worker threads
+    (database_sync_to_async runs in a thread pool whose threads keep theirs open), so the test
+    database can be dropped instead of being left behind with a warning."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    connection.close()
+
+
 @pytest.fixture
 def avatars(db: None) -> list[Any]:
     from players.catalog import load_shipped_avatars
