@@ -442,6 +442,7 @@ class WorldEngine:
             if player is not None:
                 moved_by_cell.setdefault(player.cell, []).append(player.compact_json())
         moved_json = {cell: ",".join(entries) for cell, entries in moved_by_cell.items()}
+        moved_by_window: dict[int, str] = {}  # by id(): the windows are alive all through the tick
         full_json: dict[int, str] = {}
 
         def full(player_id: int) -> str:
@@ -483,9 +484,13 @@ class WorldEngine:
             parts = [f'{{"type":"tick","t":{now_ms}']
             if entered:
                 parts.append(',"entered":[' + ",".join(full(pid) for pid in sorted(entered)) + "]")
-            moved = [moved_json[cell] for cell in session.window if cell in moved_json]
+            # Everyone standing in the same cell sees the same window: join its moves once.
+            moved = moved_by_window.get(id(session.window))
+            if moved is None:
+                moved = ",".join([moved_json[cell] for cell in session.window if cell in moved_json])
+                moved_by_window[id(session.window)] = moved
             if moved:
-                parts.append(',"moved":[' + ",".join(moved) + "]")
+                parts.append(',"moved":[' + moved + "]")
             updated = [pid for cell in session.window for pid in updated_by_cell.get(cell, ()) if pid != own.id]
             if updated:
                 parts.append(',"updated":[' + ",".join(full(pid) for pid in sorted(updated)) + "]")

@@ -142,6 +142,18 @@ def test_one_message_per_player_per_tick_and_none_when_nothing_changed():
     assert engine.tick(1200).messages == []
 
 
+def test_each_player_hears_the_moves_in_its_own_window():
+    engine = make_engine(open_map(), aoi_cell=10, aoi_radius=0)  # a window is one cell
+    xs = {1: 2.5, 2: 5.5, 3: 12.5, 4: 15.5, 5: 25.5}  # cells 0, 0, 1, 1, 2
+    sessions = {pid: join(engine, pid, x, 2.5) for pid, x in xs.items()}
+    engine.tick(1000)
+    for session in sessions.values():
+        walk(engine, session, session.player.x, 3.0, at=session.last_move + 0.2)
+    result = engine.tick(1100)
+    heard = {pid: sorted(entry[0] for entry in inbox(result, session)[0]["moved"]) for pid, session in sessions.items()}
+    assert heard == {1: [1, 2], 2: [1, 2], 3: [3, 4], 4: [3, 4], 5: [5]}
+
+
 def test_players_enter_and_leave_the_area_of_interest():
     engine = make_engine(open_map(), aoi_cell=10, aoi_radius=1)
     alice = join(engine, 1, 2.5, 2.5)
