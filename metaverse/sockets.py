@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from enum import IntEnum
 from typing import Any, ClassVar
 
+from autobahn.exception import Disconnected
 from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 
@@ -220,8 +221,13 @@ class JsonSocketConsumer(AsyncWebsocketConsumer):
         await self.send(text_data=json.dumps(message, separators=(",", ":")))
 
     async def send_text(self, text: str) -> None:
-        if not self.closing:
+        if self.closing:
+            return
+        try:
             await self._raw_send({"type": "websocket.send", "text": text})
+        except Disconnected:
+            # The client went away after the tick was built; its disconnect event is on its way.
+            log.debug("%s: frame dropped, the client has gone", type(self).__name__)
 
     async def close_with(self, code: int, reason: str, message: str = "") -> None:
         """Tell the client why, then close. The reason also goes in the close frame."""
