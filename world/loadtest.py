@@ -6,12 +6,14 @@ they receive: with hundreds of players every move reaches hundreds of sockets, a
 generator that parsed all of it would measure its own backlog. The others still receive every
 frame, walk and answer corrections, so the server's load is the same.
 
-Delivery accounting (see docs/performance.md): while a receiver R sees a sender S (from the
-tick that says S `entered` until the one that says S `left`), every move S makes after the
-one R entered on must reach R. For a view that is still open when the test ends, that is
-every move up to S's last; for one that closed, every move up to the last R received (a move
-lost just before S left view cannot be told from one that took S out of view). Moves the
-server corrected are not expected anywhere.
+Delivery accounting (see docs/performance.md): a tick carries each player's latest position,
+so two moves of one player that reach the server within one tick go out as one (the later),
+and a move the server corrected goes out not at all. What the server did publish, each player
+reads from its own ticks (they hold its own entry). While a receiver R sees a sender S (from
+the tick that says S `entered` until the one that says S `left`), every move of S published
+after the one R entered on must reach R: for a view still open when the test ends, up to S's
+last; for one that closed, up to the last R received (a move lost just before S left view
+cannot be told from one that took S out of view).
 """
 
 import asyncio
@@ -72,9 +74,12 @@ class Player:
     observer: bool = False
     id: int = 0
     seq: int = 0
+    own_entry: str = ""  # how its own entry in a tick's `moved` starts
     walker: RandomWalker | None = None
     socket: Any = None
     views: dict[int, View] = field(default_factory=dict)
+    published: list[int] = field(default_factory=list)  # seqs of its moves the server sent out
+    closed: list[tuple[int, View, int]] = field(default_factory=list)  # (sender, view, last seq)
 
 
 @dataclass
@@ -115,7 +120,6 @@ class LoadTest:
         self.players: list[Player] = []
         self.by_id: dict[int, Player] = {}
         self.sent_at: dict[int, float] = {}  # move_key(player, seq) -> when it was sent
-        self.corrected: dict[int, list[int]] = {}
         self.mapdata: MapData | None = None
         self.walk_speed = 5.0
         self.running = False
@@ -172,6 +176,7 @@ class LoadTest:
             raise LoadTestError(f"expected a welcome, got {welcome}")
         you = welcome["you"]
         player.id = you["id"]
+        player.own_entry = f"[{player.id},"
         player.seq = you["seq"]
         self.walk_speed = welcome["world"]["walk_speed"]
         step = min(1.0, self.walk_speed * 0.8 / self.options.rate)
@@ -209,11 +214,22 @@ class LoadTest:
             async for frame in player.socket:
                 if player.observer:
                     self._observe(player, orjson.loads(frame), time.perf_counter())
-                elif not frame.startswith('{"type":"tick"'):  # only what concerns its own walk
+                elif frame.startswith('{"type":"tick"'):
+                    self._note_published(player, frame)
+                else:
                     self._handle(player, orjson.loads(frame))
         except websockets.ConnectionClosed:
             if self.running:
                 self.results.error("connection_closed")
+
+    @staticmethod
+    def _note_published(player: Player, frame: str) -> None:
+        # Only its own entry matters, and parsing the whole tick would make the generator the
+        # bottleneck: `[id,` starts a `moved` entry and nothing else (`left` never names oneself).
+        start = frame.find(player.own_entry)
+        if start >= 0:
+            end = frame.index("]", start)
+            player.published.append(int(frame[frame.rindex(",", start, end) + 1 : end]))
 
     def _observe(self, player: Player, message: dict[str, Any], now: float) -> None:
         if message["type"] != "tick":
@@ -223,8 +239,11 @@ class LoadTest:
         for state in message.get("entered", ()):
             views[state["id"]] = View(entered_seq=state["seq"], last_seq=state["seq"])
         for sender, _x, _y, _dir, _moving, seq in message.get("moved", ()):
+            if sender == player.id:
+                player.published.append(seq)
+                continue
             view = views.get(sender)
-            if view is None or sender == player.id or seq <= view.entered_seq:
+            if view is None or seq <= view.entered_seq:
                 continue
             view.received += 1
             if seq > view.last_seq:
@@ -236,13 +255,13 @@ class LoadTest:
         for sender in message.get("left", ()):
             view = views.pop(sender, None)
             if view is not None:
-                self._close_view(sender, view, view.last_seq)
+                # Counted at the end: the sender's own copy of this tick may not be read yet.
+                player.closed.append((sender, view, view.last_seq))
 
     def _handle(self, player: Player, message: dict[str, Any]) -> None:
         kind = message["type"]
         if kind == "correction":
             self.results.error("correction")
-            self.corrected.setdefault(player.id, []).append(message["seq"])
             if player.walker is not None:
                 player.walker.reset((message["x"], message["y"]))
         elif kind == "error":
@@ -251,9 +270,10 @@ class LoadTest:
             self.results.error(f"closed:{message.get('code')}")
 
     def _close_view(self, sender: int, view: View, until_seq: int) -> None:
-        corrected = self.corrected.get(sender, [])
-        refused = bisect.bisect_right(corrected, until_seq) - bisect.bisect_right(corrected, view.entered_seq)
-        self.results.expected += max(0, until_seq - view.entered_seq - refused)
+        published = self.by_id[sender].published
+        self.results.expected += bisect.bisect_right(published, until_seq) - bisect.bisect_right(
+            published, view.entered_seq
+        )
         self.results.received += view.received
 
     async def run(self) -> Results:
@@ -277,11 +297,14 @@ class LoadTest:
         finally:
             gc.enable()
             gc.unfreeze()
-        for corrected in self.corrected.values():
-            corrected.sort()
         for player in self.players:
+            if not player.observer:
+                continue
+            for sender, view, until_seq in player.closed:
+                if sender in self.by_id:
+                    self._close_view(sender, view, until_seq)
             for sender, view in player.views.items():
-                if player.observer and sender in self.by_id:
+                if sender in self.by_id:
                     self._close_view(sender, view, self.by_id[sender].seq)
         for player in self.players:
             await player.socket.close()

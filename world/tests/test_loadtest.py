@@ -22,9 +22,7 @@ def test_loadtest_walks_guests_and_prints_one_summary_line(server_factory, demo_
     players, rate, p50, p95, p99, delivered, errors = match.groups()
     assert (players, rate) == ("6", "2")
     assert 0 < float(p50) <= float(p95) <= float(p99)
-    # Two moves of one player landing in the same tick are sent as one (the later): on a busy
-    # CI machine that can happen, so this checks that moves arrive, not a capacity figure.
-    assert float(delivered) >= 0.95, line
+    assert delivered == "1.000", line  # a handful of players: nothing may be lost
     assert errors == "0", line
 
 
