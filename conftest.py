@@ -1,8 +1,9 @@
 """Fixtures shared by every app's tests: named people, the shipped avatars, server processes."""
 
 import asyncio
+import inspect
 import io
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import AsyncIterator, Callable, Generator, Iterator
 from typing import Any
 
 import pytest
@@ -19,6 +20,29 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
         report.longrepr = f"skipped while METAVERSE_REQUIRE_COMPONENTS=1: {reason}"
     return report
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if isinstance(item, pytest.Function) and inspect.iscoroutinefunction(item.function):
+            item.fixturenames.insert(0, "_tasks_stopped")  # set up first, torn down last
+
+
+@pytest.fixture
+async def _tasks_stopped() -> AsyncIterator[None]:
+    """After each async test, stop the tasks it left running (a world's ticker, a channel-layer
+    receiver) while its loop still runs. Closing the loop cancels each task only once, and on
+    Python 3.11 redis-py's `wait_for` can swallow that one cancellation: the run would hang."""
+    yield
+    from world.engine.hub import stop_tasks
+
+    current = asyncio.current_task()
+    leftover = [task for task in asyncio.all_tasks() if task is not current and not task.done()]
+    try:
+        await asyncio.wait_for(stop_tasks(leftover), timeout=10)
+    except TimeoutError:
+        names = ", ".join(task.get_name() for task in leftover if not task.done())
+        raise AssertionError(f"tasks left running after the test would not stop: {names}") from None
 
 
 @pytest.fixture(autouse=True)
