@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from metaverse.sanctions import Sanction, SanctionQuerySet
+
 TEXT_MAX_LENGTH = 2000
 CLIENT_ID_MAX_LENGTH = 64
 
@@ -93,28 +95,14 @@ class Block(models.Model):
         return f"{self.blocker} blocks {self.blocked}"
 
 
-class MuteQuerySet(models.QuerySet["Mute"]):
-    def active(self) -> "MuteQuerySet":
-        now = timezone.now()
-        return self.filter(lifted_at__isnull=True).filter(Q(until__isnull=True) | Q(until__gt=now))
-
-
-class Mute(models.Model):
+class Mute(Sanction):
     """A moderator's ban on chatting, until a time or (with no `until`) until lifted."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mutes")
     until = models.DateTimeField(null=True, blank=True, help_text="Empty: until a moderator lifts it.")
     reason = models.CharField(max_length=500, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-    lifted_at = models.DateTimeField(null=True, blank=True)
-    lifted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
 
-    objects = MuteQuerySet.as_manager()
+    objects = SanctionQuerySet["Mute"].as_manager()
 
     class Meta:
         ordering = ("-created_at",)

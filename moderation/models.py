@@ -2,8 +2,9 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
+
+from metaverse.sanctions import Sanction, SanctionQuerySet
 
 REASON_MAX_LENGTH = 500
 REPORT_REASON_MAX_LENGTH = 1000
@@ -15,12 +16,7 @@ def when(moment: datetime) -> str:
     return f"{moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
 
 
-class BanQuerySet(models.QuerySet["Ban"]):
-    def active(self) -> "BanQuerySet":
-        return self.filter(lifted_at__isnull=True).filter(Q(until__isnull=True) | Q(until__gt=timezone.now()))
-
-
-class Ban(models.Model):
+class Ban(Sanction):
     """Keeps a user (and, with `ip`, anyone connecting from that address) out of every world."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bans")
@@ -30,16 +26,8 @@ class Ban(models.Model):
     )  # fmt: skip
     reason = models.CharField(max_length=REASON_MAX_LENGTH, blank=True)
     until = models.DateTimeField(null=True, blank=True, help_text="Empty: for good.")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-    lifted_at = models.DateTimeField(null=True, blank=True)
-    lifted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
 
-    objects = BanQuerySet.as_manager()
+    objects = SanctionQuerySet["Ban"].as_manager()
 
     class Meta:
         ordering = ("-created_at", "-id")
