@@ -1,6 +1,5 @@
 """The one routing root: HTTP goes to Django, WebSockets to each app's consumers."""
 
-import gc
 import os
 import sys
 
@@ -21,7 +20,10 @@ from channels.auth import AuthMiddlewareStack
 from channels.routing import ProtocolTypeRouter, URLRouter
 from channels.security.websocket import AllowedHostsOriginValidator
 
+from metaverse import gcpolicy, transport
 from metaverse.routing import websocket_urlpatterns
+
+transport.install()
 
 application = ProtocolTypeRouter(
     {
@@ -30,7 +32,7 @@ application = ProtocolTypeRouter(
     }
 )
 
-# Everything loaded so far lives as long as the process. Moving it out of the collector's
-# reach cut full collections under load from ~90 ms to ~35 ms; they made the slowest ticks
-# (docs/performance.md).
-gc.freeze()
+# Everything loaded so far lives as long as the process, and so do most objects that outlive a
+# full collection: both are kept out of the collector's reach, so its pauses stay short under
+# load (metaverse/gcpolicy.py, docs/performance.md).
+gcpolicy.install()
