@@ -1,10 +1,16 @@
 """A load test over real WebSockets: N guests walking at random in a world, measuring how long
 each move takes from the sender's socket to every receiver's socket, and whether it arrives.
 
+The guests are shared among `processes` worker processes, as real clients sit on many
+machines: one process reading every player's frames was itself the slowest part of the
+measurement. Each move's `seq` is the time it was sent, in microseconds of CLOCK_MONOTONIC,
+which every process on the host reads alike, so whichever process receives a move can tell its
+latency without asking the sender's. The time received is when the frame's bytes were read
+from the socket (world/wsclient.py).
+
 Only `observers` of the players (a random sample, 50 by default) parse and account for what
-they receive: with hundreds of players every move reaches hundreds of sockets, and a load
-generator that parsed all of it would measure its own backlog. The others still receive every
-frame, walk and answer corrections, so the server's load is the same.
+they receive. The others still receive every frame, walk and answer corrections, so the
+server's load is the same.
 
 Delivery accounting (see docs/performance.md): a tick carries each player's latest position,
 so two moves of one player that reach the server within one tick go out as one (the later),
@@ -21,31 +27,29 @@ import bisect
 import gc
 import http.cookiejar
 import json
+import multiprocessing
 import random
-import time
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from typing import Any
 
 import orjson
-import websockets
 
 from world.engine.mapdata import MapData
 from world.walking import RandomWalker
+from world.wsclient import WebSocketClient, WebSocketError, now_us
 
 HISTOGRAM_MS = 10_000  # latencies are counted in 0.1 ms buckets up to 10 s
 DRAIN_SECONDS = 2.0
+START_DELAY_US = 300_000  # workers get the start time this far ahead, so all begin together
+WORKER_TIMEOUT = 120.0  # seconds a worker may take to connect its players, or to report
 
 
 class LoadTestError(RuntimeError):
     pass
-
-
-def move_key(player_id: int, seq: int) -> int:
-    # An int rather than a tuple: ints are not tracked by the garbage collector.
-    return player_id << 32 | seq
 
 
 @dataclass
@@ -56,30 +60,45 @@ class Options:
     rate: float
     seconds: float
     seed: int = 1
+    warmup: float = 5.0
     observers: int = 50
+    processes: int = 2
     connect_concurrency: int = 50
 
 
 @dataclass
-class View:
-    entered_seq: int
-    received: int = 0
-    last_seq: int = 0
+class Guest:
+    index: int
+    cookie: str
+    observer: bool
 
 
 @dataclass
-class Player:
-    index: int
-    cookie: str
-    observer: bool = False
-    id: int = 0
-    seq: int = 0
-    own_entry: str = ""  # how its own entry in a tick's `moved` starts
-    walker: RandomWalker | None = None
-    socket: Any = None
-    views: dict[int, View] = field(default_factory=dict)
-    published: list[int] = field(default_factory=list)  # seqs of its moves the server sent out
-    closed: list[tuple[int, View, int]] = field(default_factory=list)  # (sender, view, last seq)
+class WorkerSpec:
+    ws_url: str  # the world socket's URL
+    origin: str
+    rate: float
+    seed: int
+    warmup: float
+    map_json: dict[str, Any]
+    guests: list[Guest]
+    connect_concurrency: int
+
+
+@dataclass
+class Report:
+    """What one worker measured; the parent adds them up."""
+
+    histogram: list[int] = field(default_factory=lambda: [0] * (HISTOGRAM_MS * 10 + 1))
+    latencies: int = 0
+    error_kinds: dict[str, int] = field(default_factory=dict)
+    published: dict[int, list[int]] = field(default_factory=dict)  # player -> seqs the server sent out
+    last_seq: dict[int, int] = field(default_factory=dict)  # player -> its last move's seq
+    # (sender, seq the view opened on, moves received, seq it closed on or None if still open)
+    views: list[tuple[int, int, int, int | None]] = field(default_factory=list)
+
+    def error(self, kind: str) -> None:
+        self.error_kinds[kind] = self.error_kinds.get(kind, 0) + 1
 
 
 @dataclass
@@ -88,12 +107,11 @@ class Results:
     latencies: int = 0
     received: int = 0
     expected: int = 0
-    errors: int = 0
     error_kinds: dict[str, int] = field(default_factory=dict)
 
-    def error(self, kind: str) -> None:
-        self.errors += 1
-        self.error_kinds[kind] = self.error_kinds.get(kind, 0) + 1
+    @property
+    def errors(self) -> int:
+        return sum(self.error_kinds.values())
 
     def percentile(self, fraction: float) -> float:
         if not self.latencies:
@@ -107,6 +125,9 @@ class Results:
         return HISTOGRAM_MS
 
 
+# --- the parent: guests, workers, the sums -------------------------------------------------------
+
+
 class LoadTest:
     def __init__(self, options: Options) -> None:
         self.options = options
@@ -116,15 +137,6 @@ class LoadTest:
         self.http = f"{'https' if parts.scheme == 'wss' else 'http'}://{parts.netloc}"
         self.ws = f"{parts.scheme}://{parts.netloc}"
         self.rng = random.Random(options.seed)
-        self.results = Results()
-        self.players: list[Player] = []
-        self.by_id: dict[int, Player] = {}
-        self.sent_at: dict[int, float] = {}  # move_key(player, seq) -> when it was sent
-        self.mapdata: MapData | None = None
-        self.walk_speed = 5.0
-        self.running = False
-
-    # --- setting up -------------------------------------------------------------------------
 
     def _guest_cookie(self, index: int) -> str:
         jar = http.cookiejar.CookieJar()
@@ -142,175 +154,98 @@ class LoadTest:
             raise LoadTestError("joining as a guest gave no session (are guests switched off?)")
         return session
 
-    def _load_map(self) -> None:
+    def _map_json(self) -> dict[str, Any]:
         with urllib.request.urlopen(f"{self.http}/api/worlds/", timeout=30) as response:
             worlds = {world["slug"]: world for world in json.load(response)}
         world = worlds.get(self.options.world)
         if world is None:
             raise LoadTestError(f"the server has no world {self.options.world!r} (it has: {', '.join(sorted(worlds))})")
         with urllib.request.urlopen(self.http + world["map_url"], timeout=30) as response:
-            self.mapdata = MapData(json.load(response))
+            map_json: dict[str, Any] = json.load(response)
+        return map_json
 
-    async def _create_guests(self) -> None:
-        loop = asyncio.get_running_loop()
+    def run(self) -> Results:
+        options = self.options
+        map_json = self._map_json()
         with ThreadPoolExecutor(max_workers=8) as pool:
-            cookies = await asyncio.gather(
-                *(loop.run_in_executor(pool, self._guest_cookie, index) for index in range(self.options.players))
+            cookies = list(pool.map(self._guest_cookie, range(options.players)))
+        observers = set(self.rng.sample(range(len(cookies)), min(options.observers, len(cookies))))
+        guests = [Guest(index, cookie, index in observers) for index, cookie in enumerate(cookies)]
+        processes = max(1, min(options.processes, len(guests)))
+        specs = [
+            WorkerSpec(
+                ws_url=f"{self.ws}/ws/world/{options.world}/",
+                origin=self.http,
+                rate=options.rate,
+                seed=self.rng.randrange(2**32),
+                warmup=options.warmup,
+                map_json=map_json,
+                guests=guests[number::processes],
+                connect_concurrency=max(1, options.connect_concurrency // processes),
             )
-        observers = set(self.rng.sample(range(len(cookies)), min(self.options.observers, len(cookies))))
-        self.players = [
-            Player(index=index, cookie=cookie, observer=index in observers) for index, cookie in enumerate(cookies)
+            for number in range(processes)
         ]
-
-    async def _connect(self, player: Player, gate: asyncio.Semaphore) -> None:
-        async with gate:
-            player.socket = await websockets.connect(
-                f"{self.ws}/ws/world/{self.options.world}/",
-                additional_headers={"Cookie": f"sessionid={player.cookie}", "Origin": self.http},
-                open_timeout=60,
-                max_size=2**24,
-                compression=None,
-            )
-            welcome = orjson.loads(await player.socket.recv())
-        if welcome.get("type") != "welcome":
-            raise LoadTestError(f"expected a welcome, got {welcome}")
-        you = welcome["you"]
-        player.id = you["id"]
-        player.own_entry = f"[{player.id},"
-        player.seq = you["seq"]
-        self.walk_speed = welcome["world"]["walk_speed"]
-        step = min(1.0, self.walk_speed * 0.8 / self.options.rate)
-        assert self.mapdata is not None
-        player.walker = RandomWalker(
-            self.mapdata, (you["x"], you["y"]), step=step, rng=random.Random(self.rng.random())
-        )
-        self.by_id[player.id] = player
-        for other in welcome["players"]:
-            player.views[other["id"]] = View(entered_seq=other["seq"], last_seq=other["seq"])
-
-    # --- running ----------------------------------------------------------------------------
-
-    async def _walk(self, player: Player, until: float) -> None:
-        interval = 1.0 / self.options.rate
-        await asyncio.sleep(self.rng.random() * interval)  # spread the players over the interval
-        next_at = time.perf_counter()
-        while self.running and time.perf_counter() < until:
-            assert player.walker is not None
-            (x, y), direction = player.walker.next()
-            player.seq += 1
-            message = {"type": "move", "x": round(x, 3), "y": round(y, 3), "dir": direction, "moving": True}
-            message["seq"] = player.seq
-            self.sent_at[move_key(player.id, player.seq)] = time.perf_counter()
-            try:
-                await player.socket.send(json.dumps(message))
-            except websockets.ConnectionClosed:
-                self.results.error("send_failed")
-                return
-            next_at += interval
-            await asyncio.sleep(max(0.0, next_at - time.perf_counter()))
-
-    async def _listen(self, player: Player) -> None:
+        context = multiprocessing.get_context("spawn")
+        pipes: list[Connection] = []
+        workers = []
         try:
-            async for frame in player.socket:
-                if player.observer:
-                    self._observe(player, orjson.loads(frame), time.perf_counter())
-                elif frame.startswith('{"type":"tick"'):
-                    self._note_published(player, frame)
-                else:
-                    self._handle(player, orjson.loads(frame))
-        except websockets.ConnectionClosed:
-            if self.running:
-                self.results.error("connection_closed")
-
-    @staticmethod
-    def _note_published(player: Player, frame: str) -> None:
-        # Only its own entry matters, and parsing the whole tick would make the generator the
-        # bottleneck: `[id,` starts a `moved` entry and nothing else (`left` never names oneself).
-        start = frame.find(player.own_entry)
-        if start >= 0:
-            end = frame.index("]", start)
-            player.published.append(int(frame[frame.rindex(",", start, end) + 1 : end]))
-
-    def _observe(self, player: Player, message: dict[str, Any], now: float) -> None:
-        if message["type"] != "tick":
-            self._handle(player, message)
-            return
-        results, sent_at, views = self.results, self.sent_at, player.views
-        for state in message.get("entered", ()):
-            views[state["id"]] = View(entered_seq=state["seq"], last_seq=state["seq"])
-        for sender, _x, _y, _dir, _moving, seq in message.get("moved", ()):
-            if sender == player.id:
-                player.published.append(seq)
-                continue
-            view = views.get(sender)
-            if view is None or seq <= view.entered_seq:
-                continue
-            view.received += 1
-            if seq > view.last_seq:
-                view.last_seq = seq
-            sent = sent_at.get(move_key(sender, seq))
-            if sent is not None:
-                results.histogram[min(int((now - sent) * 10_000), HISTOGRAM_MS * 10)] += 1
-                results.latencies += 1
-        for sender in message.get("left", ()):
-            view = views.pop(sender, None)
-            if view is not None:
-                # Counted at the end: the sender's own copy of this tick may not be read yet.
-                player.closed.append((sender, view, view.last_seq))
-
-    def _handle(self, player: Player, message: dict[str, Any]) -> None:
-        kind = message["type"]
-        if kind == "correction":
-            self.results.error("correction")
-            if player.walker is not None:
-                player.walker.reset((message["x"], message["y"]))
-        elif kind == "error":
-            self.results.error(f"error:{message.get('code')}")
-        elif kind == "closing":
-            self.results.error(f"closed:{message.get('code')}")
-
-    def _close_view(self, sender: int, view: View, until_seq: int) -> None:
-        published = self.by_id[sender].published
-        self.results.expected += bisect.bisect_right(published, until_seq) - bisect.bisect_right(
-            published, view.entered_seq
-        )
-        self.results.received += view.received
-
-    async def run(self) -> Results:
-        loop = asyncio.get_running_loop()
-        await loop.run_in_executor(None, self._load_map)
-        await self._create_guests()
-        gate = asyncio.Semaphore(self.options.connect_concurrency)
-        await asyncio.gather(*(self._connect(player, gate) for player in self.players))
-        listeners = [asyncio.create_task(self._listen(player)) for player in self.players]
-        # The generator's own garbage collection would pause it for tens of milliseconds and
-        # count as the server's latency: it is off while measuring (memory grows a little).
-        gc.collect()
-        gc.freeze()
-        gc.disable()
-        try:
-            self.running = True
-            until = time.perf_counter() + self.options.seconds
-            await asyncio.gather(*(self._walk(player, until) for player in self.players))
-            await asyncio.sleep(DRAIN_SECONDS)  # let the last moves arrive
-            self.running = False
+            for spec in specs:
+                ours, theirs = context.Pipe()
+                worker = context.Process(target=worker_main, args=(spec, theirs), name="loadtest-worker", daemon=True)
+                worker.start()
+                theirs.close()
+                pipes.append(ours)
+                workers.append(worker)
+            for pipe in pipes:
+                expect(pipe, "ready")
+            start_us = now_us() + START_DELAY_US
+            for pipe in pipes:
+                pipe.send(("go", start_us, options.seconds))
+            walking = options.warmup + options.seconds
+            reports = [expect(pipe, "report", timeout=walking + WORKER_TIMEOUT) for pipe in pipes]
         finally:
-            gc.enable()
-            gc.unfreeze()
-        for player in self.players:
-            if not player.observer:
+            for worker in workers:
+                worker.join(timeout=10)
+                if worker.is_alive():
+                    worker.kill()
+        return add_up(reports)
+
+
+def expect(pipe: Connection, kind: str, timeout: float = WORKER_TIMEOUT) -> Any:
+    """The next message of a worker, which must be `kind`; a worker's failure is raised here."""
+    try:
+        if not pipe.poll(timeout):
+            raise LoadTestError(f"a worker sent no {kind!r} within {timeout:.0f} s")
+        message = pipe.recv()
+    except (EOFError, ConnectionResetError):
+        raise LoadTestError("a worker process died (see its traceback above)") from None
+    if message[0] == "failed":
+        raise LoadTestError(message[1])
+    if message[0] != kind:
+        raise LoadTestError(f"a worker sent {message[0]!r}, expected {kind!r}")
+    return message[1]
+
+
+def add_up(reports: list[Report]) -> Results:
+    results = Results()
+    published: dict[int, list[int]] = {}
+    last_seq: dict[int, int] = {}
+    for report in reports:
+        results.latencies += report.latencies
+        results.histogram = [a + b for a, b in zip(results.histogram, report.histogram, strict=True)]
+        for kind, count in report.error_kinds.items():
+            results.error_kinds[kind] = results.error_kinds.get(kind, 0) + count
+        published.update(report.published)
+        last_seq.update(report.last_seq)
+    for report in reports:
+        for sender, entered_seq, received, closed_seq in report.views:
+            seqs = published.get(sender)
+            if seqs is None:  # not one of ours (a real player in the same world)
                 continue
-            for sender, view, until_seq in player.closed:
-                if sender in self.by_id:
-                    self._close_view(sender, view, until_seq)
-            for sender, view in player.views.items():
-                if sender in self.by_id:
-                    self._close_view(sender, view, self.by_id[sender].seq)
-        for player in self.players:
-            await player.socket.close()
-        for listener in listeners:
-            listener.cancel()
-        return self.results
+            until = last_seq[sender] if closed_seq is None else closed_seq
+            results.expected += bisect.bisect_right(seqs, until) - bisect.bisect_right(seqs, entered_seq)
+            results.received += received
+    return results
 
 
 def summary_line(options: Options, results: Results) -> str:
@@ -320,3 +255,178 @@ def summary_line(options: Options, results: Results) -> str:
         f"p95_ms={results.percentile(0.95):.1f} p99_ms={results.percentile(0.99):.1f} "
         f"delivered={delivered:.3f} errors={results.errors}"
     )
+
+
+# --- a worker process: its share of the guests -------------------------------------------------
+
+
+@dataclass
+class View:
+    entered_seq: int
+    received: int = 0
+    last_seq: int = 0
+
+
+@dataclass
+class Player:
+    guest: Guest
+    walker: RandomWalker
+    client: WebSocketClient
+    id: int = 0
+    seq: int = 0
+    own_entry: str = ""  # how its own entry in a tick's `moved` starts
+    views: dict[int, View] = field(default_factory=dict)
+    closed_views: list[tuple[int, View, int]] = field(default_factory=list)  # (sender, view, last seq)
+    published: list[int] = field(default_factory=list)
+
+
+def worker_main(spec: WorkerSpec, pipe: Connection) -> None:
+    try:
+        asyncio.run(Worker(spec, pipe).run())
+    except (LoadTestError, WebSocketError, OSError, TimeoutError) as error:
+        pipe.send(("failed", str(error) or type(error).__name__))
+
+
+class Worker:
+    def __init__(self, spec: WorkerSpec, pipe: Connection) -> None:
+        self.spec = spec
+        self.pipe = pipe
+        self.rng = random.Random(spec.seed)
+        self.mapdata = MapData(spec.map_json)
+        self.report = Report()
+        self.players: list[Player] = []
+        self.running = False
+        self.measure_from_us = 2**63  # latencies count from then (after the warm-up)
+
+    async def run(self) -> None:
+        loop = asyncio.get_running_loop()
+        gate = asyncio.Semaphore(self.spec.connect_concurrency)
+        self.players = list(await asyncio.gather(*(self._connect(guest, gate) for guest in self.spec.guests)))
+        self.pipe.send(("ready", len(self.players)))
+        message = await loop.run_in_executor(None, self.pipe.recv)
+        _, start_us, seconds = message
+        self.measure_from_us = start_us + int(self.spec.warmup * 1_000_000)
+        # The generator's own garbage collection would pause it for tens of milliseconds and
+        # count as the server's latency: it is off while measuring (memory grows a little).
+        gc.collect()
+        gc.freeze()
+        gc.disable()
+        try:
+            self.running = True
+            until_us = start_us + int((self.spec.warmup + seconds) * 1_000_000)
+            await asyncio.gather(*(self._walk(player, start_us, until_us) for player in self.players))
+            await asyncio.sleep(DRAIN_SECONDS)  # let the last moves arrive
+            self.running = False
+        finally:
+            gc.enable()
+            gc.unfreeze()
+        self.pipe.send(("report", self._final_report()))
+        await asyncio.gather(*(player.client.close() for player in self.players))
+
+    async def _connect(self, guest: Guest, gate: asyncio.Semaphore) -> Player:
+        async with gate:
+            client = await WebSocketClient.connect(
+                self.spec.ws_url, headers={"Cookie": f"sessionid={guest.cookie}", "Origin": self.spec.origin}
+            )
+            async with asyncio.timeout(30):
+                welcome = orjson.loads(await client.recv())
+        if welcome.get("type") != "welcome":
+            raise LoadTestError(f"expected a welcome, got {welcome}")
+        you = welcome["you"]
+        step = min(1.0, welcome["world"]["walk_speed"] * 0.8 / self.spec.rate)
+        walker = RandomWalker(self.mapdata, (you["x"], you["y"]), step=step, rng=random.Random(self.rng.random()))
+        player = Player(guest=guest, walker=walker, client=client, id=you["id"], seq=you["seq"])
+        player.own_entry = f"[{player.id},"
+        for other in welcome["players"]:
+            player.views[other["id"]] = View(entered_seq=other["seq"], last_seq=other["seq"])
+        client.listen(self._observer(player) if guest.observer else self._walker(player))
+        client.closed.add_done_callback(self._closed)
+        return player
+
+    def _closed(self, _: object) -> None:
+        if self.running:
+            self.report.error("connection_closed")
+
+    async def _walk(self, player: Player, start_us: int, until_us: int) -> None:
+        interval_us = int(1_000_000 / self.spec.rate)
+        next_us = start_us + int(self.rng.random() * interval_us)  # spread the players over the interval
+        while True:
+            await asyncio.sleep(max(0, next_us - now_us()) / 1_000_000)
+            if not self.running or now_us() >= until_us:
+                return
+            (x, y), direction = player.walker.next()
+            # The seq is the send time: any worker can tell this move's latency from it.
+            player.seq = max(player.seq + 1, now_us())
+            text = f'{{"type":"move","x":{x:.3f},"y":{y:.3f},"dir":"{direction}","moving":true,"seq":{player.seq}}}'
+            if not player.client.send_text(text):
+                self.report.error("send_failed")
+                return
+            next_us += interval_us
+
+    def _walker(self, player: Player) -> Any:
+        def on_text(text: str, read_at: int) -> None:
+            if text.startswith('{"type":"tick"'):
+                # Only its own entry matters, and parsing the whole tick would make the generator
+                # the bottleneck: `[id,` starts a `moved` entry and nothing else.
+                start = text.find(player.own_entry)
+                if start >= 0:
+                    end = text.index("]", start)
+                    player.published.append(int(text[text.rindex(",", start, end) + 1 : end]))
+            else:
+                self._handle(player, orjson.loads(text))
+
+        return on_text
+
+    def _observer(self, player: Player) -> Any:
+        report, views = self.report, player.views
+        histogram, top = report.histogram, HISTOGRAM_MS * 10
+
+        def on_text(text: str, read_at: int) -> None:
+            message = orjson.loads(text)
+            if message["type"] != "tick":
+                self._handle(player, message)
+                return
+            for state in message.get("entered", ()):
+                views[state["id"]] = View(entered_seq=state["seq"], last_seq=state["seq"])
+            for sender, _x, _y, _dir, _moving, seq in message.get("moved", ()):
+                if sender == player.id:
+                    player.published.append(seq)
+                    continue
+                view = views.get(sender)
+                if view is None or seq <= view.entered_seq:
+                    continue
+                view.received += 1
+                if seq > view.last_seq:
+                    view.last_seq = seq
+                if seq > self.measure_from_us and seq <= read_at:
+                    histogram[min((read_at - seq) // 100, top)] += 1
+                    report.latencies += 1
+            for sender in message.get("left", ()):
+                view = views.pop(sender, None)
+                if view is not None:
+                    player.closed_views.append((sender, view, view.last_seq))
+
+        return on_text
+
+    def _handle(self, player: Player, message: dict[str, Any]) -> None:
+        kind = message["type"]
+        if kind == "correction":
+            self.report.error("correction")
+            player.walker.reset((message["x"], message["y"]))
+        elif kind == "error":
+            self.report.error(f"error:{message.get('code')}")
+        elif kind == "closing":
+            self.report.error(f"closed:{message.get('code')}")
+
+    def _final_report(self) -> Report:
+        report = self.report
+        for player in self.players:
+            report.published[player.id] = player.published
+            report.last_seq[player.id] = player.seq
+            if not player.guest.observer:
+                continue
+            for sender, view, until_seq in player.closed_views:
+                report.views.append((sender, view.entered_seq, view.received, until_seq))
+            for sender, view in player.views.items():
+                report.views.append((sender, view.entered_seq, view.received, None))
+        return report

@@ -15,7 +15,7 @@ def test_loadtest_walks_guests_and_prints_one_summary_line(server_factory, demo_
     server = server_factory(name="loadtest")
     out = StringIO()
     call_command("loadtest", "--url", server.ws_url, "--world", "demo", "--players", "6", "--rate", "2",
-                 "--seconds", "4", stdout=out)  # fmt: skip
+                 "--warmup", "1", "--seconds", "4", "--processes", "2", stdout=out)  # fmt: skip
     [line] = out.getvalue().splitlines()
     match = SUMMARY.match(line)
     assert match, line
@@ -32,6 +32,8 @@ def test_loadtest_walks_guests_and_prints_one_summary_line(server_factory, demo_
         (["--url", "ws://127.0.0.1:9", "--players", "1"], "at least 2"),
         (["--url", "ws://127.0.0.1:9", "--players", "5", "--rate", "0"], "--rate must be above 0"),
         (["--url", "ws://127.0.0.1:9", "--players", "5", "--seconds", "-1"], "--seconds must be positive"),
+        (["--url", "ws://127.0.0.1:9", "--players", "5", "--warmup", "-1"], "--warmup must not be negative"),
+        (["--url", "ws://127.0.0.1:9", "--players", "5", "--processes", "0"], "--processes must be between"),
         (["--url", "http://127.0.0.1:9", "--players", "5"], "must look like ws://host:port"),
         (["--url", "ws://127.0.0.1:9", "--players", "5"], "load test failed"),
     ],

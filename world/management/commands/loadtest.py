@@ -1,4 +1,3 @@
-import asyncio
 import sys
 from argparse import ArgumentParser
 from typing import Any
@@ -17,9 +16,16 @@ class Command(BaseCommand):
         parser.add_argument("--players", type=int, required=True, help="how many players to simulate")
         parser.add_argument("--rate", type=float, default=5.0, help="moves per second per player (default: 5)")
         parser.add_argument("--seconds", type=float, default=30.0, help="how long they walk (default: 30)")
+        parser.add_argument(
+            "--warmup", type=float, default=5.0,
+            help="seconds they walk before latency is counted (default: 5; they all start on the spawn tiles)",
+        )  # fmt: skip
         parser.add_argument("--seed", type=int, default=1, help="random seed for the walks")
         parser.add_argument(
             "--observers", type=int, default=50, help="players that measure what they receive (default: 50)"
+        )
+        parser.add_argument(
+            "--processes", type=int, default=2, help="worker processes the players are shared among (default: 2)"
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -29,14 +35,19 @@ class Command(BaseCommand):
             raise CommandError("--rate must be above 0 and at most 20 moves a second (the server's limit)")
         if options["seconds"] <= 0:
             raise CommandError("--seconds must be positive")
+        if options["warmup"] < 0:
+            raise CommandError("--warmup must not be negative")
         if options["observers"] < 1:
             raise CommandError("--observers must be at least 1")
+        if not 1 <= options["processes"] <= 64:
+            raise CommandError("--processes must be between 1 and 64")
         settings = Options(
             url=options["url"], world=options["world"], players=options["players"], rate=options["rate"],
             seconds=options["seconds"], seed=options["seed"], observers=options["observers"],
+            processes=options["processes"], warmup=options["warmup"],
         )  # fmt: skip
         try:
-            results = asyncio.run(LoadTest(settings).run())
+            results = LoadTest(settings).run()
         except (LoadTestError, OSError) as error:
             raise CommandError(f"load test failed: {error}") from None
         if results.error_kinds:
