@@ -42,7 +42,8 @@ def test_what_the_socket_cannot_take_is_queued_in_order(pair):
     connection, peer, reactor = pair
     big = bytes(range(256)) * 16_384  # 4 MiB: more than the socket buffers hold
     write_now(connection, big)
-    assert connection._tempDataBuffer and connection in reactor.getWriters()
+    assert connection._tempDataBuffer
+    assert connection in reactor.getWriters()
     write_now(connection, b"after")  # must not overtake the queued bytes
     received = bytearray()
     peer.settimeout(2)
@@ -57,12 +58,13 @@ def test_a_broken_connection_is_left_to_twisted_to_report(pair):
     connection, peer, reactor = pair
     peer.close()
     write_now(connection, b"x" * 100_000)  # does not raise: queued for Twisted's own write
-    assert connection._tempDataBuffer and connection in reactor.getWriters()
+    assert connection._tempDataBuffer
+    assert connection in reactor.getWriters()
     assert isinstance(connection.doWrite(), Exception)  # which tells the reactor the connection is lost
 
 
 def test_tls_and_closing_connections_take_twisteds_own_path(pair):
-    connection, peer, reactor = pair
+    connection, _peer, _reactor = pair
     connection.disconnecting = 1
     write_now(connection, b"queued")
     assert connection._tempDataBuffer == [b"queued"]

@@ -8,6 +8,7 @@ from websockets.asyncio.server import serve
 
 from world.wsclient import OP_TEXT, WebSocketClient, WebSocketError, mask_frame, now_us
 
+
 async def echo(connection):
     async for message in connection:
         if message == "fragments":
@@ -71,18 +72,20 @@ async def test_a_refused_upgrade_is_a_clear_error():
 
     async with serve(echo, "127.0.0.1", 0, process_request=refuse) as running:
         port = running.sockets[0].getsockname()[1]
-        with pytest.raises(WebSocketError, match="refused the WebSocket: HTTP/1.1 403"):
+        with pytest.raises(WebSocketError, match=r"refused the WebSocket: HTTP/1\.1 403"):
             await WebSocketClient.connect(f"ws://127.0.0.1:{port}/", headers={})
 
 
 def test_client_frames_are_masked_and_unmask_to_the_payload():
     payload = "move ✓".encode()
     frame = mask_frame(OP_TEXT, payload)
-    assert frame[0] == 0x81 and frame[1] == 0x80 | len(payload)
+    assert frame[0] == 0x81
+    assert frame[1] == 0x80 | len(payload)
     mask = frame[2:6]
     assert bytes(b ^ mask[i % 4] for i, b in enumerate(frame[6:])) == payload
     long_frame = mask_frame(OP_TEXT, b"z" * 1000)
-    assert long_frame[1] == 0x80 | 126 and struct.unpack("!H", long_frame[2:4])[0] == 1000
+    assert long_frame[1] == 0x80 | 126
+    assert struct.unpack("!H", long_frame[2:4])[0] == 1000
 
 
 async def test_it_answers_a_servers_pings():
