@@ -404,13 +404,13 @@ def lounge_corner(b: MapBuilder, x: int, y: int) -> None:
 
 
 def demo_lobby(b: MapBuilder) -> None:
-    """Reception facing the main entrance, the spawn area on a rug, waiting corners and two indoor trees."""
+    """Reception facing the main entrance, the spawn area (the whole rug), waiting corners and two indoor trees."""
     b.fill("floor", 18, 18, 47, 32, "stone")
     b.fill("floor", 28, 17, 37, 17, "stone")
     b.stamp("furniture", 32, 20, "chair_s chair_s")
     b.stamp("furniture", 31, 21, "reception_l reception_m reception_m reception_r")
     b.rug("mat", 29, 24, 36, 29)
-    b.fill("start", 32, 25, 34, 27, "start")
+    b.fill("start", 29, 24, 36, 29, "start")  # the whole rug: arrivals spread out rather than stack
     lounge_corner(b, 21, 22)
     lounge_corner(b, 43, 22)
     b.tree(19, 29)
