@@ -1,10 +1,11 @@
 """The world engine on its own: movement checks, interest management, contacts, batching."""
 
 import json
+import random
 
 import pytest
 
-from world.engine.contacts import compute_contacts
+from world.engine.contacts import CANDIDATES_PER_CAP, compute_contacts
 from world.engine.engine import EngineSettings, Session, TickResult, WorldEngine
 from world.engine.mapdata import MapData
 from world.engine.state import PlayerState
@@ -351,3 +352,48 @@ def test_contacts_are_refreshed_at_most_every_interval():
     assert engine.contacts == {}  # too soon after the last refresh
     engine.tick(1200)
     assert engine.contacts == {1: frozenset({2}), 2: frozenset({1})}
+
+
+def brute_force_contacts(players, radius, cap):
+    """Every pair within the radius, nearest first, each player up to `cap`: the rule, spelled out."""
+    pairs = sorted(
+        ((a.x - b.x) ** 2 + (a.y - b.y) ** 2, min(a.id, b.id), max(a.id, b.id))
+        for i, a in enumerate(players)
+        for b in players[i + 1 :]
+        if (a.x - b.x) ** 2 + (a.y - b.y) ** 2 <= radius * radius
+    )
+    peers: dict[int, set[int]] = {}
+    for _, a, b in pairs:
+        if len(peers.get(a, ())) < cap and len(peers.get(b, ())) < cap:
+            peers.setdefault(a, set()).add(b)
+            peers.setdefault(b, set()).add(a)
+    return {player: frozenset(found) for player, found in peers.items()}
+
+
+def make_players(positions):
+    return [PlayerState(id=i, name="", avatar="", avatar_url="", status="available", x=x, y=y)
+            for i, (x, y) in enumerate(positions, start=1)]  # fmt: skip
+
+
+def test_contacts_follow_the_rule_while_nobody_has_a_crowd_around():
+    rng = random.Random(7)
+    zones = MapData(open_map()).zones
+    capped = 0
+    for _ in range(20):
+        players = make_players((rng.uniform(0, 18), rng.uniform(0, 18)) for _ in range(60))
+        near = [sum((a.x - b.x) ** 2 + (a.y - b.y) ** 2 <= 2.5**2 for b in players) - 1 for a in players]
+        assert max(near) < 3 * CANDIDATES_PER_CAP  # no crowd: every candidate is weighed
+        capped += sum(count > 3 for count in near)
+        assert compute_contacts(players, zones=zones, radius=2.5, cap=3) == brute_force_contacts(players, 2.5, 3)
+    assert capped > 100  # the mesh limit had choices to make
+
+
+def test_a_stacked_crowd_still_gets_capped_symmetric_contacts_in_any_order():
+    rng = random.Random(3)
+    zones = MapData(open_map()).zones
+    players = make_players((10 + rng.random() * 2, 10 + rng.random() * 2) for _ in range(200))
+    contacts = compute_contacts(players, zones=zones, radius=2.5, cap=6)
+    assert contacts == compute_contacts(list(reversed(players)), zones=zones, radius=2.5, cap=6)
+    assert all(len(peers) <= 6 for peers in contacts.values())
+    assert all(a in contacts[b] for a, peers in contacts.items() for b in peers)
+    assert sum(len(peers) == 6 for peers in contacts.values()) >= 190  # nearly everyone has a full mesh
