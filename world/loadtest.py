@@ -80,6 +80,7 @@ class WorkerSpec:
     rate: float
     seed: int
     warmup: float
+    seconds: float
     map_json: dict[str, Any]
     guests: list[Guest]
     connect_concurrency: int
@@ -179,6 +180,7 @@ class LoadTest:
                 rate=options.rate,
                 seed=self.rng.randrange(2**32),
                 warmup=options.warmup,
+                seconds=options.seconds,
                 map_json=map_json,
                 guests=guests[number::processes],
                 connect_concurrency=max(1, options.connect_concurrency // processes),
@@ -200,7 +202,7 @@ class LoadTest:
                 expect(pipe, "ready")
             start_us = now_us() + START_DELAY_US
             for pipe in pipes:
-                pipe.send(("go", start_us, options.seconds))
+                pipe.send(("go", start_us))
             walking = options.warmup + options.seconds
             reports = [expect(pipe, "report", timeout=walking + WORKER_TIMEOUT) for pipe in pipes]
         finally:
@@ -276,7 +278,7 @@ class Player:
     seq: int = 0
     own_entry: str = ""  # how its own entry in a tick's `moved` starts
     views: dict[int, View] = field(default_factory=dict)
-    closed_views: list[tuple[int, View, int]] = field(default_factory=list)  # (sender, view, last seq)
+    closed_views: list[tuple[int, View]] = field(default_factory=list)  # (sender, its view when it left)
     published: list[int] = field(default_factory=list)
 
 
@@ -303,8 +305,7 @@ class Worker:
         gate = asyncio.Semaphore(self.spec.connect_concurrency)
         self.players = list(await asyncio.gather(*(self._connect(guest, gate) for guest in self.spec.guests)))
         self.pipe.send(("ready", len(self.players)))
-        message = await loop.run_in_executor(None, self.pipe.recv)
-        _, start_us, seconds = message
+        _, start_us = await loop.run_in_executor(None, self.pipe.recv)
         self.measure_from_us = start_us + int(self.spec.warmup * 1_000_000)
         # The generator's own garbage collection would pause it for tens of milliseconds and
         # count as the server's latency: it is off while measuring (memory grows a little).
@@ -313,7 +314,7 @@ class Worker:
         gc.disable()
         try:
             self.running = True
-            until_us = start_us + int((self.spec.warmup + seconds) * 1_000_000)
+            until_us = start_us + int((self.spec.warmup + self.spec.seconds) * 1_000_000)
             await asyncio.gather(*(self._walk(player, start_us, until_us) for player in self.players))
             await asyncio.sleep(DRAIN_SECONDS)  # let the last moves arrive
             self.running = False
@@ -404,7 +405,7 @@ class Worker:
             for sender in message.get("left", ()):
                 view = views.pop(sender, None)
                 if view is not None:
-                    player.closed_views.append((sender, view, view.last_seq))
+                    player.closed_views.append((sender, view))
 
         return on_text
 
@@ -425,8 +426,8 @@ class Worker:
             report.last_seq[player.id] = player.seq
             if not player.guest.observer:
                 continue
-            for sender, view, until_seq in player.closed_views:
-                report.views.append((sender, view.entered_seq, view.received, until_seq))
+            for sender, view in player.closed_views:
+                report.views.append((sender, view.entered_seq, view.received, view.last_seq))
             for sender, view in player.views.items():
                 report.views.append((sender, view.entered_seq, view.received, None))
         return report

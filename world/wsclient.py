@@ -58,7 +58,6 @@ class WebSocketClient(asyncio.Protocol):
         self.transport: asyncio.Transport | None = None
         self.closed = asyncio.get_running_loop().create_future()  # the close code, when it closes
         self._handshake: asyncio.Future[bytes] = asyncio.get_running_loop().create_future()
-        self._key = ""
         self._upgraded = False
         self._buffer = bytearray()
         self._fragments: list[bytes] = []
@@ -81,10 +80,10 @@ class WebSocketClient(asyncio.Protocol):
 
     async def _upgrade(self, netloc: str, path: str, headers: dict[str, str]) -> None:
         assert self.transport is not None
-        self._key = base64.b64encode(os.urandom(16)).decode()
+        key = base64.b64encode(os.urandom(16)).decode()
         lines = [
             f"GET {path or '/'} HTTP/1.1", f"Host: {netloc}", "Upgrade: websocket", "Connection: Upgrade",
-            f"Sec-WebSocket-Key: {self._key}", "Sec-WebSocket-Version: 13",
+            f"Sec-WebSocket-Key: {key}", "Sec-WebSocket-Version: 13",
             *(f"{name}: {value}" for name, value in headers.items()),
         ]  # fmt: skip
         self.transport.write(("\r\n".join(lines) + "\r\n\r\n").encode())
@@ -92,7 +91,7 @@ class WebSocketClient(asyncio.Protocol):
         status, *fields = head.split("\r\n")
         if not status.startswith("HTTP/1.1 101"):
             raise WebSocketError(f"the server refused the WebSocket: {status}")
-        accept = base64.b64encode(hashlib.sha1(self._key.encode() + GUID).digest()).decode()
+        accept = base64.b64encode(hashlib.sha1(key.encode() + GUID).digest()).decode()
         received = {name.strip().lower(): value.strip() for name, _, value in (f.partition(":") for f in fields)}
         if received.get("sec-websocket-accept") != accept:
             raise WebSocketError("the server's Sec-WebSocket-Accept does not match the key")
