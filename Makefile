@@ -33,7 +33,7 @@ demo: migrate
 run: demo
 	$(BIN)/python manage.py check
 	@echo "Serving on http://$(HOST):$(PORT)/"
-	$(BIN)/daphne -b $(HOST) -p $(PORT) --websocket-max-message-size 262144 metaverse.asgi:application
+	$(BIN)/python manage.py serve --bind $(HOST) --port $(PORT)
 
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -34,7 +34,7 @@ async def _tasks_stopped() -> AsyncIterator[None]:
     receiver) while its loop still runs. Closing the loop cancels each task only once, and on
     Python 3.11 redis-py's `wait_for` can swallow that one cancellation: the run would hang."""
     yield
-    from world.engine.hub import stop_tasks
+    from metaverse.tasks import stop_tasks
 
     current = asyncio.current_task()
     leftover = [task for task in asyncio.all_tasks() if task is not current and not task.done()]

@@ -33,7 +33,6 @@ class ChatConsumer(JsonSocketConsumer):
     in_history: set[int] | None = None
 
     async def connect(self) -> None:
-        await self.accept()
         user = self.scope["user"]
         slug = self.scope["url_route"]["kwargs"]["slug"]
         admission = await database_sync_to_async(admit)(user=user, slug=slug, address=client_address(self.scope))
@@ -51,9 +50,8 @@ class ChatConsumer(JsonSocketConsumer):
         self.rate_refusals: list[float] = []
         # Join before reading history: a message stored in between then arrives twice, and the
         # copy already in history is skipped (see chat_message), rather than missed.
-        await self.join_user_group(user.pk)
-        await self.channel_layer.group_add(chat_world_group(record.id), self.channel_name)
-        await self.channel_layer.group_add(chat_user_group(record.id, user.pk), self.channel_name)
+        await self.join_group(chat_world_group(record.id))
+        await self.join_group(chat_user_group(record.id, user.pk))
         self.blocked = await database_sync_to_async(blocked_ids)(user_id=user.pk)
         history = await database_sync_to_async(history_recent)(user_id=user.pk, world_id=record.id)
         self.in_history = {message.pk for message in history}
@@ -62,13 +60,9 @@ class ChatConsumer(JsonSocketConsumer):
         )
 
     async def disconnect(self, code: int) -> None:
-        await self.leave_user_group()
         if self.hub is None or self.engine is None:
             return
-        world_id = self.engine.world_id
-        await self.channel_layer.group_discard(chat_world_group(world_id), self.channel_name)
-        await self.channel_layer.group_discard(chat_user_group(world_id, self.user_id), self.channel_name)
-        await self.hub.detach(world_id)
+        await self.hub.detach(self.engine.world_id)
         self.engine = None
 
     # --- messages from the client -------------------------------------------------------------

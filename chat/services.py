@@ -1,6 +1,8 @@
 """Writes for chat. Every message is stored first and delivered over the channel layer only once
-its transaction has committed; a delivery that fails is logged and the message stays in history."""
+its transaction has committed. A delivery is tried twice; if it still fails the message stays in
+history, and a player's own message raises `not_delivered` so that they are told."""
 
+import asyncio
 import logging
 from collections.abc import Iterable
 from datetime import datetime
@@ -16,7 +18,7 @@ from chat.models import TEXT_MAX_LENGTH, Audience, Block, Message, Mute, Scope
 from chat.ratelimit import rate_take
 from chat.selectors import mute_active, with_sender
 from chat.serializers import message_json
-from metaverse.events import user_group
+from metaverse.events import user_event_after_commit
 from world.models import World
 
 log = logging.getLogger(__name__)
@@ -52,22 +54,37 @@ def _groups_of(message: Message, audience: Iterable[int]) -> list[str]:
     return [chat_user_group(message.world_id, user_id) for user_id in sorted(people)]
 
 
-def _send(groups: list[str], event: dict[str, Any]) -> None:
+DELIVERY_TIMEOUT_SECONDS = 3.0
+
+
+def _send(groups: list[str], event: dict[str, Any]) -> list[str]:
+    """Send `event` to each group, each tried twice (a pooled connection may be stale after Redis
+    restarted); returns the groups that could not be reached."""
     layer = get_channel_layer()
     if layer is None:
-        return
+        return []
 
-    async def send_all() -> None:
+    async def send_all() -> list[str]:
+        failed = []
         for group in groups:
-            try:
-                await layer.group_send(group, event)
-            except Exception:
-                log.exception("could not deliver %s to %s", event["type"], group)
+            for attempt in (1, 2):
+                try:
+                    async with asyncio.timeout(DELIVERY_TIMEOUT_SECONDS):
+                        await layer.group_send(group, event)
+                    break
+                except Exception as error:  # noqa: BLE001 - retried once, then reported
+                    if attempt == 2:
+                        log.warning(
+                            "could not deliver %s to %s: %s: %s", event["type"], group, type(error).__name__, error
+                        )
+                        failed.append(group)
+        return failed
 
-    async_to_sync(send_all)()
+    return async_to_sync(send_all)()
 
 
 def _deliver_after_commit(groups: list[str], event: dict[str, Any]) -> None:
+    """Best effort once committed: what could not be delivered is in history for the next load."""
     transaction.on_commit(lambda: _send(groups, event))
 
 
@@ -149,7 +166,20 @@ def message_post(
     Audience.objects.bulk_create(Audience(message=message, user_id=user_id) for user_id in hearers)
     message = with_sender(Message.objects.filter(pk=message.pk)).get()
     event = {"type": "chat.message", "message": message_json(message, viewer_id=sender.pk)}
-    _deliver_after_commit(_groups_of(message, hearers), event)
+    groups = _groups_of(message, hearers)
+    stored_id = message.pk
+
+    def deliver() -> None:
+        if _send(groups, event):
+            # Raised after the commit, out of this call: the sender learns that the message is
+            # stored but did not reach everyone live (their own copy is the acknowledgement).
+            raise ChatError(
+                "not_delivered",
+                "Your message is saved but could not be delivered right now; it is in the chat history.",
+                id=stored_id,
+            )
+
+    transaction.on_commit(deliver)
     return message
 
 
@@ -207,7 +237,7 @@ def block_create(*, blocker: User, blocked: User) -> tuple[Block, bool]:
         raise ChatError("self", "You cannot block yourself.")
     block, created = Block.objects.get_or_create(blocker=blocker, blocked=blocked)
     if created:
-        _deliver_after_commit([user_group(blocker.pk)], {"type": "chat.blocked", "user": blocked.pk})
+        user_event_after_commit(blocker.pk, {"type": "chat.blocked", "user": blocked.pk})
     return block, created
 
 
@@ -216,5 +246,5 @@ def block_remove(*, blocker: User, blocked_id: int) -> bool:
     """Hear from `blocked_id` again. False if there was no such block."""
     deleted, _ = Block.objects.filter(blocker=blocker, blocked_id=blocked_id).delete()
     if deleted:
-        _deliver_after_commit([user_group(blocker.pk)], {"type": "chat.unblocked", "user": blocked_id})
+        user_event_after_commit(blocker.pk, {"type": "chat.unblocked", "user": blocked_id})
     return bool(deleted)

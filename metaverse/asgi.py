@@ -16,19 +16,19 @@ except ImproperlyConfigured as error:
     sys.exit(2)
 
 # Imported after Django is set up: consumers import models.
-from channels.auth import AuthMiddlewareStack
 from channels.routing import ProtocolTypeRouter, URLRouter
 from channels.security.websocket import AllowedHostsOriginValidator
 
 from metaverse import gcpolicy, transport
 from metaverse.routing import websocket_urlpatterns
+from metaverse.sockets import socket_auth_stack
 
 transport.install()
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        "websocket": AllowedHostsOriginValidator(socket_auth_stack(URLRouter(websocket_urlpatterns))),
     }
 )
 

@@ -1,4 +1,5 @@
-"""GET /healthz: is the database reachable, is the channel layer reachable."""
+"""GET /healthz: is the database reachable, is the channel layer reachable, is this process
+draining for shutdown; and what the channel layers dropped (metaverse/layers.py)."""
 
 import asyncio
 import time
@@ -7,6 +8,9 @@ from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
+
+from metaverse.bus import get_bus
+from metaverse.layers import DROPPED
 
 CHECK_TIMEOUT_SECONDS = 3.0
 
@@ -45,6 +49,9 @@ async def healthz(request: HttpRequest) -> JsonResponse:
     database, channel_layer = await asyncio.gather(
         _timed(sync_to_async(_check_database, thread_sensitive=False)), _timed(_check_channel_layer)
     )
-    healthy = bool(database["ok"] and channel_layer["ok"])
-    body = {"status": "ok" if healthy else "unavailable", "database": database, "channel_layer": channel_layer}
+    channel_layer["dropped"] = dict(DROPPED)
+    draining = get_bus().draining
+    healthy = bool(database["ok"] and channel_layer["ok"]) and not draining
+    status = "draining" if draining else "ok" if healthy else "unavailable"
+    body = {"status": status, "database": database, "channel_layer": channel_layer}
     return JsonResponse(body, status=200 if healthy else 503)

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "moderation",
     "signaling",
     "frontend",
+    "metaverse",  # operator commands: serve
 ]
 
 MIDDLEWARE = [
@@ -105,27 +106,28 @@ DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
+# Two layers (metaverse/bus.py): "default" carries the sockets' bulk traffic (chat, signaling),
+# "control" what must never be crowded out by it (kicks, bans, the world replicas' sync). Each
+# process reads every channel of a layer from one Redis key, so a capacity is per process: room
+# for a world chat message to every socket of a busy process, many times over. Group
+# memberships expire unless re-asserted (the bus does, every 40 s): a crashed process's
+# channels fall out of every group.
+CHANNEL_LAYER_CAPACITY = env_int("CHANNEL_LAYER_CAPACITY", 20_000, minimum=100)
+_LAYER_OPTIONS = {"capacity": CHANNEL_LAYER_CAPACITY, "expiry": 60, "group_expiry": 120}
 if REDIS_URL:
     check_redis_url(REDIS_URL)
+    # redis-py 8 reads with a 5 s timeout by default, which cuts channels_redis's own 5 s
+    # blocking receive short; give reads more room than that.
+    _REDIS_HOST = {"address": REDIS_URL, "socket_timeout": 15, "socket_connect_timeout": 3}
     CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {
-                # redis-py 8 reads with a 5 s timeout by default, which cuts channels_redis's own
-                # 5 s blocking receive short; give reads more room than that.
-                "hosts": [{"address": REDIS_URL, "socket_timeout": 15, "socket_connect_timeout": 5}],
-                "capacity": env_int("CHANNEL_LAYER_CAPACITY", 1000, minimum=10),
-                "expiry": 60,
-            },
-        }
+        alias: {"BACKEND": "metaverse.layers.RedisChannelLayer", "CONFIG": {"hosts": [_REDIS_HOST], **_LAYER_OPTIONS}}
+        for alias in ("default", "control")
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels.layers.InMemoryChannelLayer",
-            "CONFIG": {"capacity": env_int("CHANNEL_LAYER_CAPACITY", 1000, minimum=10)},
-        }
+        alias: {"BACKEND": "metaverse.layers.InMemoryChannelLayer", "CONFIG": dict(_LAYER_OPTIONS)}
+        for alias in ("default", "control")
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

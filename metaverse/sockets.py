@@ -1,9 +1,14 @@
 """What every WebSocket of ours shares: JSON messages with a `type`, one handler per type, typed
 errors that leave the socket open, and a 4000-range close code for clients that keep misbehaving.
+
+Every handler is total. Whatever a handler raises becomes a typed `error` for the client (a
+message it sent) or a documented `closing` (connecting), is logged once, and the socket's leave
+path always runs, once, however the socket ends: a client closing, a moderator, a server bug, a
+channel layer that failed, or the process shutting down (closing 1012).
 """
 
+import asyncio
 import ipaddress
-import json
 import logging
 import math
 import time
@@ -12,17 +17,32 @@ from enum import IntEnum
 from typing import Any, ClassVar
 
 from autobahn.exception import Disconnected
+from channels.auth import AuthMiddleware, CookieMiddleware, SessionMiddleware
 from channels.consumer import get_handler_name
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.layers import get_channel_layer
+from channels.utils import await_many_dispatch
+from django.contrib.auth.models import AnonymousUser
+from django.db import DatabaseError, InterfaceError, OperationalError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from metaverse.events import user_group
+from metaverse import wire
+from metaverse.bus import LAYER_TIMEOUT_SECONDS, Bus, get_bus
 
 log = logging.getLogger(__name__)
+
+LEAVE_SECONDS = 5.0  # the leave path (saving a position, leaving groups) gives up after this
+LAYER_RETRY_MIN, LAYER_RETRY_MAX = 0.2, 5.0
 
 
 class CloseCode(IntEnum):
     """Close codes our sockets use; docs/protocol.md lists them for clients."""
 
+    INTERNAL_ERROR = 1011  # a bug on the server; reconnecting is fine
+    SERVICE_RESTART = 1012  # the server process is shutting down; reconnect (to another one)
+    TRY_AGAIN_LATER = 1013  # the database or the channel layer is unavailable; reconnect later
     PROTOCOL_ABUSE = 4000  # kept sending malformed, unknown or oversized messages
     NOT_AUTHENTICATED = 4001
     BANNED = 4003
@@ -33,6 +53,27 @@ class CloseCode(IntEnum):
     KICKED = 4010
     GUESTS_NOT_ALLOWED = 4011
     RATE_LIMITED = 4029
+
+
+INFRASTRUCTURE_ERRORS: tuple[type[BaseException], ...] = (
+    OperationalError,
+    InterfaceError,
+    RedisConnectionError,
+    RedisTimeoutError,
+    ConnectionError,
+    TimeoutError,
+)
+
+
+def is_infrastructure_error(error: BaseException) -> bool:
+    """A failure of PostgreSQL, Redis or the network to them, not of our code."""
+    return isinstance(error, INFRASTRUCTURE_ERRORS) or (
+        isinstance(error, DatabaseError) and "connection" in str(error).lower()
+    )
+
+
+UNAVAILABLE_MESSAGE = "The server cannot reach its database or message bus right now; try again in a moment."
+RESTART_MESSAGE = "The server is restarting; reconnecting."
 
 
 def client_address(scope: dict[str, Any]) -> str | None:
@@ -108,10 +149,19 @@ class Flood:
 # --- field readers for message schemas --------------------------------------------------------
 
 
+MAX_COORDINATE = 1e9
+
+
 def field_number(data: dict[str, Any], name: str) -> float:
     value = data.get(name)
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise ProtocolError("invalid", f"'{name}' must be a finite number")
+    # Bounded before any arithmetic: int(1e400) would overflow, and no map is a billion tiles wide.
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not -MAX_COORDINATE <= value <= MAX_COORDINATE
+        or not math.isfinite(value)
+    ):
+        raise ProtocolError("invalid", f"'{name}' must be a finite number between -1e9 and 1e9")
     return float(value)
 
 
@@ -138,17 +188,32 @@ def field_choice(data: dict[str, Any], name: str, choices: tuple[str, ...], *, d
     return str(value)
 
 
-def field_text(data: dict[str, Any], name: str, *, max_length: int) -> str:
-    value = data.get(name)
-    if not isinstance(value, str):
-        raise ProtocolError("invalid", f"'{name}' must be a string")
-    if len(value) > max_length:
-        raise ProtocolError("too_large", f"'{name}' is longer than {max_length} characters")
-    return value
+class ResilientAuthMiddleware(AuthMiddleware):
+    """Channels' session authentication, except that a database it cannot reach leaves the user
+    anonymous and says so in the scope, and the socket answers with a `closing` 1013 instead of
+    the handshake failing with HTTP 500."""
+
+    async def resolve_scope(self, scope: dict[str, Any]) -> None:
+        try:
+            await super().resolve_scope(scope)
+        except Exception as error:
+            if not is_infrastructure_error(error) and not isinstance(error, AttributeError):
+                raise
+            # AttributeError: a session whose load failed half-way ('_session_cache').
+            log.warning("a socket could not be authenticated: %s: %s", type(error).__name__, str(error)[:200])
+            scope["user"]._wrapped = AnonymousUser()
+            scope["unavailable"] = True
+
+
+def socket_auth_stack(inner: Any) -> Any:
+    """AuthMiddlewareStack with ResilientAuthMiddleware."""
+    return CookieMiddleware(SessionMiddleware(ResilientAuthMiddleware(inner)))
 
 
 class JsonSocketConsumer(AsyncWebsocketConsumer):
-    """Dispatches `{"type": "x.y"}` to `handle_x_y(data)`. Subclasses set `message_types`."""
+    """Dispatches `{"type": "x.y"}` to `handle_x_y(data)`. Subclasses set `message_types` and
+    write `connect` (admission; the socket is already accepted) and `disconnect` (the leave
+    path: runs exactly once however the socket ends)."""
 
     message_types: ClassVar[frozenset[str]] = frozenset()
     max_message_bytes: ClassVar[int] = 4096
@@ -157,7 +222,47 @@ class JsonSocketConsumer(AsyncWebsocketConsumer):
     error_window: ClassVar[float] = 10.0
 
     user_id: int = 0
-    closing = False
+    closing = False  # we sent `closing` (or the client closed): nothing more goes out
+    bus: Bus
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        """Channels' AsyncConsumer.__call__ with the channel layer supervised (a failing receive
+        backs off instead of killing the socket), a third source of events handed over
+        in-process by the bus (user events, shutdown), and the leave path in a `finally`."""
+        self.scope = scope
+        self.channel_layer = get_channel_layer(self.channel_layer_alias)
+        self.channel_name = await self.channel_layer.new_channel()
+        self.base_send = send
+        self.bus = get_bus()
+        self.joined: set[str] = set()
+        self._inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self._left = False
+        self.close_code: int | None = None
+        try:
+            await await_many_dispatch([receive, self._next_layer_message, self._inbox.get], self.dispatch)
+        except StopConsumer:
+            pass
+        finally:
+            await self._finish()
+
+    async def _next_layer_message(self) -> dict[str, Any]:
+        delay = LAYER_RETRY_MIN
+        while True:
+            try:
+                return await self.channel_layer.receive(self.channel_name)
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # noqa: BLE001 - supervised: the bus repairs, this retries
+                self.bus.trouble("a socket receiving", error)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, LAYER_RETRY_MAX)
+
+    def post(self, event: dict[str, Any]) -> None:
+        """An event for this socket from the bus, handled in this socket's own task, in order."""
+        self._inbox.put_nowait(event)
+
+    def is_alive(self) -> bool:
+        return not self._left
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         # Channels' own dispatch closes stale database connections in a worker thread before
@@ -166,11 +271,40 @@ class JsonSocketConsumer(AsyncWebsocketConsumer):
         # cleanup itself, so it is skipped here.
         handler = getattr(self, get_handler_name(message), None)
         if handler is None:
-            # Every socket of a user hears that user's group; events meant for another kind of
+            # Every socket of a user hears that user's events; those meant for another kind of
             # socket are ignored rather than crashing this one.
             log.debug("%s ignores %s", type(self).__name__, message.get("type"))
             return
-        await handler(message)
+        try:
+            await handler(message)
+        except StopConsumer:
+            raise
+        except Exception as error:  # noqa: BLE001 - every handler is total: see _failed
+            await self._failed(str(message.get("type")), error)
+
+    async def _failed(self, kind: str, error: Exception) -> None:
+        """A handler raised: log once, answer with a typed error or a documented closing."""
+        if isinstance(error, Disconnected):
+            return  # the client went while we answered; its disconnect is on its way
+        unavailable = is_infrastructure_error(error)
+        name = type(self).__name__
+        if unavailable:
+            log.warning("%s: %s failed, infrastructure unavailable: %s: %s", name, kind, type(error).__name__, error)
+        else:
+            log.error("%s: %s failed", name, kind, exc_info=error)
+        if kind == "websocket.connect":
+            if unavailable:
+                await self.close_with(CloseCode.TRY_AGAIN_LATER, "unavailable", UNAVAILABLE_MESSAGE)
+            else:
+                await self.close_with(CloseCode.INTERNAL_ERROR, "internal_error", "The server failed; reconnecting.")
+            raise StopConsumer
+        if kind == "websocket.receive":
+            if unavailable:
+                await self.send_json({"type": "error", "code": "unavailable", "message": UNAVAILABLE_MESSAGE})
+            else:
+                await self.refuse(ProtocolError("internal_error", "The server failed to handle this message."))
+
+    # --- the socket's life ----------------------------------------------------------------------
 
     async def websocket_connect(self, message: dict[str, Any]) -> None:
         self._errors: list[float] = []
@@ -178,8 +312,90 @@ class JsonSocketConsumer(AsyncWebsocketConsumer):
         # message. Our sockets never modify the session, and that check costs a lazy-object
         # lookup per frame, so the frames the engine pushes go straight to the server.
         wrapper = getattr(self.base_send, "__self__", None)
-        self._raw_send: Callable[[dict[str, Any]], Awaitable[None]] = getattr(wrapper, "real_send", self.base_send)  # type: ignore[assignment]
-        await super().websocket_connect(message)
+        self._raw_send: Callable[[dict[str, Any]], Awaitable[None]] = getattr(wrapper, "real_send", self.base_send)
+        # Accepted first, so that every refusal can say why in a `closing` message.
+        await self.accept()
+        await self.bus.start()
+        if self.bus.draining:
+            await self.close_with(CloseCode.SERVICE_RESTART, "service_restart", RESTART_MESSAGE)
+            raise StopConsumer
+        if self.scope.get("unavailable"):
+            await self.close_with(CloseCode.TRY_AGAIN_LATER, "unavailable", UNAVAILABLE_MESSAGE)
+            raise StopConsumer
+        user = self.scope.get("user")
+        if user is not None and user.is_authenticated:
+            self.user_id = user.pk
+        self.bus.register(self)
+        await self.connect()
+
+    async def websocket_disconnect(self, message: dict[str, Any]) -> None:
+        self.closing = True  # the client has gone: nothing more can be sent
+        self.close_code = message.get("code")
+        raise StopConsumer
+
+    async def _finish(self) -> None:
+        """The leave path, once. Runs in the consumer's own task, also when it was cancelled."""
+        if self._left:
+            return
+        self._left = True
+        self.bus.unregister(self)
+        if not self.closing:
+            # Ending while the socket is still open: the process is shutting down (daphne
+            # cancels every socket once the drain is over), or something escaped every handler.
+            if self.bus.draining:
+                await self.close_with(CloseCode.SERVICE_RESTART, "service_restart", RESTART_MESSAGE)
+            else:
+                await self.close_with(CloseCode.INTERNAL_ERROR, "internal_error", "The server failed; reconnecting.")
+        try:
+            async with asyncio.timeout(LEAVE_SECONDS):
+                await self.disconnect(self.close_code or 1000)
+        except Exception as error:  # logged once; the leases clean up what this could not
+            if is_infrastructure_error(error):
+                log.warning("%s: leaving failed: %s: %s", type(self).__name__, type(error).__name__, error)
+            else:
+                log.error("%s: leaving failed", type(self).__name__, exc_info=error)
+        for group in list(self.joined):
+            await self.leave_group(group)
+
+    async def join_group(self, group: str) -> None:
+        """Join a group on the bulk layer. Kept by the bus, which joins it again after Redis comes
+        back (empty, perhaps) and on a timer; a layer failure now is repaired later."""
+        self.joined.add(group)
+        try:
+            async with asyncio.timeout(LAYER_TIMEOUT_SECONDS):
+                await self.channel_layer.group_add(group, self.channel_name)
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:  # noqa: BLE001 - the bus repairs memberships
+            self.bus.trouble(f"joining {group.split('.')[0]}", error)
+
+    async def send_to_group(self, group: str, event: dict[str, Any]) -> bool:
+        """Send on the bulk layer; False (and a repair under way) when it failed."""
+        try:
+            async with asyncio.timeout(LAYER_TIMEOUT_SECONDS):
+                await self.channel_layer.group_send(group, event)
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:  # noqa: BLE001 - the caller tells the client
+            self.bus.trouble(f"sending to {group.split('.')[0]}", error)
+            return False
+        return True
+
+    async def leave_group(self, group: str) -> None:
+        self.joined.discard(group)
+        try:
+            async with asyncio.timeout(LAYER_TIMEOUT_SECONDS):
+                await self.channel_layer.group_discard(group, self.channel_name)
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:  # noqa: BLE001 - the membership expires by itself
+            self.bus.trouble(f"leaving {group.split('.')[0]}", error)
+
+    async def socket_drain(self, event: dict[str, Any]) -> None:
+        await self.close_with(CloseCode.SERVICE_RESTART, "service_restart", RESTART_MESSAGE)
+        raise StopConsumer
+
+    # --- messages from the client ---------------------------------------------------------------
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if self.closing:
@@ -187,12 +403,10 @@ class JsonSocketConsumer(AsyncWebsocketConsumer):
         try:
             if text_data is None:
                 raise ProtocolError("invalid", "messages must be JSON text, not binary")
-            if len(text_data) > self.max_message_bytes:
-                raise ProtocolError("too_large", f"messages on this socket are at most {self.max_message_bytes} bytes")
             try:
-                data = json.loads(text_data)
-            except ValueError:
-                raise ProtocolError("invalid_json", "the message is not valid JSON") from None
+                data = wire.loads(text_data, max_bytes=self.max_message_bytes)
+            except wire.WireError as error:
+                raise ProtocolError(error.code, error.message) from None
             if not isinstance(data, dict) or not isinstance(data.get("type"), str):
                 raise ProtocolError("invalid", 'a message is a JSON object with a string "type"')
             kind = data["type"]
@@ -217,8 +431,11 @@ class JsonSocketConsumer(AsyncWebsocketConsumer):
         elif action == "tell":
             await self.send_json({"type": "error", "code": "rate_limited", "message": flood.notice})
 
+    # --- messages to the client -----------------------------------------------------------------
+
     async def send_json(self, message: dict[str, Any]) -> None:
-        await self.send(text_data=json.dumps(message, separators=(",", ":")))
+        if not self.closing:
+            await self.send(text_data=wire.dumps(message))
 
     async def send_text(self, text: str) -> None:
         if self.closing:
@@ -234,19 +451,23 @@ class JsonSocketConsumer(AsyncWebsocketConsumer):
         if self.closing:
             return
         self.closing = True
-        await self.send(
-            text_data=json.dumps({"type": "closing", "code": int(code), "reason": reason, "message": message or reason})
-        )
-        await self.close(code=int(code), reason=reason[:120])
+        try:
+            await self.send(
+                text_data=wire.dumps(
+                    {"type": "closing", "code": int(code), "reason": reason, "message": message or reason}
+                )
+            )
+            await self.close(code=int(code), reason=close_reason(reason))
+        except Disconnected:
+            log.debug("%s: the client left before the closing", type(self).__name__)
+
+    # --- events from other processes (user events, via the bus) ---------------------------------
 
     async def moderation_close(self, event: dict[str, Any]) -> None:
         """A moderator kicked or banned this user: every socket of theirs closes, whatever its kind."""
         await self.close_with(int(event["code"]), str(event["reason"]), str(event["message"]))
 
-    async def join_user_group(self, user_id: int) -> None:
-        self.user_id = user_id
-        await self.channel_layer.group_add(user_group(user_id), self.channel_name)
 
-    async def leave_user_group(self) -> None:
-        if self.user_id:
-            await self.channel_layer.group_discard(user_group(self.user_id), self.channel_name)
+def close_reason(reason: str) -> str:
+    """A close frame's reason is at most 123 bytes of UTF-8; ours are cut at 120."""
+    return reason.encode()[:120].decode(errors="ignore")

@@ -94,10 +94,7 @@ class ServerProcess:
     def start(self, *, wait_healthy: bool = True, timeout: float = 30.0) -> "ServerProcess":
         self.log_path.parent.mkdir(exist_ok=True)
         log = self.log_path.open("wb")
-        command = [
-            sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port),
-            "--websocket-max-message-size", "262144", "metaverse.asgi:application",
-        ]  # fmt: skip
+        command = [sys.executable, "manage.py", "serve", "--bind", "127.0.0.1", "--port", str(self.port)]
         self.process = subprocess.Popen(command, cwd=BASE_DIR, env=self.env, stdout=log, stderr=subprocess.STDOUT)
         self.wait_listening(timeout=timeout, healthy=wait_healthy)
         return self

@@ -16,7 +16,7 @@ from accounts.models import User
 from chat.models import Message, Mute
 from chat.selectors import messages_visible
 from chat.services import ChatError, message_hide, message_post_system, mute_create, mute_lift
-from metaverse.events import send_to_group, user_group
+from metaverse.events import send_user_event
 from metaverse.sockets import CloseCode
 from moderation.models import (
     OPERATOR,
@@ -65,7 +65,7 @@ def _close_sockets_after_commit(user_ids: list[int], *, code: CloseCode, reason:
 
     def send() -> None:
         for user_id in user_ids:
-            send_to_group(user_group(user_id), event)
+            send_user_event(user_id, event)
 
     # robust: the action is stored whatever happens to the channel layer; a failure is logged.
     transaction.on_commit(send, robust=True)

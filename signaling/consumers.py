@@ -9,7 +9,6 @@ from typing import Any
 
 from channels.db import database_sync_to_async
 
-from metaverse.events import user_group
 from metaverse.sockets import CloseCode, Flood, JsonSocketConsumer, ProtocolError, TokenBucket, client_address
 from signaling.schemas import MAX_FRAME_BYTES, SCHEMAS, Outgoing, parse_candidate, parse_description, parse_hangup
 from world.admission import ban_refusal
@@ -45,7 +44,6 @@ class SignalingConsumer(JsonSocketConsumer):
 
     hub: Hub | None = None
     engine: WorldEngine | None = None
-    group = ""
     listening = False
 
     async def connect(self) -> None:
@@ -62,7 +60,6 @@ class SignalingConsumer(JsonSocketConsumer):
             "candidates and hang-ups a second",
             closing="Too many signaling messages.",
         )
-        await self.accept()
         user = self.scope["user"]
         if not user.is_authenticated:
             await self.close_with(CloseCode.NOT_AUTHENTICATED, "not_authenticated", "Log in or join as a guest first.")
@@ -78,12 +75,10 @@ class SignalingConsumer(JsonSocketConsumer):
             return
         self.hub = get_hub()
         self.engine = engine = await self.hub.attach(record)
-        await self.join_user_group(user.pk)
-        self.group = signal_group(record.id, user.pk)
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.join_group(signal_group(record.id, user.pk))
         # One signal socket per player and world: an older one, here or elsewhere, closes.
-        await self.channel_layer.group_send(
-            user_group(user.pk), {"type": "signal.replaced", "world": record.id, "channel": self.channel_name}
+        await self.bus.publish_user_event(
+            user.pk, {"type": "signal.replaced", "world": record.id, "channel": self.channel_name}
         )
         if not await self._wait_until_in_world(engine, user.pk):
             await self.close_with(
@@ -109,9 +104,6 @@ class SignalingConsumer(JsonSocketConsumer):
             waiter.cancel()
         if self.engine is not None and self.listening:
             self.engine.unlisten_contacts(self.user_id, self.contacts_changed)
-        if self.group:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
-        await self.leave_user_group()
         if self.hub is not None and self.engine is not None:
             await self.hub.detach(self.engine.world_id)
 
@@ -177,9 +169,13 @@ class SignalingConsumer(JsonSocketConsumer):
         if message.kind != "hangup":
             relayed["polite"] = message.to != initiator_of(self.user_id, message.to)  # the receiver's side
         relayed.update(message.fields)
-        await self.channel_layer.group_send(
+        if not await self.send_to_group(
             signal_group(self.engine.world_id, message.to), {"type": "signal.relay", "message": relayed}
-        )
+        ):
+            await self.send_json(
+                {"type": "error", "code": "unavailable", "message": "Could not relay this message; try again.",
+                 "to": message.to, "refused": message.kind}
+            )  # fmt: skip
 
     async def _refuse(self, message: Outgoing) -> None:
         # Not counted as a bad message: around the moment a contact ends, a well-behaved client

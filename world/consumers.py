@@ -6,7 +6,6 @@ from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 
-from metaverse.events import user_group
 from metaverse.sockets import (
     CloseCode,
     Flood,
@@ -43,7 +42,6 @@ class WorldConsumer(JsonSocketConsumer):
     session: Session | None = None
 
     async def connect(self) -> None:
-        await self.accept()
         user = self.scope["user"]
         slug = self.scope["url_route"]["kwargs"]["slug"]
         admission = await database_sync_to_async(admit)(user=user, slug=slug, address=client_address(self.scope))
@@ -56,18 +54,19 @@ class WorldConsumer(JsonSocketConsumer):
             return
         self.hub = get_hub()
         self.engine = engine = await self.hub.attach(record)
-        await self.join_user_group(user.pk)
-        # One connection per player and world: an older one, here or on another process, closes.
-        await self.channel_layer.group_send(
-            user_group(user.pk), {"type": "world.replaced", "world": record.id, "channel": self.channel_name}
+        # One connection per player and world: an older one, here or on another process, closes,
+        # and this one carries on from where that one stands now (not from the last save).
+        await self.bus.publish_user_event(
+            user.pk, {"type": "world.replaced", "world": record.id, "channel": self.channel_name}
         )
+        live = engine.players.get(user.pk)
         older = engine.session_of(user.pk)
         if older is not None:
             await older.close(CloseCode.REPLACED, "replaced")
-        if engine.population() >= record.capacity and user.pk not in engine.players:
+        if engine.population() >= record.capacity and live is None:
             await self.close_with(CloseCode.WORLD_FULL, "world_full", f"{record.name} is full ({record.capacity}).")
             return
-        x, y, direction = self._starting_point(engine, admission.saved)
+        x, y, direction = self._starting_point(engine, (live.x, live.y, live.dir) if live else admission.saved)
         player = PlayerState(id=user.pk, x=x, y=y, dir=direction, **profile)
         self.moves = TokenBucket(MOVES_PER_SECOND, MOVE_BURST)
         self.flood = Flood(
@@ -76,7 +75,7 @@ class WorldConsumer(JsonSocketConsumer):
             notice=f"at most {MOVES_PER_SECOND} moves a second",
             closing="Too many moves.",
         )
-        self.session = engine.join(player, sink=self.send_text, close=self.close_with)
+        self.session = engine.join(player, sink=self.send_text, close=self.close_with, alive=self.is_alive)
         await self.send_json(engine.welcome(self.session))
         await database_sync_to_async(presence_join)(
             user_id=user.pk,
@@ -95,7 +94,6 @@ class WorldConsumer(JsonSocketConsumer):
         return x, y, "down"
 
     async def disconnect(self, code: int) -> None:
-        await self.leave_user_group()
         if self.hub is None or self.engine is None:
             return
         engine, session = self.engine, self.session

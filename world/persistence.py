@@ -7,7 +7,7 @@ from world.engine.hub import Hub, WorldRecord
 from world.selectors import world_record_by_id
 from world.services import PositionRow, presence_purge_stale, presence_refresh
 
-PURGE_EVERY = 6  # saves
+PURGE_EVERY = 20  # renewals
 
 
 def position_row(engine: WorldEngine, session: Session) -> PositionRow:
@@ -24,7 +24,10 @@ def install(hub: Hub) -> None:
         saves += 1
         moved_rows = [position_row(engine, session) for session in moved]
         await database_sync_to_async(presence_refresh)(
-            world_id=engine.world_id, server=hub.server_name, moved=moved_rows
+            world_id=engine.world_id,
+            server=hub.server_name,
+            live=[session.player.id for session in sessions],
+            moved=moved_rows,
         )
         if saves % PURGE_EVERY == 0:
             await database_sync_to_async(presence_purge_stale)()

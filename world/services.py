@@ -8,10 +8,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from metaverse.events import group_event_after_commit, world_group
+from metaverse.events import world_event_after_commit
+from world.engine.hub import PRESENCE_RENEW_SECONDS
 from world.engine.mapdata import MapData
 from world.models import MapAsset, Presence, SavedPosition, World
 from world.tiled import load_map_file
+
+PRESENCE_LEASE_SECONDS = 10.0  # the hub renews every PRESENCE_RENEW_SECONDS
 
 ASSET_TYPES = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg", b"GIF8": "image/gif", b"RIFF": "image/webp"}
 
@@ -61,7 +64,7 @@ def world_import_map(
             for asset, content in loaded.assets.items()
         )
         if not created:
-            group_event_after_commit(world_group(world.pk), {"type": "sync.map_changed", "world": world.pk})
+            world_event_after_commit(world.pk, {"type": "sync.map_changed", "world": world.pk})
     return ImportResult(world=world, created=created, changed=changed, assets=len(loaded.assets))
 
 
@@ -116,11 +119,16 @@ def presence_leave(*, user_id: int, world_id: int, server: str, row: PositionRow
     Presence.objects.filter(user_id=user_id, world_id=world_id, server=server).delete()
 
 
-def presence_refresh(*, world_id: int, server: str, moved: list[PositionRow]) -> None:
-    """The periodic save: positions of those who moved, and "still here" for everyone on this
-    server, in two statements whatever the number of players."""
+def presence_refresh(*, world_id: int, server: str, live: list[int], moved: list[PositionRow]) -> None:
+    """The periodic renewal: "still here" for the players connected to this server (`live`),
+    gone for any other row of this server (a leave that could not reach the database), and the
+    positions of those who moved; three statements whatever the number of players."""
+    now = timezone.now()
     positions_save(world_id=world_id, rows=moved)
-    Presence.objects.filter(world_id=world_id, server=server).update(last_seen=timezone.now())
+    rows = Presence.objects.filter(world_id=world_id, server=server)
+    rows.filter(user_id__in=live).update(last_seen=now)
+    # A row joined after `live` was read has a newer last_seen: it is not touched.
+    rows.exclude(user_id__in=live).filter(last_seen__lt=now - timedelta(seconds=PRESENCE_RENEW_SECONDS)).delete()
 
 
 def presence_purge_stale() -> int:
@@ -131,4 +139,5 @@ def presence_purge_stale() -> int:
 
 
 def presence_stale_seconds() -> float:
-    return 3 * settings.WORLD_SAVE_SECONDS + 5
+    """A presence row not renewed for this long is a player who is gone (their server died)."""
+    return PRESENCE_LEASE_SECONDS

@@ -262,7 +262,7 @@ async def test_bad_sends_get_typed_errors_store_nothing_and_the_socket_stays_ope
 async def test_lone_surrogates_are_refused_not_stored(people, sockets):
     alice_chat, _ = await sockets.chat(people.cookie["alice"])
     await alice_chat.send_to(text_data='{"type": "send", "scope": "world", "text": "broken \\ud800 pair"}')
-    assert (await next_error(alice_chat))["code"] == "invalid"
+    assert (await next_error(alice_chat))["code"] == "invalid_json"  # an unpaired surrogate is not valid JSON text
     await alice_chat.send_to(text_data='{"type": "send", "scope": "world", "text": "fine \\ud83d\\ude00"}')
     assert (await next_message(alice_chat))["text"] == "fine 😀"
 
@@ -406,17 +406,40 @@ async def test_a_message_whose_delivery_fails_is_still_in_history(people, room, 
         await real_group_send(group, message)
 
     monkeypatch.setattr(layer, "group_send", failing_group_send)
-    await send(alice_chat, scope="world", text="lost in transit?")
+    await send(alice_chat, scope="world", text="lost in transit?", client_id="c-9")
     assert await bob_chat.receive_nothing(timeout=0.3)
-    assert await alice_chat.receive_nothing(timeout=0.05)
+    error = await next_error(alice_chat)  # the sender is told: no acknowledgement is coming
+    assert (error["code"], error["client_id"]) == ("not_delivered", "c-9")
     monkeypatch.setattr(layer, "group_send", real_group_send)
 
     history = await database_sync_to_async(history_recent)(user_id=people["bob"].pk, world_id=room.pk)
     assert [message.text for message in history] == ["lost in transit?"]
+    assert error["id"] == history[0].pk
     await send(alice_chat, scope="world", text="back again")
     assert (await next_message(bob_chat))["text"] == "back again"
     _, bob_history = await sockets.chat(people.cookie["bob"])
     assert [message["text"] for message in bob_history] == ["lost in transit?", "back again"]
+
+
+async def test_a_delivery_that_fails_once_is_retried(people, room, sockets, monkeypatch):
+    """As after Redis restarted: the first command on a pooled connection fails, the next works."""
+    alice_chat, _ = await sockets.chat(people.cookie["alice"])
+    bob_chat, _ = await sockets.chat(people.cookie["bob"])
+    layer = get_channel_layer()
+    real_group_send = layer.group_send
+    failures: list[str] = []
+
+    async def fails_once(group, message):
+        if group.startswith("chat.") and not failures:
+            failures.append(group)
+            raise ConnectionError("Connection closed by server.")
+        await real_group_send(group, message)
+
+    monkeypatch.setattr(layer, "group_send", fails_once)
+    await send(alice_chat, scope="world", text="second time lucky")
+    assert (await next_message(bob_chat))["text"] == "second time lucky"
+    assert (await next_message(alice_chat))["text"] == "second time lucky"
+    assert len(failures) == 1
 
 
 async def test_a_message_is_delivered_only_once_its_transaction_commits(people, room, sockets):

@@ -36,3 +36,17 @@ def test_readme_documents_every_variable_settings_reads():
     readme = (BASE_DIR / "README.md").read_text()
     missing = {name for name in variables_settings_reads() if f"`{name}`" not in readme}
     assert not missing, f"README does not document: {sorted(missing)}"
+
+
+def test_every_way_of_serving_drains_on_sigterm_within_the_grace_period():
+    """The image, `make run` and the tests' servers all run `manage.py serve`, whose SIGTERM drain
+    ends before docker compose's grace period does."""
+    from metaverse.serving import EXIT_DEADLINE_SECONDS
+
+    assert "exec python manage.py serve " in (BASE_DIR / "docker" / "Dockerfile").read_text()
+    assert "manage.py serve " in (BASE_DIR / "Makefile").read_text()
+    assert '"manage.py", "serve"' in (BASE_DIR / "metaverse" / "testing.py").read_text()
+    compose = yaml.safe_load((BASE_DIR / "docker-compose.yml").read_text())
+    grace = compose["services"]["web"]["stop_grace_period"]
+    assert grace.endswith("s")
+    assert float(grace[:-1]) > EXIT_DEADLINE_SECONDS

@@ -36,6 +36,10 @@ class EngineSettings:
     contacts_interval_ms: int = 200
 
 
+def _always() -> bool:
+    return True
+
+
 @dataclass(eq=False)
 class Session:
     """A player connected to this process."""
@@ -43,6 +47,7 @@ class Session:
     player: PlayerState
     sink: Sink
     close: Callable[[int, str], Awaitable[None]]
+    alive: Callable[[], bool] = _always  # False once the socket has ended (the hub sweeps it out)
     connected_at: float = field(default_factory=time.time)
     visible: set[int] = field(default_factory=set)
     window: frozenset[int] = frozenset()
@@ -162,7 +167,10 @@ class WorldEngine:
 
     # --- local players ------------------------------------------------------------------------
 
-    def join(self, player: PlayerState, *, sink: Sink, close: Callable[[int, str], Awaitable[None]]) -> Session:
+    def join(
+        self, player: PlayerState, *, sink: Sink, close: Callable[[int, str], Awaitable[None]],
+        alive: Callable[[], bool] = _always,
+    ) -> Session:  # fmt: skip
         """Add a player connected to this process; an older connection of the same player here is
         dropped from the world (the caller closes its socket, see `session_of`)."""
         old = self.sessions.pop(player.id, None)
@@ -175,7 +183,7 @@ class WorldEngine:
         player.cell = GONE
         self.players[player.id] = player
         self._place(player)
-        session = Session(player=player, sink=sink, close=close, budget=self.settings.burst_tiles)
+        session = Session(player=player, sink=sink, close=close, alive=alive, budget=self.settings.burst_tiles)
         session.window = self.window_of(player.cell)
         session.visible = self._players_in(session.window) - {player.id}
         session.exit_index = self.map.exit_at[self.map.index_of(player.x, player.y)]

@@ -2,14 +2,22 @@
 
 Each process holds a replica of every world someone connected to it is in, and is the
 authority for its own connections. Once per tick it publishes what its players did, one
-channel-layer message per world (`sync.batch`), and applies the other processes' batches.
+control-layer message per world (`sync.batch`), and applies the other processes' batches.
 A process that starts a replica says `sync.hello`; the others answer with a full
 `sync.snapshot`. Batches are numbered per process: a gap, or a player never seen, makes the
-receiver ask for a snapshot again. A process silent for ORIGIN_TIMEOUT seconds is presumed
-dead and its players removed.
+receiver ask for a snapshot again.
+
+Presence is a lease, never an event that must arrive: a process that falls silent for
+ORIGIN_TIMEOUT seconds is presumed dead and its players removed (they come back with its next
+snapshot if it was only cut off), and a local session whose socket has ended is swept out
+within a second even if its leave path never ran. What the hub sends waits in a bounded outbox
+that a separate task empties, so a stalled Redis never stalls the tick; when the outbox
+overflows the oldest messages go, and the gap in the numbering heals through a snapshot. After
+the channel layer fails and works again (metaverse/bus.py) every replica says `sync.hello`.
 """
 
 import asyncio
+import contextlib
 import logging
 import os
 import socket
@@ -19,10 +27,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from channels.layers import BaseChannelLayer, get_channel_layer
 from django.conf import settings
 
+from metaverse.bus import Bus, get_bus
 from metaverse.events import world_group
+from metaverse.tasks import stop_tasks
 from world.engine.engine import EngineSettings, Session, TickResult, WorldEngine
 from world.engine.mapdata import MapData
 
@@ -32,6 +41,10 @@ HEARTBEAT_SECONDS = 1.0
 STATS_SECONDS = 60.0
 ORIGIN_TIMEOUT_SECONDS = 5.0
 SNAPSHOT_RETRY_SECONDS = 1.0
+SWEEP_SECONDS = 1.0
+PRESENCE_RENEW_SECONDS = 3.0  # the database's presence rows (world/services.py)
+OUTBOX_LIMIT = 200  # ~10 s of one world's batches at 20 Hz
+OUTBOX_FLUSH_SECONDS = 2.0
 
 
 @dataclass
@@ -67,6 +80,7 @@ class WorldRecord:
 
 
 RecordLoader = Callable[[int], Awaitable[WorldRecord | None]]
+Saver = Callable[[WorldEngine, list[Session], list[Session]], Awaitable[None]]
 
 
 def engine_settings() -> EngineSettings:
@@ -80,8 +94,8 @@ def engine_settings() -> EngineSettings:
 
 
 class Hub:
-    def __init__(self, layer: BaseChannelLayer, *, tick_hz: float, save_seconds: float) -> None:
-        self.layer = layer
+    def __init__(self, bus: Bus, *, tick_hz: float, save_seconds: float) -> None:
+        self.bus = bus
         self.tick_interval = 1.0 / tick_hz
         self.save_seconds = save_seconds
         self.server_name = f"{socket.gethostname()}:{os.getpid()}"
@@ -91,13 +105,16 @@ class Hub:
         self._locks: dict[int, asyncio.Lock] = {}
         self._tickers: dict[int, asyncio.Task[None]] = {}
         self._background: set[asyncio.Task[Any]] = set()
-        self._receiver: asyncio.Task[None] | None = None
+        self._publisher: asyncio.Task[None] | None = None
         self._saver: asyncio.Task[None] | None = None
+        self._outbox: asyncio.Queue[tuple[str, str, dict[str, Any]]] = asyncio.Queue(OUTBOX_LIMIT)
         self._heard: dict[tuple[int, str], float] = {}
         self._seen_seq: dict[tuple[int, str], int] = {}
         self._asked: dict[tuple[int, str], float] = {}
         self._saved: dict[tuple[int, int], tuple[float, float]] = {}
-        self.on_save: Callable[[WorldEngine, list[Session], list[Session]], Awaitable[None]] | None = None
+        self.outbox_dropped = 0
+        # Writes to the database (world/persistence.py); a hub without them keeps no records.
+        self.on_save: Saver | None = None
         self.load_record: RecordLoader | None = None
 
     # --- replicas ------------------------------------------------------------------------------
@@ -116,8 +133,8 @@ class Hub:
                 origin=self.channel,
             )  # fmt: skip
             self.engines[record.id] = engine
-            await self.layer.group_add(world_group(record.id), self.channel)
-            await self._publish(engine, {"type": "sync.hello"})
+            await self.bus.join(world_group(record.id))
+            self._publish(engine, {"type": "sync.hello"})
             self._tickers[record.id] = asyncio.create_task(self._run(engine), name=f"world-{record.slug}-ticker")
             return engine
 
@@ -136,8 +153,9 @@ class Hub:
                 return
             final = engine.tick(int(time.time() * 1000))  # publishes the last departures
             if final.publication:
-                await self._publish(engine, {"type": "sync.batch", **final.publication})
-            await self.layer.group_discard(world_group(world_id), self.channel)
+                self._publish(engine, {"type": "sync.batch", **final.publication})
+            await self._flush_outbox()
+            await self.bus.leave(world_group(world_id))
             for key in [key for key in self._seen_seq if key[0] == world_id]:
                 self._seen_seq.pop(key, None)
                 self._heard.pop(key, None)
@@ -148,15 +166,25 @@ class Hub:
         return self.engines.get(world_id)
 
     async def _start(self) -> None:
-        if self._receiver is None:
-            # The default prefix: channels_redis reads every channel of a process from one key.
-            self.channel = await self.layer.new_channel()
-            self._receiver = asyncio.create_task(self._receive(), name="world-hub-receiver")
+        if self._publisher is None:
+            await self.bus.start()
+            self.channel = self.bus.channel
+            self.bus.subscribe("sync.", self._handle)
+            self.bus.on_recovered(self._say_hello_again)
+            self.bus.on_drained(self.save_now)
+            self._publisher = asyncio.create_task(self._publish_outbox(), name="world-hub-publisher")
             self._saver = asyncio.create_task(self._save_periodically(), name="world-hub-saver")
 
+    async def _flush_outbox(self) -> None:
+        """Wait (a little) until what is queued has gone, such as a world's last departures."""
+        if self._publisher is not None and not self._publisher.done():
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(OUTBOX_FLUSH_SECONDS):
+                    await self._outbox.join()
+
     async def _stop(self) -> None:
-        tasks = [task for task in (self._receiver, self._saver) if task is not None]
-        self._receiver = self._saver = None
+        tasks = [task for task in (self._publisher, self._saver) if task is not None]
+        self._publisher = self._saver = None
         await stop_tasks(tasks)
 
     async def shutdown(self) -> None:
@@ -181,6 +209,7 @@ class Hub:
         loop = asyncio.get_running_loop()
         next_at = loop.time()
         last_published = 0.0
+        swept_at = loop.time()
         stats, stats_since = TickStats(), loop.time()
         while True:
             next_at += self.tick_interval
@@ -205,12 +234,15 @@ class Hub:
                         log.info(stats.line(engine.slug, started - stats_since, len(engine.sessions)))
                     stats, stats_since = TickStats(), started
                 if result.publication is not None:
-                    await self._publish(engine, {"type": "sync.batch", **result.publication})
+                    self._publish(engine, {"type": "sync.batch", **result.publication})
                     last_published = now
                 elif now - last_published >= HEARTBEAT_SECONDS:
-                    await self._publish(engine, {"type": "sync.alive", "seq": engine.local_snapshot()["seq"]})
+                    self._publish(engine, {"type": "sync.alive", "seq": engine.local_snapshot()["seq"]})
                     last_published = now
-                await self._expire_origins(engine)
+                if started - swept_at >= SWEEP_SECONDS:
+                    swept_at = started
+                    self._sweep(engine)
+                    self._expire_origins(engine)
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -229,37 +261,61 @@ class Hub:
                 except Exception:
                     log.exception("contact listener of player %s failed", player_id)
 
-    async def _publish(self, engine: WorldEngine, message: dict[str, Any]) -> None:
+    def _publish(self, engine: WorldEngine, message: dict[str, Any]) -> None:
         message.update({"world": engine.world_id, "origin": self.channel})
-        try:
-            await self.layer.group_send(world_group(engine.world_id), message)
-        except Exception:
-            log.exception("could not publish %s for world %s", message["type"], engine.slug)
+        self._enqueue("group", world_group(engine.world_id), message)
 
-    async def _expire_origins(self, engine: WorldEngine) -> None:
+    def _enqueue(self, how: str, target: str, message: dict[str, Any]) -> None:
+        if self._outbox.full():
+            # Redis is stalled or gone: the oldest message goes, and whoever misses it sees a
+            # gap in the numbering and asks for a snapshot once messages flow again.
+            self._outbox.get_nowait()
+            self._outbox.task_done()
+            self.outbox_dropped += 1
+            if self.outbox_dropped % OUTBOX_LIMIT == 1:
+                log.warning("world sync outbox full: %d messages dropped so far", self.outbox_dropped)
+        self._outbox.put_nowait((how, target, message))
+
+    async def _publish_outbox(self) -> None:
+        while True:
+            how, target, message = await self._outbox.get()
+            try:
+                if how == "group":
+                    await self.bus.publish(target, message)
+                else:
+                    await self.bus.send(target, message)
+            finally:
+                self._outbox.task_done()
+
+    def _sweep(self, engine: WorldEngine) -> None:
+        """The lease on local sessions: a socket that ended is out of the world, whether or not
+        its leave path ran."""
+        for session in [s for s in engine.sessions.values() if not s.alive()]:
+            log.warning(
+                "player %s's socket has ended without leaving %s; removing them", session.player.id, engine.slug
+            )
+            engine.leave(session)
+
+    def _expire_origins(self, engine: WorldEngine) -> None:
         now = time.monotonic()
         for origin in engine.origins() | {key[1] for key in self._heard if key[0] == engine.world_id}:
             key = (engine.world_id, origin)
             heard = self._heard.setdefault(key, now)
             if now - heard > ORIGIN_TIMEOUT_SECONDS:
+                # Dead, or cut off from us: either way its players cannot be reached now. If it
+                # lives, its next message brings a snapshot; if it died, its channel falls out of
+                # the group when the membership expires (it is never re-asserted).
                 log.warning("process %s went silent; removing its players from %s", origin, engine.slug)
                 engine.drop_origin(origin)
                 self._heard.pop(key, None)
                 self._seen_seq.pop(key, None)
-                # A process that died never left the group: take it out so batches stop going there.
-                await self.layer.group_discard(world_group(engine.world_id), origin)
+
+    async def _say_hello_again(self) -> None:
+        """The channel layer works again (perhaps an empty Redis): every replica asks anew."""
+        for engine in list(self.engines.values()):
+            self._publish(engine, {"type": "sync.hello"})
 
     # --- other processes -----------------------------------------------------------------------
-
-    async def _receive(self) -> None:
-        while True:
-            message = await self.layer.receive(self.channel)
-            try:
-                await self._handle(message)
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("bad world sync message %s", message.get("type"))
 
     async def _handle(self, message: dict[str, Any]) -> None:
         engine = self.engines.get(message.get("world"))  # type: ignore[arg-type]
@@ -275,7 +331,7 @@ class Hub:
         key = (engine.world_id, origin)
         self._heard[key] = time.monotonic()
         if kind == "sync.hello":
-            await self.layer.send(origin, self._snapshot_message(engine))
+            self._enqueue("channel", origin, self._snapshot_message(engine))
             return
         if kind == "sync.snapshot":
             engine.replace_origin(origin, message["players"])
@@ -285,7 +341,7 @@ class Hub:
         last = self._seen_seq.get(key)
         if kind == "sync.alive":
             if last != seq:
-                await self._ask_snapshot(engine, origin)
+                self._ask_snapshot(engine, origin)
             return
         if kind == "sync.batch":
             self._seen_seq[key] = seq
@@ -293,18 +349,18 @@ class Hub:
                 origin, upserts=message["upserts"], moved=message["moved"], gone=message["gone"]
             )
             if last is None or seq != last + 1 or not complete:
-                await self._ask_snapshot(engine, origin)
+                self._ask_snapshot(engine, origin)
 
     def _snapshot_message(self, engine: WorldEngine) -> dict[str, Any]:
         return {"type": "sync.snapshot", "world": engine.world_id, "origin": self.channel, **engine.local_snapshot()}
 
-    async def _ask_snapshot(self, engine: WorldEngine, origin: str) -> None:
+    def _ask_snapshot(self, engine: WorldEngine, origin: str) -> None:
         key = (engine.world_id, origin)
         now = time.monotonic()
         if now - self._asked.get(key, 0.0) < SNAPSHOT_RETRY_SECONDS:
             return
         self._asked[key] = now
-        await self.layer.send(origin, {"type": "sync.hello", "world": engine.world_id, "origin": self.channel})
+        self._enqueue("channel", origin, {"type": "sync.hello", "world": engine.world_id, "origin": self.channel})
 
     async def _reload_map(self, engine: WorldEngine) -> None:
         if self.load_record is None:
@@ -329,38 +385,34 @@ class Hub:
     # --- saving --------------------------------------------------------------------------------
 
     async def _save_periodically(self) -> None:
+        saved_at = time.monotonic()
         while True:
-            await asyncio.sleep(self.save_seconds)
-            await self.save_now()
+            await asyncio.sleep(PRESENCE_RENEW_SECONDS)
+            positions = time.monotonic() - saved_at >= self.save_seconds
+            if positions:
+                saved_at = time.monotonic()
+            await self.save_now(positions=positions)
 
-    async def save_now(self) -> None:
-        """Save the positions of players who moved since the last save, and refresh presence."""
+    async def save_now(self, *, positions: bool = True) -> None:
+        """Renew the presence lease of everyone connected here, and save the positions of those
+        who moved since the last save (with `positions`)."""
         if self.on_save is None:
             return
         for engine in list(self.engines.values()):
-            sessions = list(engine.sessions.values())
-            moved = [s for s in sessions if self._saved.get((engine.world_id, s.player.id)) != (s.player.x, s.player.y)]
+            sessions = [s for s in engine.sessions.values() if s.alive()]
+            moved = [
+                s for s in sessions if self._saved.get((engine.world_id, s.player.id)) != (s.player.x, s.player.y)
+            ] if positions else []  # fmt: skip
             try:
                 await self.on_save(engine, sessions, moved)
-            except Exception:
-                log.exception("saving positions in %s failed", engine.slug)
+            except Exception as error:  # noqa: BLE001 - the next round tries again
+                log.warning("saving positions in %s failed: %s: %s", engine.slug, type(error).__name__, error)
                 continue
             for session in moved:
                 self._saved[(engine.world_id, session.player.id)] = (session.player.x, session.player.y)
 
     def forget_saved(self, world_id: int, player_id: int) -> None:
         self._saved.pop((world_id, player_id), None)
-
-
-async def stop_tasks(tasks: list[asyncio.Task[Any]]) -> None:
-    """Cancel tasks and wait until they have ended. On Python 3.11 `asyncio.wait_for` (which
-    redis-py sends commands with) drops a cancellation that lands as its inner call finishes, so a
-    task told once may run on for good: tell it again until it stops."""
-    pending = {task for task in tasks if not task.done()}
-    while pending:
-        for task in pending:
-            task.cancel()
-        _, pending = await asyncio.wait(pending, timeout=0.1)
 
 
 _hubs: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub]" = weakref.WeakKeyDictionary()
@@ -371,10 +423,7 @@ def get_hub() -> Hub:
     loop = asyncio.get_running_loop()
     hub = _hubs.get(loop)
     if hub is None:
-        layer = get_channel_layer()
-        if layer is None:
-            raise RuntimeError("the world engine needs a channel layer (CHANNEL_LAYERS)")
-        hub = Hub(layer, tick_hz=settings.WORLD_TICK_HZ, save_seconds=settings.WORLD_SAVE_SECONDS)
+        hub = Hub(get_bus(), tick_hz=settings.WORLD_TICK_HZ, save_seconds=settings.WORLD_SAVE_SECONDS)
         from world.persistence import install  # the database side, kept out of the engine
 
         install(hub)

@@ -105,8 +105,13 @@ async def test_bad_moves_are_corrected_and_never_broadcast(demo_worlds, cookies)
         ('{"type": 5}', "invalid"),
         ('{"type": "teleport"}', "unknown_type"),
         ('{"type": "move", "x": "1", "y": 2}', "invalid"),
-        ('{"type": "move", "x": NaN, "y": 2}', "invalid"),
-        ('{"type": "move", "x": 1e999, "y": 2}', "invalid"),
+        ('{"type": "move", "x": NaN, "y": 2}', "invalid_json"),  # NaN is not JSON
+        ('{"type": "move", "x": 1e999, "y": 2}', "invalid_json"),  # too big for a double
+        ('{"type": "move", "x": 1' + "0" * 400 + ', "y": 5}', "invalid_json"),  # the integer that made ghosts
+        ('{"type": "move", "x": 12345678901234567, "y": 2}', "invalid"),
+        ('{"type": "move", "x": 1e12, "y": 2}', "invalid"),
+        ('{"type": "move", "x": 1, "y": 2, "seq": 1e3}', "invalid"),
+        ('{"type": "move", "x": 3, "y": 2, "pad": ' + "[" * 40 + "]" * 40 + "}", "invalid_json"),
         ('{"type": "move", "x": 3, "y": 2, "dir": "north"}', "invalid"),
         ('{"type": "move", "x": 3, "y": 2, "seq": -1}', "invalid"),
         ('{"type": "move", "x": 3, "y": 2, "moving": "yes"}', "invalid"),

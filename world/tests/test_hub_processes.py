@@ -7,8 +7,10 @@ from channels.layers import InMemoryChannelLayer
 from channels_redis.core import RedisChannelLayer
 from django.conf import settings
 
+from metaverse.bus import Bus
+from metaverse.tasks import stop_tasks
 from metaverse.testing import need_redis
-from world.engine.hub import Hub, WorldRecord, stop_tasks
+from world.engine.hub import Hub, WorldRecord
 from world.engine.state import PlayerState
 from world.tests.maps import room_map
 
@@ -40,18 +42,22 @@ class DeafLayer(InMemoryChannelLayer):
                 self.dropped += 1
 
 
-def hub_tasks() -> set[asyncio.Task]:
-    return {task for task in asyncio.all_tasks() if task.get_name().startswith("world-")}
+def tasks_named(prefix: str) -> set[asyncio.Task]:
+    return {task for task in asyncio.all_tasks() if task.get_name().startswith(prefix)}
 
 
-async def test_a_hub_that_empties_stops_all_its_tasks_even_if_a_cancellation_is_lost():
+async def test_a_hub_that_empties_stops_all_its_tasks_and_so_does_the_bus_even_if_a_cancellation_is_lost():
     layer = DeafLayer()
-    hub = Hub(layer, tick_hz=20, save_seconds=3600)
+    bus = Bus(layer, None)
+    hub = Hub(bus, tick_hz=20, save_seconds=3600)
     await hub.attach(record())
-    assert len(hub_tasks()) == 3  # the receiver, the saver, the world's ticker
+    assert len(tasks_named("world-")) == 3  # the publisher, the saver, the world's ticker
+    assert len(tasks_named("bus-")) == 2  # the process's receiver and its membership refresher
     await hub.detach(424242)
+    assert not tasks_named("world-")
+    await bus.stop()  # the process's bus outlives its worlds; it stops with the process
     assert layer.dropped == 1
-    assert not hub_tasks()
+    assert not tasks_named("bus-")
 
 
 async def test_stop_tasks_waits_until_each_task_has_ended():
@@ -76,7 +82,8 @@ async def test_the_hub_hears_other_processes_while_sockets_of_its_own_wait_for_m
     config = settings.CHANNEL_LAYERS["default"]["CONFIG"]
     here, there = RedisChannelLayer(**config), RedisChannelLayer(**config)
     idle_socket = asyncio.ensure_future(here.receive(await here.new_channel()))  # a quiet consumer here
-    hub_here, hub_there = (Hub(layer, tick_hz=20, save_seconds=3600) for layer in (here, there))
+    bus_here, bus_there = Bus(here, None), Bus(there, None)
+    hub_here, hub_there = (Hub(bus, tick_hz=20, save_seconds=3600) for bus in (bus_here, bus_there))
     try:
         engine_here = await hub_here.attach(record())
         engine_there = await hub_there.attach(record())
@@ -91,5 +98,7 @@ async def test_the_hub_hears_other_processes_while_sockets_of_its_own_wait_for_m
             await idle_socket
         for hub in (hub_here, hub_there):
             await hub.shutdown()
+        for bus in (bus_here, bus_there):
+            await bus.stop()
         for layer in (here, there):
             await layer.close_pools()

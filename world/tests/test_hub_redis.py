@@ -6,6 +6,7 @@ import contextlib
 from channels_redis.core import RedisChannelLayer
 from django.conf import settings
 
+from metaverse.bus import Bus
 from metaverse.testing import need_redis
 from world.engine.hub import Hub, WorldRecord
 from world.engine.state import PlayerState
@@ -30,7 +31,8 @@ def player(player_id: int, x: float) -> PlayerState:
 async def test_hubs_hear_each_other_while_sockets_wait_on_the_same_layer():
     need_redis()
     layers = [RedisChannelLayer(**settings.CHANNEL_LAYERS["default"]["CONFIG"]) for _ in range(2)]
-    hubs = [Hub(layer, tick_hz=20, save_seconds=3600) for layer in layers]
+    buses = [Bus(layer, None) for layer in layers]
+    hubs = [Hub(bus, tick_hz=20, save_seconds=3600) for bus in buses]
     # An open socket on the first process, waiting for its messages the way every consumer does,
     # and idle for longer than redis-py's default read timeout.
     waiting = asyncio.ensure_future(layers[0].receive(await layers[0].new_channel()))
@@ -49,4 +51,6 @@ async def test_hubs_hear_each_other_while_sockets_wait_on_the_same_layer():
             await waiting
         for hub in hubs:
             await hub.shutdown()
+        for bus in buses:
+            await bus.stop()
         await layers[0].flush()

@@ -1,0 +1,28 @@
+from argparse import REMAINDER
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from metaverse.serving import serve
+
+
+class Command(BaseCommand):
+    help = "Serve HTTP and WebSockets with daphne; SIGTERM closes every socket with 1012 and exits within 10 s."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--bind", "-b", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+        parser.add_argument("--port", "-p", type=int, default=8000, help="port (default 8000)")
+        parser.add_argument(
+            "--proxy-headers",
+            action="store_true",
+            help="trust X-Forwarded-For/-Proto: only behind a proxy that sets them itself",
+        )
+        parser.add_argument("daphne_options", nargs=REMAINDER, help="more daphne options, after --")
+
+    def handle(
+        self, *args: Any, bind: str, port: int, proxy_headers: bool, daphne_options: list[str], **options: Any
+    ) -> None:
+        if not 0 < port < 65536:
+            raise CommandError(f"--port must be 1-65535, not {port}")
+        extra = daphne_options[1:] if daphne_options[:1] == ["--"] else daphne_options
+        serve(host=bind, port=port, proxy_headers=proxy_headers, extra=extra)

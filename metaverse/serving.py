@@ -1,0 +1,111 @@
+"""daphne as this project runs it (`python manage.py serve`): close frames that carry their reason,
+a proper 1009 close for an oversized frame, and a graceful shutdown.
+
+On SIGTERM (docker compose stop, systemd stop) the process
+1. stops listening, so new connections go to another process (or are refused and retried),
+2. tells every socket to close with `closing` 1012 (service restart): each does so in its own
+   task and runs its leave path (its position saved, its groups left); new sockets that still
+   arrive are refused the same way,
+3. saves the positions of anyone left and cancels what still runs after DRAIN_SECONDS,
+4. exits. A watchdog ends the process at EXIT_DEADLINE_SECONDS whatever worker threads are
+   doing (a thread stuck on an unreachable database would otherwise keep it alive for good).
+"""
+
+import asyncio
+import logging
+import os
+import threading
+from typing import Any
+
+from autobahn.util import encode_truncate
+from daphne.cli import CommandLineInterface
+from daphne.server import Server
+from daphne.ws_protocol import WebSocketProtocol
+from twisted.internet import defer
+
+from metaverse.bus import get_bus
+
+log = logging.getLogger(__name__)
+
+DRAIN_SECONDS = 6.0
+CANCEL_SECONDS = 1.5
+EXIT_DEADLINE_SECONDS = 9.5
+# A client that vanished without closing is noticed by an unanswered ping: idle PING_INTERVAL
+# seconds, then PING_TIMEOUT seconds for the answer (daphne looks every 2 s).
+PING_INTERVAL = 3
+PING_TIMEOUT = 5
+MAX_MESSAGE_BYTES = 256 * 1024
+
+
+class ReasonedWebSocketProtocol(WebSocketProtocol):
+    """daphne drops the `reason` of an ASGI `websocket.close`; our close frames carry it. (Through
+    the frame-level call: autobahn's sendClose refuses the server-side codes 1011-1013.)"""
+
+    def handle_reply(self, message: dict[str, Any]) -> None:
+        if message.get("type") == "websocket.close" and self.state != self.STATE_CONNECTING:
+            reason = encode_truncate(message.get("reason") or "", 123) or None
+            self.sendCloseFrame(code=int(message.get("code") or 1000), reasonUtf8=reason, isReply=False)
+            return
+        super().handle_reply(message)
+
+
+class DrainingServer(Server):
+    def run(self) -> None:
+        from twisted.internet import reactor  # daphne.server installed the asyncio reactor
+
+        self._ports: list[Any] = []
+        reactor.callWhenRunning(self._configure)  # the factories exist once run() has started
+        super().run()
+
+    def _configure(self) -> None:
+        self.ws_factory.protocol = ReasonedWebSocketProtocol
+        # An oversized frame gets a close frame with 1009, not a dropped TCP connection.
+        self.ws_factory.setProtocolOptions(failByDrop=False)
+
+    def listen_success(self, port: Any) -> None:
+        self._ports.append(port)
+        super().listen_success(port)
+
+    def kill_all_applications(self) -> defer.Deferred:
+        """daphne's "before shutdown" step: drain first, then cancel what is left."""
+        return defer.Deferred.fromFuture(asyncio.ensure_future(self._drain()))
+
+    async def _drain(self) -> None:
+        watchdog = threading.Timer(EXIT_DEADLINE_SECONDS, _exit_now)
+        watchdog.daemon = True
+        watchdog.start()
+        for port in self._ports:
+            port.stopListening()
+        still_open = await get_bus().drain(DRAIN_SECONDS)
+        log.warning("shutting down: sockets drained (%d still open)", still_open)
+        running = [
+            details["application_instance"]
+            for details in self.connections.values()
+            if details.get("application_instance") is not None and not details["application_instance"].done()
+        ]
+        for instance in running:
+            instance.cancel()
+        if running:
+            await asyncio.wait(running, timeout=CANCEL_SECONDS)
+
+
+def _exit_now() -> None:
+    log.error("shutting down: still running %.1f s after SIGTERM; exiting now", EXIT_DEADLINE_SECONDS)
+    logging.shutdown()
+    os._exit(0)
+
+
+class ProjectCommandLine(CommandLineInterface):
+    server_class = DrainingServer
+
+
+def serve(*, host: str, port: int, proxy_headers: bool, extra: list[str]) -> None:
+    argv = [
+        "-b", host, "-p", str(port),
+        "--websocket-max-message-size", str(MAX_MESSAGE_BYTES),
+        "--ping-interval", str(PING_INTERVAL), "--ping-timeout", str(PING_TIMEOUT),
+        *(["--proxy-headers"] if proxy_headers else []),
+        *extra,
+        "metaverse.asgi:application",
+    ]  # fmt: skip
+    ProjectCommandLine().run(argv)
