@@ -2,6 +2,7 @@
 else running (SQLite and the in-memory channel layer). `.env.example` lists every variable."""
 
 from pathlib import Path
+from typing import Any
 
 import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
@@ -101,7 +102,10 @@ else:
 if _database["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so that the server processes the tests start can share it.
     _database["TEST"] = {"NAME": BASE_DIR / ".test-db.sqlite3"}
-    _database["OPTIONS"] = {"timeout": 20}
+    # Several processes share the file (the tests' servers, a second `serve`): WAL lets readers
+    # and a writer work at once, and IMMEDIATE transactions take the write lock up front, where
+    # a deferred one failed at once with "database is locked" when it tried to upgrade.
+    _database["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -118,10 +122,16 @@ if REDIS_URL:
     check_redis_url(REDIS_URL)
     # redis-py 8 reads with a 5 s timeout by default, which cuts channels_redis's own 5 s
     # blocking receive short; give reads more room than that.
-    _REDIS_HOST = {"address": REDIS_URL, "socket_timeout": 15, "socket_connect_timeout": 3}
-    CHANNEL_LAYERS = {
-        alias: {"BACKEND": "metaverse.layers.RedisChannelLayer", "CONFIG": {"hosts": [_REDIS_HOST], **_LAYER_OPTIONS}}
-        for alias in ("default", "control")
+    # A process keeps up to max_connections per layer and waits up to `timeout` s for a free one.
+    _REDIS_HOST = {
+        "address": REDIS_URL, "socket_timeout": 15, "socket_connect_timeout": 3, "max_connections": 200, "timeout": 5,
+    }  # fmt: skip
+    CHANNEL_LAYERS: dict[str, dict[str, Any]] = {
+        alias: {
+            "BACKEND": "metaverse.layers.RedisChannelLayer",
+            "CONFIG": {"hosts": [_REDIS_HOST], "prefix": prefix, **_LAYER_OPTIONS},
+        }
+        for alias, prefix in (("default", "asgi"), ("control", "control"))
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:

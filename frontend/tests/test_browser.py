@@ -19,7 +19,7 @@ from django.utils import timezone
 from conftest import session_cookie
 from metaverse.testing import ServerProcess, need
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.timeout(180)]
 
 CHROMIUM = "/usr/bin/chromium"
 ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"

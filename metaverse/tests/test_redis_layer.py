@@ -2,9 +2,11 @@
 
 import asyncio
 
-from channels_redis.core import RedisChannelLayer
+import pytest
+from channels.exceptions import ChannelFull
 from django.conf import settings
 
+from metaverse.layers import DROPPED, RedisChannelLayer
 from metaverse.testing import need_redis
 
 
@@ -23,3 +25,30 @@ async def test_a_socket_idle_for_longer_than_redis_reads_wait_still_gets_its_mes
     finally:
         await sender
         await layer.flush()
+
+
+async def test_a_full_bulk_layer_drops_counted_messages_and_leaves_the_control_layer_alone():
+    """One process's two layers, as settings.py makes them: when everything waiting for the
+    process's sockets reaches the capacity, further messages are dropped, and counted; control
+    messages (kicks, world sync) wait in a key of their own and still arrive."""
+    need_redis()
+    config = {**settings.CHANNEL_LAYERS["default"]["CONFIG"], "capacity": 10}
+    bulk = RedisChannelLayer(**config)
+    control = RedisChannelLayer(**{**settings.CHANNEL_LAYERS["control"]["CONFIG"], "capacity": 10})
+    socket, process = await bulk.new_channel(), await control.new_channel()
+    await bulk.group_add("flood.1", socket)
+    before = {kind: DROPPED[kind] for kind in ("channel", "flood")}
+    try:
+        for n in range(10):
+            await bulk.send(socket, {"type": "noise", "n": n})
+        with pytest.raises(ChannelFull):
+            await bulk.send(socket, {"type": "noise", "n": 10})
+        await bulk.group_send("flood.1", {"type": "noise", "n": 11})
+        assert DROPPED["channel"] == before["channel"] + 1
+        assert DROPPED["flood"] == before["flood"] + 1
+
+        await control.send(process, {"type": "user.event", "user": 7, "event": {"type": "moderation.close"}})
+        assert (await asyncio.wait_for(control.receive(process), 5))["user"] == 7
+    finally:
+        await bulk.flush()
+        await control.flush()

@@ -54,6 +54,9 @@ def host_address() -> str | None:
     return None
 
 
+RECEIVE_SECONDS = 30  # longer than any quiet spell in these tests; a silent socket fails the test
+
+
 class CommunicatorSocket:
     """A WebsocketCommunicator on the in-process ASGI app, as the JsonSocket the bot code uses."""
 
@@ -64,7 +67,7 @@ class CommunicatorSocket:
         await self.communicator.send_json_to(message)
 
     async def receive_json(self) -> dict[str, Any]:
-        output = await self.communicator.receive_output(timeout=3600)
+        output = await self.communicator.receive_output(timeout=RECEIVE_SECONDS)
         if output["type"] == "websocket.close":
             raise SocketClosed(output.get("code"), output.get("reason", ""))
         message: dict[str, Any] = json.loads(output["text"])

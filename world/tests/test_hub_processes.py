@@ -4,10 +4,10 @@ import asyncio
 import contextlib
 
 from channels.layers import InMemoryChannelLayer
-from channels_redis.core import RedisChannelLayer
 from django.conf import settings
 
 from metaverse.bus import Bus
+from metaverse.layers import RedisChannelLayer
 from metaverse.tasks import stop_tasks
 from metaverse.testing import need_redis
 from world.engine.hub import Hub, WorldRecord

@@ -3,10 +3,10 @@
 import asyncio
 import contextlib
 
-from channels_redis.core import RedisChannelLayer
 from django.conf import settings
 
 from metaverse.bus import Bus
+from metaverse.layers import RedisChannelLayer
 from metaverse.testing import need_redis
 from world.engine.hub import Hub, WorldRecord
 from world.engine.state import PlayerState

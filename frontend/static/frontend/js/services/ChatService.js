@@ -74,7 +74,11 @@ export class ChatService {
   _error(error) {
     const chat = this.store.state.chat;
     const failed = error.client_id && chat.messages.find((item) => item.pending && item.client_id === error.client_id);
-    if (failed) {
+    if (failed && error.code === "not_delivered") {
+      // Stored, just not delivered live: it stands (with its id); others get it from history.
+      failed.id = error.id;
+      failed.pending = false;
+    } else if (failed) {
       failed.failed = true;
       failed.pending = false;
     }
