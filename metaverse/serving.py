@@ -76,8 +76,12 @@ class DrainingServer(Server):
         watchdog.start()
         for port in self._ports:
             port.stopListening()
-        still_open = await get_bus().drain(DRAIN_SECONDS)
-        log.warning("shutting down: sockets drained (%d still open)", still_open)
+        bus = get_bus()
+        still_open = await bus.drain(DRAIN_SECONDS)
+        log.warning(
+            "shutting down: sockets drained (%d still open%s)",
+            still_open, "".join(f"; {type(s).__name__} of user {s.user_id}" for s in bus.sockets()[:5]),
+        )  # fmt: skip
         running = [
             details["application_instance"]
             for details in self.connections.values()

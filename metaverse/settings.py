@@ -123,8 +123,11 @@ if REDIS_URL:
     # redis-py 8 reads with a 5 s timeout by default, which cuts channels_redis's own 5 s
     # blocking receive short; give reads more room than that.
     # A process keeps up to max_connections per layer and waits up to `timeout` s for a free one.
+    # A connection idle for health_check_interval s is pinged (and remade) before use: after Redis
+    # restarts, every pooled connection is dead, and each would otherwise fail one command.
     _REDIS_HOST = {
         "address": REDIS_URL, "socket_timeout": 15, "socket_connect_timeout": 3, "max_connections": 200, "timeout": 5,
+        "health_check_interval": 2,
     }  # fmt: skip
     CHANNEL_LAYERS: dict[str, dict[str, Any]] = {
         alias: {

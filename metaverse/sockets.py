@@ -22,7 +22,6 @@ from channels.consumer import get_handler_name
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
-from channels.utils import await_many_dispatch
 from django.contrib.auth.models import AnonymousUser
 from django.db import DatabaseError, InterfaceError, OperationalError
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -30,6 +29,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from metaverse import wire
 from metaverse.bus import LAYER_TIMEOUT_SECONDS, Bus, get_bus
+from metaverse.tasks import stop_tasks
 
 log = logging.getLogger(__name__)
 
@@ -237,13 +237,30 @@ class JsonSocketConsumer(AsyncWebsocketConsumer):
         self.joined: set[str] = set()
         self._inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self._left = False
+        self._client_gone = False
         self.close_code: int | None = None
         try:
-            await await_many_dispatch([receive, self._next_layer_message, self._inbox.get], self.dispatch)
+            await self._dispatch_from([receive, self._next_layer_message, self._inbox.get])
         except StopConsumer:
             pass
         finally:
             await self._finish()
+
+    async def _dispatch_from(self, sources: list[Callable[[], Awaitable[dict[str, Any]]]]) -> None:
+        """Channels' await_many_dispatch, except that the waits left over are stopped for good: a
+        channel-layer receive can swallow one cancellation (redis-py's wait_for on Python 3.11),
+        and a socket whose client had left then never ran its leave path."""
+        tasks = [asyncio.ensure_future(source()) for source in sources]
+        try:
+            while True:
+                await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+                for index, task in enumerate(tasks):
+                    if task.done():
+                        message = task.result()
+                        tasks[index] = asyncio.ensure_future(sources[index]())
+                        await self.dispatch(message)
+        finally:
+            await stop_tasks(tasks)
 
     async def _next_layer_message(self) -> dict[str, Any]:
         delay = LAYER_RETRY_MIN
@@ -262,7 +279,9 @@ class JsonSocketConsumer(AsyncWebsocketConsumer):
         self._inbox.put_nowait(event)
 
     def is_alive(self) -> bool:
-        return not self._left
+        """False once the client has gone or the leave path has begun: the lease the world's
+        sweep checks, so a socket stuck on its way out is no ghost either."""
+        return not self._left and not self._client_gone
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         # Channels' own dispatch closes stale database connections in a worker thread before
@@ -330,6 +349,7 @@ class JsonSocketConsumer(AsyncWebsocketConsumer):
 
     async def websocket_disconnect(self, message: dict[str, Any]) -> None:
         self.closing = True  # the client has gone: nothing more can be sent
+        self._client_gone = True
         self.close_code = message.get("code")
         raise StopConsumer
 
