@@ -23,12 +23,10 @@ from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 from django.contrib.auth.models import AnonymousUser
-from django.db import DatabaseError, InterfaceError, OperationalError
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from metaverse import wire
 from metaverse.bus import LAYER_TIMEOUT_SECONDS, Bus, get_bus
+from metaverse.infrastructure import UNAVAILABLE_MESSAGE, is_infrastructure_error
 from metaverse.tasks import stop_tasks
 
 log = logging.getLogger(__name__)
@@ -55,24 +53,6 @@ class CloseCode(IntEnum):
     RATE_LIMITED = 4029
 
 
-INFRASTRUCTURE_ERRORS: tuple[type[BaseException], ...] = (
-    OperationalError,
-    InterfaceError,
-    RedisConnectionError,
-    RedisTimeoutError,
-    ConnectionError,
-    TimeoutError,
-)
-
-
-def is_infrastructure_error(error: BaseException) -> bool:
-    """A failure of PostgreSQL, Redis or the network to them, not of our code."""
-    return isinstance(error, INFRASTRUCTURE_ERRORS) or (
-        isinstance(error, DatabaseError) and "connection" in str(error).lower()
-    )
-
-
-UNAVAILABLE_MESSAGE = "The server cannot reach its database or message bus right now; try again in a moment."
 RESTART_MESSAGE = "The server is restarting; reconnecting."
 
 

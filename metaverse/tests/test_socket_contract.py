@@ -92,3 +92,23 @@ async def test_a_kick_gets_through_while_a_flood_overflows_the_bulk_layer(server
         await flooder.close_pools()
     assert closing["code"] == 4010
     assert DROPPED["chat"] > before  # the bulk layer did overflow all along, and said so
+
+
+@pytest.mark.parametrize(
+    ("path", "depth"),
+    [("/ws/chat/demo/", 3_000), ("/ws/signal/demo/", 20_000)],  # each under its socket's size limit
+)
+async def test_deep_nesting_is_refused_and_the_socket_stays_open(demo_worlds, cookies, path, depth):
+    """Python's parser recursed into these and raised RecursionError: the socket closed with 1011."""
+    cookie = await database_sync_to_async(cookies)("alice")
+    world = await open_socket("/ws/world/demo/", cookie=cookie)
+    await receive_until(world, "welcome")
+    socket = await open_socket(path, cookie=cookie)
+    await receive_until(socket, "history" if "chat" in path else "ready")
+    await socket.send_to(text_data='{"type": "send", "text": ' + "[" * depth + "]" * depth + "}")
+    error = await receive_until(socket, "error")
+    assert error["code"] == "invalid_json"
+    await socket.send_to(text_data='{"type": "nonsense"}')
+    assert (await receive_until(socket, "error"))["code"] == "unknown_type"  # still open, still answering
+    await socket.disconnect()
+    await world.disconnect()
