@@ -65,7 +65,8 @@ def _close_stray_connections(django_db_setup: None, django_db_blocker: Any) -> I
     yield
     from django.db import connection
 
-    if connection.vendor != "postgresql":
+    # Only when a test database was made (not when the tests run needed none).
+    if connection.vendor != "postgresql" or not str(connection.settings_dict["NAME"]).startswith("test_"):
         return
     with django_db_blocker.unblock(), connection.cursor() as cursor:
         cursor.execute(

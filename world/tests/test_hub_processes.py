@@ -102,3 +102,25 @@ async def test_the_hub_hears_other_processes_while_sockets_of_its_own_wait_for_m
             await bus.stop()
         for layer in (here, there):
             await layer.close_pools()
+
+
+async def test_a_player_whose_socket_has_ended_is_swept_out_even_if_it_never_left():
+    """Presence is a lease: the hub removes a session whose socket is no longer alive, whether or
+    not its leave path ran (a crashed handler, a task stuck on its way out)."""
+    bus = Bus(InMemoryChannelLayer(), None)
+    hub = Hub(bus, tick_hz=20, save_seconds=3600)
+    engine = await hub.attach(record())
+    alive = True
+    player = PlayerState(id=7, name="Bob", avatar="", avatar_url="", status="available", x=2.5, y=2.5)
+    engine.join(player, sink=_ignore, close=_ignore, alive=lambda: alive)
+    try:
+        await asyncio.sleep(1.3)
+        assert 7 in engine.players  # renewed while alive
+        alive = False
+        async with asyncio.timeout(2):
+            while 7 in engine.players:  # noqa: ASYNC110 - the engine has no event to wait on
+                await asyncio.sleep(0.05)
+        assert engine.session_of(7) is None
+    finally:
+        await hub.shutdown()
+        await bus.stop()
