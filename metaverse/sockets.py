@@ -10,7 +10,6 @@ channel layer that failed, or the process shutting down (closing 1012).
 import asyncio
 import ipaddress
 import logging
-import math
 import time
 from collections.abc import Awaitable, Callable
 from enum import IntEnum
@@ -132,16 +131,11 @@ class Flood:
 MAX_COORDINATE = 1e9
 
 
-def field_number(data: dict[str, Any], name: str) -> float:
+def field_number(data: dict[str, Any], name: str, *, bound: float = MAX_COORDINATE) -> float:
     value = data.get(name)
-    # Bounded before any arithmetic: int(1e400) would overflow, and no map is a billion tiles wide.
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | float)
-        or not -MAX_COORDINATE <= value <= MAX_COORDINATE
-        or not math.isfinite(value)
-    ):
-        raise ProtocolError("invalid", f"'{name}' must be a finite number between -1e9 and 1e9")
+    # Bounded before any arithmetic: no map is a billion tiles wide.
+    if isinstance(value, bool) or not isinstance(value, int | float) or not -bound <= value <= bound:
+        raise ProtocolError("invalid", f"'{name}' must be a number between {-bound:g} and {bound:g}")
     return float(value)
 
 
@@ -434,8 +428,14 @@ class JsonSocketConsumer(AsyncWebsocketConsumer):
     # --- messages to the client -----------------------------------------------------------------
 
     async def send_json(self, message: dict[str, Any]) -> None:
-        if not self.closing:
+        if self.closing:
+            return
+        try:
             await self.send(text_data=wire.dumps(message))
+        except Disconnected:
+            # The connection is closing (a close frame crossed this message); its disconnect
+            # event is on its way and runs the leave path.
+            log.debug("%s: message dropped, the connection is closing", type(self).__name__)
 
     async def send_text(self, text: str) -> None:
         if self.closing:

@@ -6,8 +6,7 @@ within limits before any of our code looks at it.
   few thousand brackets raise RecursionError deep inside it.
 - orjson is strict where the standard library is lenient: NaN and Infinity literals, numbers too
   big for a double and unpaired surrogates are not JSON, and are refused.
-- Whole numbers beyond ±MAX_INTEGER are refused anywhere in a message, so no field reader ever
-  meets a number it cannot turn into a float.
+- Numbers beyond ±MAX_INTEGER are refused anywhere in a message: no field ever needs one.
 """
 
 import re
@@ -19,7 +18,8 @@ MAX_DEPTH = 32  # our deepest message (a signal candidate) is 3 levels deep
 MAX_INTEGER = 2**53  # the largest whole number the protocol uses (a move's `seq`)
 _BRACKETS = re.compile(r"[\[\]{}]")
 _STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
-_LONG_NUMBER = re.compile(r"\d{16}")  # 2^53 has 16 digits: shorter numbers are always within it
+# 2^53 has 16 digits: a number written shorter and without an exponent is always within it.
+_BIG_NUMBER = re.compile(r"\d{16}|\d[eE]\+?\d")
 
 
 class WireError(ValueError):
@@ -48,9 +48,9 @@ def nesting_depth(text: str) -> int:
 
 
 def _check_numbers(value: Any) -> None:
-    if isinstance(value, int) and not isinstance(value, bool):
+    if isinstance(value, int | float) and not isinstance(value, bool):
         if not -MAX_INTEGER <= value <= MAX_INTEGER:
-            raise WireError("invalid", "whole numbers must be between -2^53 and 2^53")
+            raise WireError("invalid", "numbers must be between -2^53 and 2^53")
     elif isinstance(value, dict):
         for item in value.values():
             _check_numbers(item)
@@ -74,7 +74,7 @@ def loads(data: str | bytes, *, max_bytes: int) -> Any:
         value = orjson.loads(data)
     except orjson.JSONDecodeError as error:
         raise WireError("invalid_json", f"not valid JSON: {str(error)[:80]}") from None
-    if _LONG_NUMBER.search(data if isinstance(data, str) else data.decode("utf-8", "replace")):
+    if _BIG_NUMBER.search(data if isinstance(data, str) else data.decode("utf-8", "replace")):
         _check_numbers(value)
     return value
 

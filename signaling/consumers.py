@@ -4,6 +4,7 @@ ask this process's replica of the world, send to the other player's group."""
 
 import asyncio
 import contextlib
+import logging
 import time
 from typing import Any
 
@@ -16,6 +17,8 @@ from world.engine.contacts import initiator_of
 from world.engine.engine import WorldEngine
 from world.engine.hub import Hub, get_hub
 from world.selectors import world_record
+
+log = logging.getLogger(__name__)
 
 # The world socket may be opening at the same moment, or live on another process whose news
 # reaches this replica a tick or two later.
@@ -149,6 +152,13 @@ class SignalingConsumer(JsonSocketConsumer):
         waiter.add_done_callback(self._waiters.discard)
 
     async def _wait_for_contact(self, engine: WorldEngine, peer: int) -> None:
+        # A task of its own, outside the socket's dispatch: whatever fails here is logged here.
+        try:
+            await self._release_when_in_contact(engine, peer)
+        except Exception:
+            log.exception("signaling: messages held for player %s failed", peer)
+
+    async def _release_when_in_contact(self, engine: WorldEngine, peer: int) -> None:
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(CONTACT_WAIT_SECONDS):
                 await self._contact_added[peer].wait()

@@ -18,6 +18,7 @@ from metaverse.sockets import (
     field_int,
     field_number,
 )
+from metaverse.wire import MAX_INTEGER
 from world.admission import admit
 from world.engine.engine import Session, WorldEngine
 from world.engine.hub import Hub, get_hub
@@ -147,7 +148,7 @@ class WorldConsumer(JsonSocketConsumer):
     async def handle_ping(self, data: dict[str, Any]) -> None:
         sent = data.get("t")
         if sent is not None:
-            field_number(data, "t")
+            field_number(data, "t", bound=MAX_INTEGER)  # the client's clock, e.g. Date.now()
         await self.send_json({"type": "pong", "t": sent, "server_time": int(time.time() * 1000)})
 
     async def _announce_exit(self, exit: Exit) -> None:

@@ -31,10 +31,15 @@ from conftest import make_user, session_cookie
 from metaverse.testing import ServerProcess, ws_connect, ws_receive_until
 from metaverse.tests.mutations import WIRE_LIMIT, Me, Mutator
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.multiprocess, pytest.mark.slow]
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.multiprocess,
+    pytest.mark.slow,
+    pytest.mark.timeout(150),
+]
 
 FRAMES = 20_000
-FRAMES_PER_SECOND = 400  # all clients together: what a busy server reads without falling behind
+FRAMES_PER_SECOND = 800  # all clients together: what a busy server reads without falling behind
 USERS = 6
 VANISH_SHARE = 0.002  # of frames after which the client drops the connection without a close frame
 SECOND_TAB_SHARE = 0.002  # ... or opens the same socket again, as a second tab would (4009)

@@ -190,3 +190,15 @@ async def test_entry_parameter_spawns_at_that_entry(demo_worlds, cookies):
     you = (await receive_until(alice, "welcome"))["you"]
     assert (int(you["x"]), int(you["y"])) in {(67, 31), (68, 31), (69, 31)}
     await alice.disconnect()
+
+
+async def test_a_ping_with_the_clients_clock_is_answered_with_a_pong(demo_worlds, cookies):
+    """As the page sends it every few seconds: `t` is Date.now(), far beyond any coordinate."""
+    alice = await open_socket("/ws/world/demo/", cookie=await database_sync_to_async(cookies)("alice"))
+    await receive_until(alice, "welcome")
+    await alice.send_json_to({"type": "ping", "t": 1795313603000})
+    pong = await receive_until(alice, "pong")
+    assert pong["t"] == 1795313603000
+    await alice.send_json_to({"type": "ping", "t": 2**53 + 2})
+    assert (await receive_until(alice, "error"))["code"] == "invalid"
+    await alice.disconnect()
