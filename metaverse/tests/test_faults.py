@@ -316,6 +316,18 @@ class Separation:
         return self.seen
 
 
+# --- the baseline -------------------------------------------------------------------------------
+
+
+async def test_without_a_fault_everyone_who_closes_is_gone_from_every_view_and_from_presence_within_10s(
+    pair, sessions, mapdata, clients
+):
+    """What the fault tests end with, with no fault: a failure there is not the fault's doing."""
+    players = await six_players(clients, pair, sessions, mapdata)
+    await moves_cross(players, mapdata)
+    record("baseline.everyone_gone_after_closing_s", await everyone_leaves(players, [players[2], players[5]]))
+
+
 # --- Redis --------------------------------------------------------------------------------------
 
 
