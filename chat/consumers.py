@@ -11,6 +11,7 @@ from chat.models import CLIENT_ID_MAX_LENGTH, Scope
 from chat.selectors import blocked_ids, history_recent
 from chat.serializers import message_json
 from chat.services import ChatError, chat_user_group, chat_world_group, message_post
+from metaverse.infrastructure import UNAVAILABLE_MESSAGE, is_infrastructure_error
 from metaverse.sockets import CloseCode, JsonSocketConsumer, ProtocolError, client_address, field_choice, field_int
 from world.admission import admit
 from world.engine.engine import WorldEngine
@@ -30,9 +31,10 @@ class ChatConsumer(JsonSocketConsumer):
     engine: WorldEngine | None = None
     world: World | None = None
     blocked: frozenset[int] | set[int] = frozenset()
-    in_history: set[int] | None = None
+    shown: set[int]  # messages this socket already showed, whose copy from the layer is skipped
 
     async def connect(self) -> None:
+        self.shown = set()
         user = self.scope["user"]
         slug = self.scope["url_route"]["kwargs"]["slug"]
         admission = await database_sync_to_async(admit)(user=user, slug=slug, address=client_address(self.scope))
@@ -52,12 +54,21 @@ class ChatConsumer(JsonSocketConsumer):
         # copy already in history is skipped (see chat_message), rather than missed.
         await self.join_group(chat_world_group(record.id))
         await self.join_group(chat_user_group(record.id, user.pk))
-        self.blocked = await database_sync_to_async(blocked_ids)(user_id=user.pk)
-        history = await database_sync_to_async(history_recent)(user_id=user.pk, world_id=record.id)
-        self.in_history = {message.pk for message in history}
+        await self._send_history()
+
+    async def _send_history(self) -> None:
+        assert self.world is not None
+        self.blocked = await database_sync_to_async(blocked_ids)(user_id=self.user_id)
+        history = await database_sync_to_async(history_recent)(user_id=self.user_id, world_id=self.world.pk)
+        self.shown.update(message.pk for message in history)
         await self.send_json(
-            {"type": "history", "messages": [message_json(message, viewer_id=user.pk) for message in history]}
+            {"type": "history", "messages": [message_json(message, viewer_id=self.user_id) for message in history]}
         )
+
+    async def socket_resync(self, event: dict[str, Any]) -> None:
+        """After the channel layer failed, the history again: it holds what may have gone missing."""
+        if self.world is not None and not self.closing:
+            await self._send_history()
 
     async def disconnect(self, code: int) -> None:
         if self.hub is None or self.engine is None:
@@ -78,6 +89,13 @@ class ChatConsumer(JsonSocketConsumer):
         except ProtocolError as error:
             error.extra.setdefault("client_id", client_id)
             raise
+        except Exception as error:
+            if not is_infrastructure_error(error):
+                raise
+            # Nothing was stored; the client may send it again. Not a client's fault: not counted.
+            await self.send_json(
+                {"type": "error", "code": "unavailable", "message": UNAVAILABLE_MESSAGE, "client_id": client_id}
+            )
 
     async def _send_message(self, data: dict[str, Any], client_id: str | None) -> None:
         if self.engine is None or self.world is None:
@@ -89,7 +107,7 @@ class ChatConsumer(JsonSocketConsumer):
         to = field_int(data, "to", minimum=1) if scope == Scope.DIRECT else None
         audience, zone = self._audience(self.engine, scope)
         try:
-            await database_sync_to_async(message_post)(
+            message = await database_sync_to_async(message_post)(
                 sender=self.scope["user"], world=self.world, scope=scope, text=text, to=to,
                 client_id=client_id, audience=audience, zone=zone,
             )  # fmt: skip
@@ -98,6 +116,10 @@ class ChatConsumer(JsonSocketConsumer):
                 await self.close_with(CloseCode.RATE_LIMITED, "rate_limited", "You kept sending faster than allowed.")
                 return
             raise ProtocolError(error.code, error.message, **error.extra) from None
+        # The sender's acknowledgement goes straight back: it must not depend on the channel
+        # layer, whose group memberships may be a moment behind a Redis that just came back.
+        self.shown.add(message.pk)
+        await self.send_json({"type": "message", "message": message_json(message, viewer_id=self.user_id)})
 
     def _audience(self, engine: WorldEngine, scope: str) -> tuple[list[int], str]:
         """Who hears a nearby or zone message: the world engine decides, never the client."""
@@ -125,8 +147,8 @@ class ChatConsumer(JsonSocketConsumer):
         sender = message["sender"]
         if sender is not None and sender["id"] in self.blocked:
             return
-        if self.in_history and message["id"] in self.in_history:
-            self.in_history.discard(message["id"])
+        if message["id"] in self.shown:
+            self.shown.discard(message["id"])
             return
         if sender is None or sender["id"] != self.user_id:
             message = {**message, "client_id": None}

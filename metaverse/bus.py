@@ -13,7 +13,8 @@ on the `control` layer (its own key and capacity), to one channel per process. C
 Self-healing: the receive loop survives any layer error and backs off; whenever the layer (or
 anyone using it) fails, a repair task waits until Redis answers again, re-asserts every group
 membership of this process, its own and its sockets' (Redis may have come back empty), and then
-runs the recovery listeners (the hub asks the other processes for snapshots). Memberships are
+runs the recovery listeners (the hub asks the other processes for snapshots), and every socket
+here is told to resync its client (chat sends its history again). Memberships are
 also re-asserted on a timer, which keeps them inside the layers' `group_expiry`, so the channels
 of a process that died fall out of every group by themselves.
 """
@@ -21,6 +22,7 @@ of a process that died fall out of every group by themselves.
 import asyncio
 import contextlib
 import logging
+import random
 import time
 import weakref
 from collections.abc import Awaitable, Callable, Iterable
@@ -37,8 +39,9 @@ SERVERS_GROUP = "servers"  # every server process, on the control layer
 LAYER_TIMEOUT_SECONDS = 3.0  # a layer operation that takes longer counts as a failure
 OWN_GROUPS_EVERY_SECONDS = 10.0
 SOCKET_GROUPS_EVERY_SECONDS = 40.0
-REPAIR_MIN_DELAY, REPAIR_MAX_DELAY = 0.2, 2.0
+REPAIR_MIN_DELAY, REPAIR_MAX_DELAY = 0.1, 0.5
 RECEIVE_MIN_DELAY, RECEIVE_MAX_DELAY = 0.1, 2.0
+RESYNC_SPREAD_SECONDS = 1.0
 
 Handler = Callable[[dict[str, Any]], Awaitable[None]]
 
@@ -247,6 +250,12 @@ class Bus:
                 raise
             except Exception:
                 log.exception("recovery listener failed")
+        # Messages may have gone nowhere meanwhile (a group Redis had forgotten, a send that
+        # failed): each socket sends its client a fresh snapshot, spread out so that a thousand
+        # chat sockets do not read their history in the same instant.
+        loop = asyncio.get_running_loop()
+        for socket in self.sockets():
+            loop.call_later(random.uniform(0, RESYNC_SPREAD_SECONDS), socket.post, {"type": "socket.resync"})
 
     async def _refresh(self) -> None:
         last_sockets = time.monotonic()

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from redis.exceptions import BusyLoadingError, OutOfMemoryError, ReadOnlyError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -16,6 +17,9 @@ INFRASTRUCTURE_ERRORS: tuple[type[BaseException], ...] = (
     InterfaceError,
     RedisConnectionError,
     RedisTimeoutError,
+    OutOfMemoryError,  # Redis full (maxmemory, noeviction)
+    ReadOnlyError,  # a replica, during a failover
+    BusyLoadingError,  # Redis restarting with its data
     ConnectionError,
     TimeoutError,
 )

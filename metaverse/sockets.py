@@ -332,7 +332,13 @@ class JsonSocketConsumer(AsyncWebsocketConsumer):
         if self._left:
             return
         self._left = True
-        self.bus.unregister(self)
+        try:
+            await self._leave()
+        finally:
+            # Last: a drain at shutdown waits for this, so the leave path is over by then.
+            self.bus.unregister(self)
+
+    async def _leave(self) -> None:
         if not self.closing:
             # Ending while the socket is still open: the process is shutting down (daphne
             # cancels every socket once the drain is over), or something escaped every handler.
@@ -384,6 +390,10 @@ class JsonSocketConsumer(AsyncWebsocketConsumer):
             raise
         except Exception as error:  # noqa: BLE001 - the membership expires by itself
             self.bus.trouble(f"leaving {group.split('.')[0]}", error)
+
+    async def socket_resync(self, event: dict[str, Any]) -> None:
+        """The channel layer failed and works again: messages may have been lost meanwhile.
+        Sockets whose client holds what the layer carries send it a fresh snapshot."""
 
     async def socket_drain(self, event: dict[str, Any]) -> None:
         await self.close_with(CloseCode.SERVICE_RESTART, "service_restart", RESTART_MESSAGE)

@@ -6,7 +6,7 @@ from accounts.models import User
 from metaverse.sockets import CloseCode
 from moderation.selectors import ban_applying
 from world.engine.hub import WorldRecord
-from world.selectors import player_profile, saved_position, world_record
+from world.selectors import player_profile, presence_live, saved_position, world_record
 
 
 @dataclass
@@ -21,6 +21,7 @@ class Admission:
     record: WorldRecord | None = None
     profile: dict[str, str] | None = None
     saved: tuple[float, float, str] | None = None
+    connected_elsewhere: bool = False  # a live connection to this world, on some server process
     refusal: Refusal | None = None
 
 
@@ -52,4 +53,5 @@ def admit(*, user: User, slug: str, address: str | None = None) -> Admission:
         record=record,
         profile=player_profile(user_id=user.pk),
         saved=saved_position(user_id=user.pk, world_id=record.id),
+        connected_elsewhere=presence_live(user_id=user.pk, world_id=record.id),
     )

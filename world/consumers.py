@@ -1,5 +1,7 @@
 """/ws/world/<slug>/: a player in a world. Thin: admission, then moves go to the engine."""
 
+import asyncio
+import contextlib
 import time
 from typing import Any
 from urllib.parse import parse_qs
@@ -32,6 +34,7 @@ MOVES_PER_SECOND = 20  # clients send at most ~10 a second; the rest is slack fo
 MOVE_BURST = 20
 RATE_DROPS_BEFORE_CLOSE = 100  # within RATE_WINDOW_SECONDS
 RATE_WINDOW_SECONDS = 10.0
+REPLICA_WAIT_SECONDS = 1.0  # for the other processes' snapshots, when the player is connected elsewhere
 
 
 class WorldConsumer(JsonSocketConsumer):
@@ -56,11 +59,14 @@ class WorldConsumer(JsonSocketConsumer):
         self.hub = get_hub()
         self.engine = engine = await self.hub.attach(record)
         # One connection per player and world: an older one, here or on another process, closes,
-        # and this one carries on from where that one stands now (not from the last save).
+        # and this one carries on from where that one stands now (not from the last save). A
+        # replica just started here learns of the older one from the others' snapshots.
+        live = engine.players.get(user.pk)
+        if live is None and admission.connected_elsewhere:
+            live = await self._replicated(engine, user.pk)
         await self.bus.publish_user_event(
             user.pk, {"type": "world.replaced", "world": record.id, "channel": self.channel_name}
         )
-        live = engine.players.get(user.pk)
         older = engine.session_of(user.pk)
         if older is not None:
             await older.close(CloseCode.REPLACED, "replaced")
@@ -86,6 +92,14 @@ class WorldConsumer(JsonSocketConsumer):
             connected_at=self.session.connected_at,
             address=client_address(self.scope),
         )
+
+    async def _replicated(self, engine: WorldEngine, user_id: int) -> PlayerState | None:
+        """The player as another process holds them, once its snapshot has arrived (or None)."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(REPLICA_WAIT_SECONDS):
+                while user_id not in engine.players:  # noqa: ASYNC110 - the replica announces no arrivals
+                    await asyncio.sleep(0.02)
+        return engine.players.get(user_id)
 
     def _starting_point(self, engine: WorldEngine, saved: tuple[float, float, str] | None) -> tuple[float, float, str]:
         entry = parse_qs(self.scope.get("query_string", b"").decode(errors="replace")).get("entry", [""])[0]

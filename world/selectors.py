@@ -39,6 +39,12 @@ def saved_position(*, user_id: int, world_id: int) -> tuple[float, float, str] |
     return (saved.x, saved.y, saved.direction) if saved else None
 
 
+def presence_live(*, user_id: int, world_id: int) -> bool:
+    """Is the player connected to this world right now (a presence lease still running)?"""
+    cutoff = timezone.now() - timedelta(seconds=presence_stale_seconds())
+    return Presence.objects.filter(user_id=user_id, world_id=world_id, last_seen__gte=cutoff).exists()
+
+
 def _fresh() -> Q:
     return Q(presences__last_seen__gte=timezone.now() - timedelta(seconds=presence_stale_seconds()))
 

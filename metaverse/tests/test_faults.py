@@ -146,8 +146,12 @@ class Chatter:
                 self.received.append((time.monotonic(), json.loads(raw)))
 
     def got(self, text: str) -> float | None:
+        """When the message with this text arrived, live or in a fresh `history` (the server sends
+        one again after its message bus failed: docs/protocol.md)."""
         for at, message in self.received:
             if message["type"] == "message" and message["message"]["text"] == text:
+                return at
+            if message["type"] == "history" and any(item["text"] == text for item in message["messages"]):
                 return at
         return None
 
