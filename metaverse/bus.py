@@ -163,25 +163,25 @@ class Bus:
 
     async def leave(self, group: str) -> None:
         self._groups.discard(group)
-        await self._attempt(self.control.group_discard(group, self.channel), f"leaving {group}")
+        await self.attempt(self.control.group_discard(group, self.channel), f"leaving {group}")
 
     async def publish(self, group: str, message: dict[str, Any]) -> bool:
         """Send to every process in `group`; False (logged, counted) when the layer failed."""
-        return await self._attempt(self.control.group_send(group, message), f"publishing to {group}")
+        return await self.attempt(self.control.group_send(group, message), f"publishing to {group}")
 
     async def send(self, channel: str, message: dict[str, Any]) -> bool:
-        return await self._attempt(self.control.send(channel, message), "sending to a process")
+        return await self.attempt(self.control.send(channel, message), "sending to a process")
 
     async def publish_user_event(self, user_id: int, event: dict[str, Any]) -> bool:
         """Hand `event` to every socket of `user_id` on every process (this one included)."""
         return await self.publish(SERVERS_GROUP, user_event_message(user_id, event))
 
-    async def _attempt(self, operation: Awaitable[Any], what: str) -> bool:
+    async def attempt(self, operation: Awaitable[Any], what: str) -> bool:
+        """Run a layer operation within LAYER_TIMEOUT_SECONDS; False (logged, counted, a repair
+        under way) when it failed."""
         try:
             async with asyncio.timeout(LAYER_TIMEOUT_SECONDS):
                 await operation
-        except asyncio.CancelledError:
-            raise
         except Exception as error:  # noqa: BLE001 - any layer failure: counted, repaired, reported to the caller
             self.trouble(what, error)
             return False
@@ -194,8 +194,6 @@ class Bus:
         while True:
             try:
                 message = await self.control.receive(self.channel)
-            except asyncio.CancelledError:
-                raise
             except Exception as error:  # noqa: BLE001 - supervised: log, back off, go on
                 self.trouble("receiving", error)
                 await asyncio.sleep(delay)
@@ -214,8 +212,6 @@ class Bus:
                 if kind.startswith(prefix):
                     await handler(message)
                     return
-        except asyncio.CancelledError:
-            raise
         except Exception:
             log.exception("control message %r failed", kind[:40])
 
@@ -246,8 +242,6 @@ class Bus:
         for listener in list(self._on_recovered):
             try:
                 await listener()
-            except asyncio.CancelledError:
-                raise
             except Exception:
                 log.exception("recovery listener failed")
         # Messages may have gone nowhere meanwhile (a group Redis had forgotten, a send that
@@ -273,8 +267,6 @@ class Bus:
             async with asyncio.timeout(LAYER_TIMEOUT_SECONDS):
                 for group in list(groups):
                     await self.control.group_add(group, self.channel)
-        except asyncio.CancelledError:
-            raise
         except Exception:  # noqa: BLE001 - the caller retries
             return False
         return True
@@ -287,8 +279,6 @@ class Bus:
                 try:
                     async with asyncio.timeout(LAYER_TIMEOUT_SECONDS):
                         await self.bulk.group_add(group, socket.channel_name)
-                except asyncio.CancelledError:
-                    raise
                 except Exception as error:  # noqa: BLE001 - the next refresh or repair tries again
                     self.trouble("re-asserting socket groups", error)
                     return

@@ -24,8 +24,9 @@ from channels.layers import get_channel_layer
 from django.contrib.auth.models import AnonymousUser
 
 from metaverse import wire
-from metaverse.bus import LAYER_TIMEOUT_SECONDS, Bus, get_bus
+from metaverse.bus import Bus, get_bus
 from metaverse.infrastructure import UNAVAILABLE_MESSAGE, is_infrastructure_error
+from metaverse.layers import group_kind
 from metaverse.tasks import stop_tasks
 
 log = logging.getLogger(__name__)
@@ -241,8 +242,6 @@ class JsonSocketConsumer(AsyncWebsocketConsumer):
         while True:
             try:
                 return await self.channel_layer.receive(self.channel_name)
-            except asyncio.CancelledError:
-                raise
             except Exception as error:  # noqa: BLE001 - supervised: the bus repairs, this retries
                 self.bus.trouble("a socket receiving", error)
                 await asyncio.sleep(delay)
@@ -361,35 +360,18 @@ class JsonSocketConsumer(AsyncWebsocketConsumer):
         """Join a group on the bulk layer. Kept by the bus, which joins it again after Redis comes
         back (empty, perhaps) and on a timer; a layer failure now is repaired later."""
         self.joined.add(group)
-        try:
-            async with asyncio.timeout(LAYER_TIMEOUT_SECONDS):
-                await self.channel_layer.group_add(group, self.channel_name)
-        except asyncio.CancelledError:
-            raise
-        except Exception as error:  # noqa: BLE001 - the bus repairs memberships
-            self.bus.trouble(f"joining {group.split('.')[0]}", error)
+        await self.bus.attempt(self.channel_layer.group_add(group, self.channel_name), f"joining {group_kind(group)}")
 
     async def send_to_group(self, group: str, event: dict[str, Any]) -> bool:
         """Send on the bulk layer; False (and a repair under way) when it failed."""
-        try:
-            async with asyncio.timeout(LAYER_TIMEOUT_SECONDS):
-                await self.channel_layer.group_send(group, event)
-        except asyncio.CancelledError:
-            raise
-        except Exception as error:  # noqa: BLE001 - the caller tells the client
-            self.bus.trouble(f"sending to {group.split('.')[0]}", error)
-            return False
-        return True
+        return await self.bus.attempt(self.channel_layer.group_send(group, event), f"sending to {group_kind(group)}")
 
     async def leave_group(self, group: str) -> None:
+        """Leave a group; if the layer fails now, the membership expires by itself."""
         self.joined.discard(group)
-        try:
-            async with asyncio.timeout(LAYER_TIMEOUT_SECONDS):
-                await self.channel_layer.group_discard(group, self.channel_name)
-        except asyncio.CancelledError:
-            raise
-        except Exception as error:  # noqa: BLE001 - the membership expires by itself
-            self.bus.trouble(f"leaving {group.split('.')[0]}", error)
+        await self.bus.attempt(
+            self.channel_layer.group_discard(group, self.channel_name), f"leaving {group_kind(group)}"
+        )
 
     async def socket_resync(self, event: dict[str, Any]) -> None:
         """The channel layer failed and works again: messages may have been lost meanwhile.

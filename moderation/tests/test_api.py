@@ -67,7 +67,7 @@ def test_anonymous_reports_are_refused_with_401(client, bob):
     [
         ({"reason": "spam"}, "user"),
         ({"user": "bob", "reason": "spam"}, "user"),
-        ({"user": 2**70, "reason": "spam"}, "user"),
+        ({"user": 2**53, "reason": "spam"}, "user"),  # beyond 2**53 the parser refuses it first
         ({"user": "ME"}, "reason"),
         ({"user": "ME", "reason": ""}, "reason"),
         ({"user": "BOB", "reason": "   "}, "reason"),
