@@ -1,5 +1,5 @@
 """Faults for tests against real components: a Redis of our own to kill, stall or fill, and a TCP
-proxy to cut a server process off from PostgreSQL (metaverse/tests/test_faults.py)."""
+proxy to cut a server process off from PostgreSQL (metaverse/tests/test_faults_*.py)."""
 
 import asyncio
 import contextlib
