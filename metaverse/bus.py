@@ -233,10 +233,9 @@ class Bus:
     async def _repair_when_possible(self) -> None:
         delay = REPAIR_MIN_DELAY
         started = time.monotonic()
-        while not await self._assert_groups(self._groups):
+        while not (await self._assert_groups(self._groups) and await self._assert_socket_groups(self.sockets())):
             await asyncio.sleep(delay)
             delay = min(delay * 2, REPAIR_MAX_DELAY)
-        await self._assert_socket_groups(self.sockets())
         self.healthy = True
         log.warning("channel layer works again after %.1f s; group memberships re-asserted", time.monotonic() - started)
         for listener in list(self._on_recovered):
@@ -260,7 +259,8 @@ class Bus:
                 continue
             if time.monotonic() - last_sockets >= SOCKET_GROUPS_EVERY_SECONDS:
                 last_sockets = time.monotonic()
-                await self._assert_socket_groups(self.sockets())
+                if not await self._assert_socket_groups(self.sockets()):
+                    self.trouble("refreshing socket groups")
 
     async def _assert_groups(self, groups: Iterable[str]) -> bool:
         try:
@@ -271,17 +271,18 @@ class Bus:
             return False
         return True
 
-    async def _assert_socket_groups(self, sockets: list[LocalSocket]) -> None:
+    async def _assert_socket_groups(self, sockets: list[LocalSocket]) -> bool:
         if self.bulk is None:
-            return
+            return True
         for socket in sockets:
             for group in list(socket.joined):
                 try:
                     async with asyncio.timeout(LAYER_TIMEOUT_SECONDS):
                         await self.bulk.group_add(group, socket.channel_name)
-                except Exception as error:  # noqa: BLE001 - the next refresh or repair tries again
-                    self.trouble("re-asserting socket groups", error)
-                    return
+                except Exception as error:  # noqa: BLE001 - the caller tries again
+                    log.debug("re-asserting a socket's group failed: %s", _describe(error))
+                    return False
+        return True
 
 
 def user_event_message(user_id: int, event: dict[str, Any]) -> dict[str, Any]:
