@@ -189,7 +189,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # A ban (of the account or of the address) applies to every endpoint: 403 with its message.
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated", "moderation.http.NotBanned"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     # JSON only (no view takes a form or a file), read as strictly as the sockets read it.
     "DEFAULT_PARSER_CLASSES": ["metaverse.rest.StrictJSONParser"],

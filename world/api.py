@@ -1,19 +1,20 @@
 from rest_framework.generics import ListAPIView
-from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from moderation.http import NotBanned
 from world.models import World
 from world.selectors import world_online, worlds_with_online_counts
 from world.serializers import WorldSerializer
 
 
 class WorldListApi(ListAPIView[World]):
-    """Every world with how many are online: public, like a lobby's door sign."""
+    """Every world with how many are online: public, like a lobby's door sign (but not to a
+    banned address)."""
 
     serializer_class = WorldSerializer
-    permission_classes = [AllowAny]
+    permission_classes = [NotBanned]
     pagination_class = None
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
