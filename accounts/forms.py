@@ -1,6 +1,7 @@
 from django import forms
 
 from players.models import DISPLAY_NAME_MAX_LENGTH
+from players.services import ProfileError, clean_display_name
 
 
 class GuestJoinForm(forms.Form):
@@ -11,3 +12,9 @@ class GuestJoinForm(forms.Form):
         help_text="How others will see you. You can change it later.",
     )
     next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_display_name(self) -> str:
+        try:
+            return clean_display_name(self.cleaned_data["display_name"])  # guests are never staff
+        except ProfileError as error:
+            raise forms.ValidationError(error.message) from error

@@ -112,10 +112,10 @@ def _recipient(*, sender: User, to: int | None) -> User:
     if to == sender.pk:
         raise ChatError("self", "You cannot send a direct message to yourself.")
     recipient = User.objects.filter(pk=to, is_active=True).first()
-    if recipient is None:
-        raise ChatError("unknown_recipient", f"There is no player {to}.")
-    if Block.objects.filter(blocker=recipient, blocked=sender).exists():
-        raise ChatError("blocked", "This player does not accept messages from you.")
+    # Nobody by that id, and someone who blocked you, get the same answer: otherwise it would
+    # tell which ids exist, and who blocked you.
+    if recipient is None or Block.objects.filter(blocker=recipient, blocked=sender).exists():
+        raise ChatError("unknown_recipient", f"There is no player {to} that you can write to.")
     return recipient
 
 

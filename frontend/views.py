@@ -13,7 +13,7 @@ from world.selectors import worlds_with_online_counts
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "frontend/home.html", {"worlds": worlds_with_online_counts()})
+    return render(request, "frontend/home.html", {"worlds": worlds_with_online_counts(viewer=request.user)})
 
 
 @login_required

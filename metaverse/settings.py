@@ -170,6 +170,22 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 
 GUESTS_ENABLED = env_bool("GUESTS_ENABLED", default=True)
 
+# Display names only staff accounts may take (players/names.py): compared case-, width-, accent-
+# and look-alike-insensitively, as a whole name or as a word of one. The built-in ones are the
+# names this software speaks under (system messages, the moderators, the operators); the
+# variable adds to them (the site's or the organisation's own name), never replaces them, so a
+# deployment cannot reopen impersonation of the system by setting it.
+RESERVED_NAMES = [
+    "system", "admin", "administrator", "moderator", "staff", "root", "operator", "superuser", "sysadmin",
+    "sysop", "support",
+]  # fmt: skip
+for _name in env_list("RESERVED_NAMES", []):
+    if len(_name) > 64 or not any(char.isalnum() for char in _name):
+        raise ImproperlyConfigured(
+            f"RESERVED_NAMES entry {_name!r} must have a letter or digit and at most 64 characters"
+        )
+    RESERVED_NAMES.append(_name)
+
 EMAIL_HOST = env_str("EMAIL_HOST")
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -189,7 +205,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # A ban (of the account or of the address) applies to every endpoint: 403 with its message.
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated", "moderation.http.NotBanned"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     # JSON only (no view takes a form or a file), read as strictly as the sockets read it.
     "DEFAULT_PARSER_CLASSES": ["metaverse.rest.StrictJSONParser"],

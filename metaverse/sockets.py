@@ -8,7 +8,6 @@ channel layer that failed, or the process shutting down (closing 1012).
 """
 
 import asyncio
-import ipaddress
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -24,6 +23,7 @@ from channels.layers import get_channel_layer
 from django.contrib.auth.models import AnonymousUser
 
 from metaverse import wire
+from metaverse.addresses import scope_address
 from metaverse.bus import Bus, get_bus
 from metaverse.infrastructure import UNAVAILABLE_MESSAGE, is_infrastructure_error
 from metaverse.layers import group_kind
@@ -57,19 +57,8 @@ RESTART_MESSAGE = "The server is restarting; reconnecting."
 
 
 def client_address(scope: dict[str, Any]) -> str | None:
-    """The address a connection comes from. Behind a proxy, daphne's --proxy-headers puts the
-    client's (from X-Forwarded-For) here; without a proxy, never enable it: anyone could claim
-    any address."""
-    client = scope.get("client")
-    if not client:
-        return None
-    try:
-        ip = ipaddress.ip_address(str(client[0]))
-    except ValueError:  # a Unix socket path
-        return None
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return str(ip)
+    """The address a connection comes from (metaverse/addresses.py)."""
+    return scope_address(scope)
 
 
 class ProtocolError(Exception):

@@ -50,7 +50,9 @@ class BanAdmin(ModerationPermissions, ServiceFormAdmin):
     list_select_related = ("user", "created_by")
     raw_id_fields = ("user",)
     add_fields = ("user", "duration", "until", "reason", "ip")
-    view_fields = ("user", "reason", "term", "active", "ip", "created_by", "created_at", "lifted_by", "lifted_at")
+    view_fields = (
+        "user", "reason", "term", "active", "ip", "created_by", "by_superuser", "created_at", "lifted_by", "lifted_at",
+    )  # fmt: skip
     actions = ("lift_bans",)
 
     @admin.display(description="Until")
@@ -78,10 +80,18 @@ class BanAdmin(ModerationPermissions, ServiceFormAdmin):
         )  # fmt: skip
         if isinstance(reason, TemplateResponse):
             return reason
-        lifted = [user_label(ban.user) for ban in bans if ban_lift(ban=ban, by=moderator(request), reason=reason)]
-        skipped = len(bans) - len(lifted)
+        lifted, refused, skipped = [], [], 0
+        for ban in bans:
+            try:
+                if ban_lift(ban=ban, by=moderator(request), reason=reason):
+                    lifted.append(user_label(ban.user))
+                else:
+                    skipped += 1
+            except ModerationError as error:
+                refused.append(f"{user_label(ban.user)}: {error.message}")
         done = [f"Lifted the bans of {', '.join(lifted)}"] if lifted else []
-        report_outcome(self, request, done, [f"{skipped} ban(s) were no longer in force."] if skipped else [])
+        refused += [f"{skipped} ban(s) were no longer in force."] if skipped else []
+        report_outcome(self, request, done, refused)
         return None
 
 

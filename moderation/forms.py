@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.models import User
 from chat.models import Mute
 from moderation.models import Ban
-from moderation.services import ModerationError, clean_address, target_check
+from moderation.services import ModerationError, ban_replace_check, clean_address, target_check
 
 HOUR, DAY, WEEK = timedelta(hours=1), timedelta(days=1), timedelta(weeks=1)
 FOR_GOOD, UNTIL = "for_good", "until"
@@ -66,6 +66,14 @@ class BanForm(ModeratedForm):
         super().__init__(*args, **kwargs)
         self.fields["reason"].required = True
         self.fields["reason"].help_text = "The player is shown it when refused."
+
+    def clean_user(self) -> User:
+        user = super().clean_user()
+        try:
+            ban_replace_check(user=user, by=self.moderator)
+        except ModerationError as error:
+            raise forms.ValidationError(error.message) from error
+        return user
 
     def clean_ip(self) -> str | None:
         ip = self.cleaned_data.get("ip")

@@ -26,6 +26,12 @@ class Ban(Sanction):
     )  # fmt: skip
     reason = models.CharField(max_length=REASON_MAX_LENGTH, blank=True)
     until = models.DateTimeField(null=True, blank=True, help_text="Empty: for good.")
+    # The authority it was made with, kept as it was then (a moderator promoted or demoted later,
+    # or deleted, changes nothing): only superusers lift such a ban, and it reaches staff too.
+    by_superuser = models.BooleanField(
+        "made by a superuser or an operator", default=False,
+        help_text="Only a superuser lifts it; its address ban applies to staff accounts too.",
+    )  # fmt: skip
 
     objects = SanctionQuerySet["Ban"].as_manager()
 

@@ -1,6 +1,8 @@
 """Reads for moderation."""
 
 from datetime import timedelta
+from functools import reduce
+from operator import or_
 
 from django.db.models import F, Q
 from django.utils import timezone
@@ -10,11 +12,18 @@ from world.models import Presence
 from world.services import presence_stale_seconds
 
 
-def ban_applying(*, user_id: int, address: str | None) -> tuple[Ban, bool] | None:
+def ban_applying(*, user_id: int | None, address: str | None, staff: bool = False) -> tuple[Ban, bool] | None:
     """The ban that keeps this connection out, if any, and whether it matched by address.
-    The longest one wins, so the message tells the whole story."""
-    match = Q(user_id=user_id) | Q(ip=address) if address else Q(user_id=user_id)
-    ban = Ban.objects.active().filter(match).order_by(F("until").desc(nulls_first=True)).first()
+    The longest one wins, so the message tells the whole story. `user_id` None: nobody is
+    logged in, only the address counts. Staff accounts are exempt from the address bans that
+    moderators made: a moderator cannot lock a superuser out by banning a guest on the same
+    network; one query."""
+    matches = [Q(user_id=user_id)] if user_id is not None else []
+    if address:
+        matches.append(Q(ip=address, by_superuser=True) if staff else Q(ip=address))
+    if not matches:
+        return None
+    ban = Ban.objects.active().filter(reduce(or_, matches)).order_by(F("until").desc(nulls_first=True), "-pk").first()
     if ban is None:
         return None
     return ban, ban.user_id != user_id

@@ -90,6 +90,24 @@ def target_check(*, user: User, by: User | None, verb: str) -> None:
         )
 
 
+def with_superuser_authority(by: User | None) -> bool:
+    """Operators at the command line act with a superuser's authority."""
+    return by is None or by.is_superuser
+
+
+def ban_replace_check(*, user: User, by: User | None) -> None:
+    """A new ban replaces the user's earlier ones: a moderator may not replace (so shorten, or
+    end) one that a superuser or an operator made."""
+    if with_superuser_authority(by):
+        return
+    if Ban.objects.active().filter(user=user, by_superuser=True).exists():
+        raise ModerationError(
+            "superuser_ban",
+            f"Only a superuser can replace the ban a superuser or an operator made on {user.get_username()}.",
+            field="user",
+        )
+
+
 def clean_address(address: str) -> str:
     try:
         ip = ipaddress.ip_address(address.strip())
@@ -129,17 +147,21 @@ def ban_create(
     if duration is not None and duration <= timedelta(0):
         raise ModerationError("invalid", "A ban lasts some time, or for good.", field="duration")
     address = clean_address(ip) if ip else None
+    ban_replace_check(user=user, by=by)
     now = timezone.now()
     replaced = list(Ban.objects.active().select_for_update().filter(user=user).values_list("pk", flat=True))
     Ban.objects.filter(pk__in=replaced).update(lifted_at=now, lifted_by=by)
+    superuser = with_superuser_authority(by)
     ban = Ban.objects.create(
-        user=user, ip=address, reason=reason, until=now + duration if duration else None, created_by=by, created_at=now
-    )
+        user=user, ip=address, reason=reason, until=now + duration if duration else None, created_by=by, created_at=now,
+        by_superuser=superuser,
+    )  # fmt: skip
     others: list[int] = []
     if address:
-        others = sorted(
-            set(Presence.objects.filter(address=address).exclude(user=user).values_list("user_id", flat=True))
-        )
+        present = Presence.objects.filter(address=address).exclude(user=user)
+        if not superuser:  # staff are exempt from a moderator's address ban (selectors.ban_applying)
+            present = present.exclude(user__is_staff=True).exclude(user__is_superuser=True)
+        others = sorted(set(present.values_list("user_id", flat=True)))
     _audit(
         by=by, action=Action.BAN, target=user, reason=reason,
         ban=ban.pk, until=ban.until.isoformat() if ban.until else None, ip=address, replaced=replaced,
@@ -155,10 +177,13 @@ def ban_create(
 
 @transaction.atomic
 def ban_lift(*, ban: Ban, by: User | None, reason: str = "") -> bool:
-    """Let the user (and the address) back in. False if the ban was no longer in force."""
+    """Let the user (and the address) back in. False if the ban was no longer in force. Only a
+    superuser (or an operator) lifts a ban that a superuser or an operator made."""
     ban = Ban.objects.select_for_update().select_related("user").get(pk=ban.pk)
     if not ban.is_active:
         return False
+    if ban.by_superuser and not with_superuser_authority(by):
+        raise ModerationError("superuser_ban", "Only a superuser can lift a ban that a superuser or an operator made.")
     ban.lifted_at = timezone.now()
     ban.lifted_by = by
     ban.save(update_fields=["lifted_at", "lifted_by"])

@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from PIL import Image, UnidentifiedImageError
 
 from players.models import Avatar, Player
+from players.services import ProfileError, clean_display_name, is_staff_account
 
 SHEET_SIZE = (Avatar.FRAME_SIZE * Avatar.COLUMNS, Avatar.FRAME_SIZE * Avatar.ROWS)
 
@@ -68,8 +69,26 @@ class AvatarAdmin(admin.ModelAdmin[Avatar]):
         )
 
 
+class PlayerForm(forms.ModelForm[Player]):
+    """The same rule as everywhere else a name is set: a reserved name only for a staff account."""
+
+    class Meta:
+        model = Player
+        fields = ("user", "display_name", "avatar", "status")
+
+    def clean_display_name(self) -> str:
+        user = self.cleaned_data.get("user") or getattr(self.instance, "user", None)
+        try:
+            return clean_display_name(
+                self.cleaned_data["display_name"], staff=user is not None and is_staff_account(user)
+            )
+        except ProfileError as error:
+            raise ValidationError(error.message) from error
+
+
 @admin.register(Player)
 class PlayerAdmin(admin.ModelAdmin[Player]):
+    form = PlayerForm
     list_display = ("display_name", "user", "avatar", "status", "updated_at")
     list_filter = ("status", "user__is_guest")
     search_fields = ("display_name", "user__username", "user__email")

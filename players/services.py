@@ -3,6 +3,7 @@ from django.db import transaction
 from accounts.models import User
 from metaverse.events import user_event_after_commit
 from players.models import DISPLAY_NAME_MAX_LENGTH, Avatar, Player, Status
+from players.names import display_name_problem
 
 
 class ProfileError(ValueError):
@@ -14,13 +15,31 @@ class ProfileError(ValueError):
         self.message = message
 
 
-def clean_display_name(value: str) -> str:
+def clean_display_name(value: str, *, staff: bool = False) -> str:
+    """White space collapsed; no invisible or control characters; no staff or system name
+    unless `staff` (the account it is for is staff: players/names.py)."""
     name = " ".join(value.split())
     if not name:
         raise ProfileError("display_name", "A display name cannot be empty.")
     if len(name) > DISPLAY_NAME_MAX_LENGTH:
         raise ProfileError("display_name", f"A display name has at most {DISPLAY_NAME_MAX_LENGTH} characters.")
+    problem = display_name_problem(name, staff=staff)
+    if problem is not None:
+        raise ProfileError("display_name", problem)
     return name
+
+
+def is_staff_account(user: User) -> bool:
+    return bool(user.is_staff or user.is_superuser)
+
+
+def display_name_for(*, user: User, wanted: str) -> str:
+    """`wanted` (an email's local part, a username) if it makes a good display name for `user`,
+    otherwise a neutral one: nobody signs up as admin@… and speaks as "admin"."""
+    try:
+        return clean_display_name(wanted, staff=is_staff_account(user))
+    except ProfileError:
+        return f"Player {user.pk}"
 
 
 def default_avatar() -> Avatar | None:
@@ -28,14 +47,15 @@ def default_avatar() -> Avatar | None:
 
 
 def player_create(*, user: User, display_name: str) -> Player:
-    return Player.objects.create(user=user, display_name=clean_display_name(display_name), avatar=default_avatar())
+    name = clean_display_name(display_name, staff=is_staff_account(user))
+    return Player.objects.create(user=user, display_name=name, avatar=default_avatar())
 
 
 def player_for_user(*, user: User) -> Player:
     """The user's player, created on first use (superusers made with createsuperuser have none)."""
-    player = Player.objects.select_related("avatar").filter(user=user).first()
+    player = Player.objects.select_related("avatar", "user").filter(user=user).first()
     if player is None:
-        player = player_create(user=user, display_name=user.get_username())
+        player = player_create(user=user, display_name=display_name_for(user=user, wanted=user.get_username()))
     return player
 
 
@@ -50,7 +70,7 @@ def player_update(
     """Change what others see of a player; open worlds learn of it once the change is committed."""
     fields: list[str] = []
     if display_name is not None:
-        player.display_name = clean_display_name(display_name)
+        player.display_name = clean_display_name(display_name, staff=is_staff_account(player.user))
         fields.append("display_name")
     if avatar_slug is not None:
         avatar = Avatar.objects.active().filter(slug=avatar_slug).first()

@@ -26,8 +26,9 @@ class Admission:
 
 
 def ban_refusal(*, user: User, address: str | None) -> Refusal | None:
-    """Banned accounts, and connections from banned addresses, stay out of every world."""
-    found = ban_applying(user_id=user.pk, address=address)
+    """Banned accounts, and connections from banned addresses, stay out of every world (staff
+    only out of the addresses a superuser or an operator banned)."""
+    found = ban_applying(user_id=user.pk, address=address, staff=user.is_staff or user.is_superuser)
     if found is None:
         return None
     ban, by_address = found

@@ -3,7 +3,7 @@
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from world.engine.hub import WorldRecord
@@ -49,8 +49,21 @@ def _fresh() -> Q:
     return Q(presences__last_seen__gte=timezone.now() - timedelta(seconds=presence_stale_seconds()))
 
 
-def worlds_with_online_counts() -> QuerySet[World]:
-    return World.objects.annotate(online=Count("presences", filter=_fresh())).order_by("name")
+def sees_members_only(user: Any) -> bool:
+    """Whether `user` may see who is inside a members-only world: the same rule as entering it
+    (world/admission.py), members only; guests are refused, and so is someone not logged in,
+    who can at most become a guest."""
+    return bool(user.is_authenticated and not user.is_guest)
+
+
+def worlds_with_online_counts(*, viewer: Any = None) -> QuerySet[World]:
+    """Every world with how many are online. For a `viewer` who may not enter members-only
+    worlds, their `online` is None: how many are inside is not theirs to know. No viewer: all
+    counts (the admin, operators' commands)."""
+    online: Any = Count("presences", filter=_fresh())
+    if viewer is not None and not sees_members_only(viewer):
+        online = Case(When(guests_allowed=True, then=online), default=Value(None), output_field=IntegerField())
+    return World.objects.annotate(online=online).order_by("name")
 
 
 def _saved() -> QuerySet[SavedPosition]:

@@ -4,7 +4,7 @@ from world.models import World
 
 
 class WorldSerializer(serializers.ModelSerializer[World]):
-    online = serializers.IntegerField(read_only=True)
+    online = serializers.IntegerField(read_only=True, allow_null=True)  # null: not shown to this viewer
     map_url = serializers.CharField(read_only=True)
 
     class Meta:

@@ -211,7 +211,8 @@ async def test_direct_message_is_delivered_live_and_waits_in_history_when_offlin
 
 
 @pytest.mark.parametrize(
-    ("to", "code"), [("self", "self"), (987654321, "unknown_recipient"), ("blocker", "blocked"), (None, "invalid")]
+    ("to", "code"),
+    [("self", "self"), (987654321, "unknown_recipient"), ("blocker", "unknown_recipient"), (None, "invalid")],
 )
 async def test_direct_message_refusals_are_clear(people, sockets, to, code):
     alice, bob = people["alice"], people["bob"]
@@ -226,6 +227,21 @@ async def test_direct_message_refusals_are_clear(people, sockets, to, code):
     assert error["message"]
     assert await bob_chat.receive_nothing(timeout=0.2)
     assert not await database_sync_to_async(Message.objects.exists)()
+
+
+async def test_a_missing_player_and_one_who_blocked_you_are_answered_alike(people, sockets):
+    """Otherwise the answer tells which ids exist, and who blocked you."""
+    alice, bob = people["alice"], people["bob"]
+    await database_sync_to_async(block_create)(blocker=bob, blocked=alice)
+    alice_chat, _ = await sockets.chat(people.cookie["alice"])
+    answers = []
+    for to in (bob.pk, 987654321):
+        await send(alice_chat, scope="direct", to=to, text="hello")
+        error = await next_error(alice_chat)
+        answers.append({**error, "message": error["message"].replace(str(to), "<id>")})
+    assert answers[0] == answers[1]
+    assert answers[0]["code"] == "unknown_recipient"
+    assert answers[0]["message"] == "There is no player <id> that you can write to."
 
 
 # --- what a hostile client may send -------------------------------------------------------------

@@ -84,6 +84,7 @@ def test_database_url_errors_never_show_the_password():
         ({"WORLD_TICK_HZ": "fast"}, "WORLD_TICK_HZ='fast' is not a number"),
         ({"GUESTS_ENABLED": "sometimes"}, "GUESTS_ENABLED"),
         ({"ACCOUNT_EMAIL_VERIFICATION": "always"}, "ACCOUNT_EMAIL_VERIFICATION='always' is not one of"),
+        ({"RESERVED_NAMES": "acme,--"}, "RESERVED_NAMES entry '--' must have a letter or digit"),
     ],
 )
 def test_bad_settings_stop_start_up_with_one_clear_line(env, message):

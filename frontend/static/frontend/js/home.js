@@ -8,7 +8,8 @@ async function refresh() {
     if (!response.ok) return;
     for (const world of await response.json()) {
       const card = list.querySelector(`[data-slug="${CSS.escape(world.slug)}"] [data-online]`);
-      if (card) card.textContent = String(world.online);
+      // null: a members-only world, whose count is not shown to guests.
+      if (card && world.online !== null) card.textContent = String(world.online);
     }
   } catch {
     // Offline for a moment: the next refresh tries again.

@@ -13,7 +13,6 @@ const ERRORS = {
   no_zone: "You are not standing in a zone.",
   unknown_recipient: "There is nobody like that to write to.",
   self: "That is you.",
-  blocked: "They do not accept your messages.",
 };
 
 function tabOf(message) {
