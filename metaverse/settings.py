@@ -169,6 +169,10 @@ ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 
 GUESTS_ENABLED = env_bool("GUESTS_ENABLED", default=True)
+# New accounts per client address (an IPv6 address counts by its /64) an hour, on all server
+# processes together: all at once, then one every 60/N minutes. Guests and sign-ups count apart.
+GUEST_RATE_PER_HOUR = env_int("GUEST_RATE_PER_HOUR", 10, minimum=1, maximum=100_000)
+SIGNUP_RATE_PER_HOUR = env_int("SIGNUP_RATE_PER_HOUR", 10, minimum=1, maximum=100_000)
 
 EMAIL_HOST = env_str("EMAIL_HOST")
 if EMAIL_HOST:
