@@ -63,9 +63,11 @@ def _fresh_address_limits() -> None:
     credentials counted against that address (with Redis, counts would outlive the test run)."""
     from accounts.services import SignupKind, signup_bucket
     from metaverse.ratelimit import rate_forget
+    from signaling.services import turn_bucket
 
     for kind in SignupKind:
         rate_forget(key=signup_bucket(kind=kind, address="127.0.0.1"))
+    rate_forget(key=turn_bucket(address="127.0.0.1"))
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -7,11 +7,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from accounts.models import User
-from metaverse.ratelimit import Rate, address_bucket, rate_take
+from metaverse.ratelimit import ADDRESS_LOCK_WAIT_SECONDS, Rate, address_bucket, rate_take
 from players.models import Player
 from players.services import player_create
-
-SIGNUP_LOCK_WAIT_SECONDS = 0.5  # a class joining together: wait for the bucket, don't refuse
 
 
 class GuestsDisabled(PermissionDenied):
@@ -48,7 +46,7 @@ def signup_count(*, kind: SignupKind, address: str | None) -> None:
     raises SignupLimited (and counts nothing) when the address has made too many lately."""
     per_hour = settings.GUEST_RATE_PER_HOUR if kind == SignupKind.GUEST else settings.SIGNUP_RATE_PER_HOUR
     rate = Rate(count=per_hour, seconds=3600, burst=per_hour)
-    wait = rate_take(key=signup_bucket(kind=kind, address=address), rate=rate, lock_wait=SIGNUP_LOCK_WAIT_SECONDS)
+    wait = rate_take(key=signup_bucket(kind=kind, address=address), rate=rate, lock_wait=ADDRESS_LOCK_WAIT_SECONDS)
     if wait > 0:
         raise SignupLimited(kind=kind, per_hour=per_hour, retry_after=math.ceil(wait))
 

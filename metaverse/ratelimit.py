@@ -15,6 +15,9 @@ from django.core.cache import cache
 
 LOCK_SECONDS = 2  # a lock left by a process that died expires on its own
 LOCK_POLL_SECONDS = 0.005
+# Per-address buckets wait this long for their lock: a class joining from one school's address
+# arrives together, and should be counted, not refused for a race.
+ADDRESS_LOCK_WAIT_SECONDS = 0.5
 IPV6_BUCKET_PREFIX = 64
 
 

@@ -237,7 +237,10 @@ for _name, _urls, _schemes in (
 TURN_SECRET = env_str("TURN_SECRET")  # coturn's static-auth-secret (use-auth-secret)
 if TURN_URLS and not TURN_SECRET:
     raise ImproperlyConfigured("TURN_URLS is set but TURN_SECRET is empty: set it to coturn's static-auth-secret")
-TURN_TTL = env_int("TURN_TTL", 3600, minimum=60, maximum=7 * 86400)  # seconds a TURN credential is valid
+TURN_TTL = env_int("TURN_TTL", 600, minimum=60, maximum=7 * 86400)  # seconds a TURN credential is valid
+# TURN credentials handed out per client address an hour (only to players in a world). An open
+# world page takes one on entering and one every 0.8 × TURN_TTL: about 8 an hour at the default.
+TURN_RATE_PER_HOUR = env_int("TURN_RATE_PER_HOUR", 20, minimum=1, maximum=100_000)
 
 # --- HTTP, static files, security -----------------------------------------------------------
 
