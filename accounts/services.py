@@ -1,15 +1,22 @@
 import math
 import secrets
+from contextvars import ContextVar
 from enum import StrEnum
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from accounts.models import User
+from metaverse.events import user_event_after_commit
 from metaverse.ratelimit import ADDRESS_LOCK_WAIT_SECONDS, Rate, address_bucket, rate_take
+from metaverse.sockets import CloseCode
 from players.models import Player
 from players.services import player_create
+
+# Set while purge_guests deletes guests nobody has seen for days: they have no sockets to close.
+_purging: ContextVar[bool] = ContextVar("accounts_purging", default=False)
 
 
 class GuestsDisabled(PermissionDenied):
@@ -68,3 +75,58 @@ def guest_create(*, display_name: str, address: str | None) -> User:
 def user_display_name(*, user: User) -> str:
     player = Player.objects.filter(user=user).only("display_name").first()
     return player.display_name if player else user.get_username()
+
+
+# --- sockets of users whose sessions end ----------------------------------------------------------
+
+
+class SignedOut(StrEnum):
+    """Why a user's sockets closed with 4001: their session no longer lets them in."""
+
+    LOGGED_OUT = "You logged out."
+    PASSWORD_CHANGED = "Your password changed; log in again."
+    DEACTIVATED = "Your account was deactivated."
+    DELETED = "Your account was deleted."
+
+
+def user_sockets_close(*, user_id: int, why: SignedOut, session_key: str | None = None) -> None:
+    """Once the current transaction commits, close the user's open sockets (world, chat and signal,
+    in every world, on every server process) with `closing` 4001: all of them, or with
+    `session_key` only those opened with that session."""
+    event: dict[str, Any] = {
+        "type": "account.close",
+        "code": int(CloseCode.NOT_AUTHENTICATED),
+        "reason": "not_authenticated",
+        "message": str(why),
+    }
+    if session_key:
+        event["session"] = session_key
+    user_event_after_commit(user_id, event)
+
+
+def user_after_logout(*, user_id: int, session_key: str | None) -> None:
+    """Logging out ends one session: the sockets opened with it close; the user's other browsers
+    and devices keep theirs, as they keep their sessions."""
+    user_sockets_close(user_id=user_id, why=SignedOut.LOGGED_OUT, session_key=session_key)
+
+
+def user_after_save(*, user: User, created: bool, update_fields: frozenset[str] | None) -> None:
+    """A new password, or a deactivation, ends every session the user has: every socket closes.
+
+    A new password is what `set_password` leaves in `_password` until the save is over, whatever
+    set it (the password change and reset pages, the admin, the shell); Django clears it for a
+    hash upgrade at log-in, which is no password change. A save of an inactive user that names
+    is_active closes sockets they cannot have anyway: harmless, and no query to tell.
+    """
+    if created:
+        return
+    if getattr(user, "_password", None) is not None:
+        user_sockets_close(user_id=user.pk, why=SignedOut.PASSWORD_CHANGED)
+    elif not user.is_active and (update_fields is None or "is_active" in update_fields):
+        user_sockets_close(user_id=user.pk, why=SignedOut.DEACTIVATED)
+
+
+def user_after_delete(*, user_id: int) -> None:
+    if _purging.get():
+        return
+    user_sockets_close(user_id=user_id, why=SignedOut.DELETED)
