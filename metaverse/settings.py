@@ -173,6 +173,8 @@ GUESTS_ENABLED = env_bool("GUESTS_ENABLED", default=True)
 # processes together: all at once, then one every 60/N minutes. Guests and sign-ups count apart.
 GUEST_RATE_PER_HOUR = env_int("GUEST_RATE_PER_HOUR", 10, minimum=1, maximum=100_000)
 SIGNUP_RATE_PER_HOUR = env_int("SIGNUP_RATE_PER_HOUR", 10, minimum=1, maximum=100_000)
+# `purge_guests` deletes guests nobody has seen for this many days (accounts/selectors.py).
+GUEST_RETENTION_DAYS = env_int("GUEST_RETENTION_DAYS", 7, minimum=1, maximum=3650)
 
 EMAIL_HOST = env_str("EMAIL_HOST")
 if EMAIL_HOST:
