@@ -57,6 +57,19 @@ def _channel_layer_per_test() -> Iterator[None]:
     channel_layers.backends.pop(DEFAULT_CHANNEL_LAYER, None)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_address_limits() -> None:
+    """Every test's clients come from 127.0.0.1: each test starts with no sign-ups and no TURN
+    credentials counted against that address (with Redis, counts would outlive the test run)."""
+    from accounts.services import SignupKind, signup_bucket
+    from metaverse.ratelimit import rate_forget
+    from signaling.services import turn_bucket
+
+    for kind in SignupKind:
+        rate_forget(key=signup_bucket(kind=kind, address="127.0.0.1"))
+    rate_forget(key=turn_bucket(address="127.0.0.1"))
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _close_stray_connections(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
     """At the end, close the test database's connections still held by worker threads

@@ -1,13 +1,22 @@
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.exceptions import ImmediateHttpResponse
 from django.http import HttpRequest
 
+from accounts.services import SignupKind, SignupLimited, signup_count
+from accounts.views import signup_limited
 from players.services import display_name_for, player_create
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
+        # Counted only once the form is valid and the account is about to be made: a mistyped
+        # password costs nothing. allauth's middleware answers with the response.
+        try:
+            signup_count(kind=SignupKind.ACCOUNT, address=request.META.get("REMOTE_ADDR"))
+        except SignupLimited as error:
+            raise ImmediateHttpResponse(signup_limited(request, error)) from error
         user = super().save_user(request, user, form, commit=commit)
         if commit:
             player_create(user=user, display_name=display_name_for(user=user, wanted=user.email.split("@")[0]))

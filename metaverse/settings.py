@@ -169,6 +169,12 @@ ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 
 GUESTS_ENABLED = env_bool("GUESTS_ENABLED", default=True)
+# New accounts per client address (an IPv6 address counts by its /64) an hour, on all server
+# processes together: all at once, then one every 60/N minutes. Guests and sign-ups count apart.
+GUEST_RATE_PER_HOUR = env_int("GUEST_RATE_PER_HOUR", 10, minimum=1, maximum=100_000)
+SIGNUP_RATE_PER_HOUR = env_int("SIGNUP_RATE_PER_HOUR", 10, minimum=1, maximum=100_000)
+# `purge_guests` deletes guests nobody has seen for this many days (accounts/selectors.py).
+GUEST_RETENTION_DAYS = env_int("GUEST_RETENTION_DAYS", 7, minimum=1, maximum=3650)
 
 # Display names only staff accounts may take (players/names.py): compared case-, width-, accent-
 # and look-alike-insensitively, as a whole name or as a word of one. The built-in ones are the
@@ -250,7 +256,10 @@ for _name, _urls, _schemes in (
 TURN_SECRET = env_str("TURN_SECRET")  # coturn's static-auth-secret (use-auth-secret)
 if TURN_URLS and not TURN_SECRET:
     raise ImproperlyConfigured("TURN_URLS is set but TURN_SECRET is empty: set it to coturn's static-auth-secret")
-TURN_TTL = env_int("TURN_TTL", 3600, minimum=60, maximum=7 * 86400)  # seconds a TURN credential is valid
+TURN_TTL = env_int("TURN_TTL", 600, minimum=60, maximum=7 * 86400)  # seconds a TURN credential is valid
+# TURN credentials handed out per client address an hour (only to players in a world). An open
+# world page takes one on entering and one every 0.8 × TURN_TTL: about 8 an hour at the default.
+TURN_RATE_PER_HOUR = env_int("TURN_RATE_PER_HOUR", 20, minimum=1, maximum=100_000)
 
 # --- HTTP, static files, security -----------------------------------------------------------
 

@@ -448,6 +448,23 @@ class JsonSocketConsumer(AsyncWebsocketConsumer):
         """A moderator kicked or banned this user: every socket of theirs closes, whatever its kind."""
         await self.close_with(int(event["code"]), str(event["reason"]), str(event["message"]))
 
+    async def account_close(self, event: dict[str, Any]) -> None:
+        """The user's session no longer lets them in (accounts/services.py): they logged out, when
+        only the sockets opened with that session close, or changed their password, or their
+        account was deactivated or deleted, when every socket of theirs does."""
+        session = event.get("session")
+        if session is not None and session != self.session_key():
+            return
+        await self.close_with(int(event["code"]), str(event["reason"]), str(event["message"]))
+
+    def session_key(self) -> str | None:
+        """The session this socket was opened with (its cookie), if any."""
+        try:
+            key = self.scope["session"].session_key
+        except (KeyError, AttributeError, ValueError, NotImplementedError):
+            return None
+        return str(key) if key else None
+
 
 def close_reason(reason: str) -> str:
     """A close frame's reason is at most 123 bytes of UTF-8; ours are cut at 120."""

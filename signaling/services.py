@@ -5,7 +5,10 @@ ever stored — and the echo bot's user and session."""
 import base64
 import hashlib
 import hmac
+import math
 import time
+from dataclasses import dataclass
+from enum import StrEnum
 from importlib import import_module
 from typing import Any
 
@@ -14,7 +17,9 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.db import transaction
 
 from accounts.models import User
+from metaverse.ratelimit import ADDRESS_LOCK_WAIT_SECONDS, Rate, address_bucket, rate_take
 from players.services import player_for_user, player_update
+from world.selectors import presence_live_anywhere
 
 
 def turn_credentials(*, user_id: int, now: float | None = None) -> dict[str, Any]:
@@ -29,21 +34,66 @@ def turn_credentials(*, user_id: int, now: float | None = None) -> dict[str, Any
     return {"username": username, "credential": base64.b64encode(digest).decode("ascii"), "expires": expires}
 
 
+def _stun_servers() -> list[dict[str, Any]]:
+    return [{"urls": list(settings.STUN_URLS)}] if settings.STUN_URLS else []
+
+
+def _turn_configured() -> bool:
+    return bool(settings.TURN_URLS and settings.TURN_SECRET)
+
+
+def _turn_server(*, user_id: int, now: float | None) -> dict[str, Any]:
+    credentials = turn_credentials(user_id=user_id, now=now)
+    username, credential = credentials["username"], credentials["credential"]
+    return {"urls": list(settings.TURN_URLS), "username": username, "credential": credential}
+
+
 def ice_servers(*, user_id: int, now: float | None = None) -> list[dict[str, Any]]:
-    """The `iceServers` of an RTCConfiguration for this user, as browsers take it."""
-    servers: list[dict[str, Any]] = []
-    if settings.STUN_URLS:
-        servers.append({"urls": list(settings.STUN_URLS)})
-    if settings.TURN_URLS and settings.TURN_SECRET:
-        credentials = turn_credentials(user_id=user_id, now=now)
-        servers.append(
-            {
-                "urls": list(settings.TURN_URLS),
-                "username": credentials["username"],
-                "credential": credentials["credential"],
-            }
-        )
+    """The `iceServers` of an RTCConfiguration for this user, as browsers take it, with TURN
+    credentials whatever the user is doing: for the server's own bots and checks. Browsers get
+    theirs from `ice_servers_issue`."""
+    servers = _stun_servers()
+    if _turn_configured():
+        servers.append(_turn_server(user_id=user_id, now=now))
     return servers
+
+
+class Turn(StrEnum):
+    """Whether an answer carries TURN credentials, and why not."""
+
+    ISSUED = "issued"
+    NOT_CONFIGURED = "not_configured"
+    NOT_IN_WORLD = "not_in_world"
+    RATE_LIMITED = "rate_limited"
+
+
+@dataclass(frozen=True)
+class IceServers:
+    servers: list[dict[str, Any]]
+    turn: Turn
+    retry_after: int | None = None  # when RATE_LIMITED: seconds until the address may have more
+
+
+def turn_bucket(*, address: str | None) -> str:
+    return f"turn:{address_bucket(address)}"
+
+
+def ice_servers_issue(*, user_id: int, address: str | None, now: float | None = None) -> IceServers:
+    """The ICE servers for a browser. STUN for anyone logged in; TURN credentials only for a player
+    in a world right now, and at most TURN_RATE_PER_HOUR an hour to one address (every server
+    process together): each credential lets its holder take relay allocations for TURN_TTL
+    seconds, and the relay has a fixed number of them."""
+    stun = _stun_servers()
+    if not _turn_configured():
+        return IceServers(stun, Turn.NOT_CONFIGURED)
+    if not presence_live_anywhere(user_id=user_id):
+        return IceServers(stun, Turn.NOT_IN_WORLD)
+    per_hour = settings.TURN_RATE_PER_HOUR
+    rate = Rate(count=per_hour, seconds=3600, burst=per_hour)
+    wait = rate_take(key=turn_bucket(address=address), rate=rate, lock_wait=ADDRESS_LOCK_WAIT_SECONDS)
+    if wait > 0:
+        return IceServers(stun, Turn.RATE_LIMITED, retry_after=math.ceil(wait))
+    return IceServers([*stun, _turn_server(user_id=user_id, now=now)], Turn.ISSUED)
 
 
 class BotUserTaken(Exception):

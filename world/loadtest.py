@@ -29,6 +29,7 @@ import http.cookiejar
 import json
 import multiprocessing
 import random
+import urllib.error
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -149,7 +150,15 @@ class LoadTest:
             raise LoadTestError("the server sent no CSRF cookie on /accounts/guest/ (are guests switched off?)")
         body = urllib.parse.urlencode({"display_name": f"load {index}", "csrfmiddlewaretoken": csrf}).encode()
         request = urllib.request.Request(guest_url, data=body, headers={"Referer": guest_url})
-        opener.open(request, timeout=30).read()
+        try:
+            opener.open(request, timeout=30).read()
+        except urllib.error.HTTPError as error:
+            if error.code != 429:
+                raise
+            raise LoadTestError(
+                f"the server refused guest {index + 1}: too many guests from this address; start it with "
+                f"GUEST_RATE_PER_HOUR={self.options.players} or more"
+            ) from None
         session = next((cookie.value for cookie in jar if cookie.name == "sessionid"), None)
         if session is None:
             raise LoadTestError("joining as a guest gave no session (are guests switched off?)")

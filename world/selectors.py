@@ -45,6 +45,12 @@ def presence_live(*, user_id: int, world_id: int) -> bool:
     return Presence.objects.filter(user_id=user_id, world_id=world_id, last_seen__gte=cutoff).exists()
 
 
+def presence_live_anywhere(*, user_id: int) -> bool:
+    """Is the player connected to some world right now?"""
+    cutoff = timezone.now() - timedelta(seconds=presence_stale_seconds())
+    return Presence.objects.filter(user_id=user_id, last_seen__gte=cutoff).exists()
+
+
 def _fresh() -> Q:
     return Q(presences__last_seen__gte=timezone.now() - timedelta(seconds=presence_stale_seconds()))
 

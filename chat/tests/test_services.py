@@ -12,6 +12,7 @@ from chat import ratelimit
 from chat.models import Audience, Message, Scope
 from chat.selectors import mute_active
 from chat.services import ChatError, block_create, message_hide, message_post, mute_create, mute_lift
+from metaverse import ratelimit as shared_ratelimit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -117,7 +118,7 @@ class Clock:
 def clock(monkeypatch, settings):
     settings.CHAT_RATE_MESSAGES, settings.CHAT_RATE_SECONDS, settings.CHAT_RATE_BURST = 5, 5.0, 3
     fake = Clock()
-    monkeypatch.setattr(ratelimit.time, "time", fake.time)
+    monkeypatch.setattr(shared_ratelimit.time, "time", fake.time)
     return fake
 
 

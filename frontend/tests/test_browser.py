@@ -350,6 +350,24 @@ def test_arriving_next_to_someone_calls_them(pages, demo_worlds, alice, bob):
     bob_page.wait_for_function(REMOTE_VIDEO_PLAYS, arg=alice.pk, timeout=WAIT_MS)
 
 
+def test_the_page_gets_turn_credentials_once_it_is_in_the_world(browser, demo_worlds, server_factory, alice):
+    """TURN credentials are only for players in a world (docs/protocol.md, "ICE servers"): the
+    page asks after the world's welcome, again a moment later if its presence was not stored yet."""
+    turn = {"TURN_URLS": "turn:127.0.0.1:9?transport=udp", "TURN_SECRET": "north", "TURN_TTL": "120"}
+    pages = Pages(browser, server_factory({ASYNC_UNSAFE: "", **turn}, name="browser-turn"))
+    try:
+        page = pages.enter(alice)
+        page.wait_for_function("() => window.metaverse.rtc.iceTurn === 'issued'", timeout=WAIT_MS)
+        [relay] = page.evaluate("window.metaverse.rtc.iceServers")
+        assert relay["urls"] == [turn["TURN_URLS"]]
+        expiry, user_id = relay["username"].split(":")
+        assert int(user_id) == alice.pk
+        assert 0 < int(expiry) - time.time() <= 120
+    finally:
+        pages.close()
+    assert not pages.errors, f"uncaught errors in the page: {pages.errors}"
+
+
 # --- reconnecting ------------------------------------------------------------------------------
 
 

@@ -10,6 +10,7 @@ from metaverse.tests.test_settings import manage
         ({"TURN_URLS": "http://turn.example.org"}, "TURN_URLS entry 'http://turn.example.org' must look like turn:"),
         ({"TURN_URLS": "turn:turn.example.org:3478"}, "TURN_URLS is set but TURN_SECRET is empty"),
         ({"TURN_TTL": "10"}, "TURN_TTL=10 is below the minimum 60"),
+        ({"TURN_RATE_PER_HOUR": "0"}, "TURN_RATE_PER_HOUR=0 is below the minimum 1"),
     ],
 )
 def test_bad_webrtc_settings_stop_start_up_with_one_clear_line(env, message):

@@ -47,3 +47,10 @@ def test_loadtest_names_unknown_worlds(server_factory, demo_worlds):
     server = server_factory(name="loadtest")
     with pytest.raises(CommandError, match="has no world 'atlantis'"):
         call_command("loadtest", "--url", server.ws_url, "--world", "atlantis", "--players", "2", stdout=StringIO())
+
+
+def test_loadtest_says_which_setting_to_raise_when_the_server_refuses_its_guests(server_factory, demo_worlds):
+    server = server_factory({"GUEST_RATE_PER_HOUR": "2"}, name="loadtest")
+    with pytest.raises(CommandError, match="too many guests from this address; start it with GUEST_RATE_PER_HOUR=3"):
+        call_command("loadtest", "--url", server.ws_url, "--world", "demo", "--players", "3", "--processes", "1",
+                     "--seconds", "1", "--warmup", "0", stdout=StringIO())  # fmt: skip

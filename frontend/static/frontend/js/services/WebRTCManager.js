@@ -16,6 +16,11 @@ const POLITE_WAIT_MS = 2000;
 const REJOIN_MS = 1200;
 const LEVELS_EVERY_MS = 150;
 const MIN_VOLUME = 0.25;
+// /api/rtc/ice-servers/ hands out TURN credentials only to a player in a world, stored a moment
+// after the world's welcome: asked too early, ask again soon.
+const ICE_NOT_IN_WORLD_RETRY_MS = 1000;
+const ICE_NOT_IN_WORLD_RETRIES = 10;
+const ICE_ERROR_RETRY_MS = 30000;
 const KINDS = ["audio", "video"];
 
 export class WebRTCManager {
@@ -24,6 +29,10 @@ export class WebRTCManager {
     this.media = media;
     this.peers = new Map(); // id -> peer (below)
     this.iceServers = [];
+    this.iceTimer = null;
+    this.iceRetries = 0;
+    this.iceTurn = null; // the last answer's `turn`: issued, not_configured, not_in_world, rate_limited
+    this.stopped = false;
     this.ready = false;
     this.socket = new ReconnectingSocket(`/ws/signal/${encodeURIComponent(store.state.config.slug)}/`, {
       onMessage: (message) => this.handle(message),
@@ -40,6 +49,12 @@ export class WebRTCManager {
   // settled (`mediaSettled`), so that the first offers already carry our tracks.
   async start(mediaSettled) {
     this.store.on("contacts", ({ added, removed }) => this._contactsChanged(added, removed));
+    // Back in the world after a reconnect: TURN refused for not being in it is worth asking again.
+    this.store.on("welcome", () => {
+      if (this.iceTurn !== "not_in_world" || this.stopped) return;
+      this.iceRetries = 0;
+      this._loadIceServers();
+    });
     this.media.onTracksChanged(() => {
       for (const peer of this.peers.values()) this._attachLocal(peer);
       this._sendStateToAll();
@@ -51,21 +66,44 @@ export class WebRTCManager {
   }
 
   stop() {
+    this.stopped = true;
+    clearTimeout(this.iceTimer);
     clearInterval(this.levels);
     this.socket.close();
     for (const id of [...this.peers.keys()]) this._close(id);
   }
 
+  // The STUN/TURN servers, asked once we are in the world (TURN only comes then), and again
+  // before the TURN credentials expire (docs/protocol.md, "ICE servers"). A connection keeps the
+  // servers it was made with; new ones take the latest.
   async _loadIceServers() {
+    let again = 0;
     try {
       const response = await fetch(this.store.state.config.urls.iceServers, { credentials: "same-origin" });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       const body = await response.json();
-      this.iceServers = Array.isArray(body.iceServers) ? body.iceServers : [];
+      // Credentials we have stay until new ones come: still valid for a while, and harmless after.
+      const hadTurn = this.iceServers.some((server) => server.username);
+      if (Array.isArray(body.iceServers) && (body.turn === "issued" || !hadTurn)) this.iceServers = body.iceServers;
+      this.iceTurn = body.turn || null;
       const ttl = Number(body.ttl) || 0;
-      if (ttl > 60) setTimeout(() => this._loadIceServers(), ttl * 800); // before the TURN credentials expire
+      if (body.turn === "not_in_world" && this.iceRetries < ICE_NOT_IN_WORLD_RETRIES) {
+        this.iceRetries += 1;
+        again = ICE_NOT_IN_WORLD_RETRY_MS;
+      } else if (body.turn === "rate_limited") {
+        console.warn("no TURN relay for now: too many from this network address");
+        again = Math.max(60, Number(body.retry_after) || 0) * 1000;
+      } else if (body.turn === "issued" && ttl > 60) {
+        this.iceRetries = 0;
+        again = ttl * 800; // before the TURN credentials expire
+      }
     } catch (error) {
-      console.warn("no ICE servers, calls work on the local network only:", error.message);
+      console.warn("no ICE servers for now, calls may work on the local network only:", error.message);
+      again = ICE_ERROR_RETRY_MS;
+    }
+    if (again && !this.stopped) {
+      clearTimeout(this.iceTimer);
+      this.iceTimer = setTimeout(() => this._loadIceServers(), again);
     }
   }
 
