@@ -8,6 +8,8 @@ import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 
 from metaverse.env import (
+    DEVELOPMENT_SECRET_KEY,
+    MAKE_A_SECRET_KEY,
     check_origins,
     check_redis_url,
     database_from_url,
@@ -17,6 +19,7 @@ from metaverse.env import (
     env_int,
     env_list,
     env_str,
+    secret_key_weakness,
 )
 
 # Lets annotations such as ModelAdmin[Avatar] work at run time, not only for mypy.
@@ -24,13 +27,18 @@ django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-DEBUG = env_bool("DEBUG", default=True)
+# Off unless asked for: a server started with nothing set must not show tracebacks or sign
+# sessions with a key everyone can read here. `make run` and `make test` set DEBUG=1.
+DEBUG = env_bool("DEBUG", default=False)
 
 SECRET_KEY = env_str("SECRET_KEY")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
-    SECRET_KEY = "dev-only-insecure-key-never-use-in-production-0123456789abcdefghij"
+if not DEBUG:
+    if not SECRET_KEY:
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (for development, set DEBUG=1)")
+    if _weakness := secret_key_weakness(SECRET_KEY):
+        raise ImproperlyConfigured(f"SECRET_KEY {_weakness}: make a strong one with {MAKE_A_SECRET_KEY}")
+elif not SECRET_KEY:
+    SECRET_KEY = DEVELOPMENT_SECRET_KEY
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 if not ALLOWED_HOSTS:
