@@ -4,6 +4,7 @@ Each reader raises ``ImproperlyConfigured`` with one line that names the variabl
 what was expected, so a bad deployment stops at start-up instead of at the first request.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -134,6 +135,17 @@ def check_origins(name: str, origins: list[str]) -> list[str]:
         if parts.scheme not in {"http", "https"} or not parts.netloc:
             raise ImproperlyConfigured(f"{name} entry {origin!r} must be a full origin such as https://example.org")
     return origins
+
+
+def check_networks(name: str, values: list[str]) -> list[str]:
+    for value in values:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} entry {value!r} is not an IP address or network (e.g. 10.0.0.5 or 172.16.0.0/12)"
+            ) from None
+    return values
 
 
 def secret_key_weakness(key: str) -> str:

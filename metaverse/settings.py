@@ -10,6 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 from metaverse.env import (
     DEVELOPMENT_SECRET_KEY,
     MAKE_A_SECRET_KEY,
+    check_networks,
     check_origins,
     check_redis_url,
     database_from_url,
@@ -262,7 +263,11 @@ STORAGES = {
     },
 }
 
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
+# The proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (metaverse/proxies.py):
+# addresses or networks. From any other peer those headers are removed before Django sees them.
+TRUSTED_PROXIES = check_networks("TRUSTED_PROXIES", env_list("TRUSTED_PROXIES", []))
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=not DEBUG)

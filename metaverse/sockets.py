@@ -8,7 +8,6 @@ channel layer that failed, or the process shutting down (closing 1012).
 """
 
 import asyncio
-import ipaddress
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -27,6 +26,7 @@ from metaverse import wire
 from metaverse.bus import Bus, get_bus
 from metaverse.infrastructure import UNAVAILABLE_MESSAGE, is_infrastructure_error
 from metaverse.layers import group_kind
+from metaverse.proxies import parse_address
 from metaverse.tasks import stop_tasks
 
 log = logging.getLogger(__name__)
@@ -57,19 +57,11 @@ RESTART_MESSAGE = "The server is restarting; reconnecting."
 
 
 def client_address(scope: dict[str, Any]) -> str | None:
-    """The address a connection comes from. Behind a proxy, daphne's --proxy-headers puts the
-    client's (from X-Forwarded-For) here; without a proxy, never enable it: anyone could claim
-    any address."""
+    """The address a connection comes from: behind a proxy in TRUSTED_PROXIES, the client's it
+    names in X-Forwarded-For (metaverse/proxies.py). None for a Unix socket."""
     client = scope.get("client")
-    if not client:
-        return None
-    try:
-        ip = ipaddress.ip_address(str(client[0]))
-    except ValueError:  # a Unix socket path
-        return None
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return str(ip)
+    address = parse_address(str(client[0])) if client else None
+    return str(address) if address is not None else None
 
 
 class ProtocolError(Exception):
