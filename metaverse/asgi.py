@@ -17,9 +17,9 @@ except ImproperlyConfigured as error:
 
 # Imported after Django is set up: consumers import models.
 from channels.routing import ProtocolTypeRouter, URLRouter
-from channels.security.websocket import AllowedHostsOriginValidator
 
 from metaverse import gcpolicy, transport
+from metaverse.origins import OriginValidator
 from metaverse.proxies import TrustedProxyMiddleware
 from metaverse.routing import websocket_urlpatterns
 from metaverse.sockets import socket_auth_stack
@@ -32,7 +32,7 @@ application = TrustedProxyMiddleware(
     ProtocolTypeRouter(
         {
             "http": django_asgi_app,
-            "websocket": AllowedHostsOriginValidator(socket_auth_stack(URLRouter(websocket_urlpatterns))),
+            "websocket": OriginValidator(socket_auth_stack(URLRouter(websocket_urlpatterns))),
         }
     )
 )

@@ -179,7 +179,7 @@ async def ws_connect(server: ServerProcess, path: str, cookie: str | None = None
     """A real WebSocket client connection to a server process, logged in by session cookie."""
     import websockets
 
-    headers = {"Origin": "http://localhost"}
+    headers = {"Origin": server.http_url}  # the server's own pages' origin, as a browser sends it
     if cookie:
         headers["Cookie"] = f"sessionid={cookie}"
     return await websockets.connect(server.ws_url + path, additional_headers=headers, open_timeout=10)
