@@ -276,6 +276,9 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Shows /healthz's details (per component, with errors naming internal hosts) to monitoring that
+# sends it; staff sessions see them too. Unset: only staff.
+HEALTHZ_TOKEN = env_str("HEALTHZ_TOKEN")
 X_FRAME_OPTIONS = "DENY"
 
 LOG_LEVEL = env_choice("LOG_LEVEL", "info", {"debug", "info", "warning", "error"}).upper()

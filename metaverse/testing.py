@@ -4,6 +4,7 @@ A test that needs a component that is absent here skips with the reason; with
 METAVERSE_REQUIRE_COMPONENTS=1 (CI sets it) every such skip becomes a failure.
 """
 
+import json
 import os
 import socket
 import subprocess
@@ -20,6 +21,8 @@ from django.conf import settings
 from django.db import connection
 
 BASE_DIR = Path(settings.BASE_DIR)
+# The tests' servers show /healthz's details to whoever sends this (ServerProcess.health()).
+HEALTHZ_TOKEN = "tests-only-healthz-token-0123456789abcdef"
 
 
 def components_required() -> bool:
@@ -64,7 +67,9 @@ def test_database_url() -> str:
 
 def server_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST")}
-    env.update({"DATABASE_URL": test_database_url(), "DEBUG": "1", "LOG_LEVEL": "warning"})
+    env.update(
+        {"DATABASE_URL": test_database_url(), "DEBUG": "1", "LOG_LEVEL": "warning", "HEALTHZ_TOKEN": HEALTHZ_TOKEN}
+    )
     if settings.REDIS_URL:
         env["REDIS_URL"] = str(settings.REDIS_URL)
     else:
@@ -121,6 +126,11 @@ class ServerProcess:
                 return int(response.status), response.read()
         except urllib.error.HTTPError as error:
             return int(error.code), error.read()
+
+    def health(self) -> tuple[int, dict[str, Any]]:
+        """/healthz with its details (the status code and the body)."""
+        status, body = self.get("/healthz", headers={"Authorization": f"Bearer {HEALTHZ_TOKEN}"})
+        return status, json.loads(body)
 
     def log_tail(self, lines: int = 30) -> str:
         try:
