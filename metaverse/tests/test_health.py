@@ -1,9 +1,11 @@
 import json
+import subprocess
+import sys
 
 import pytest
 
 from conftest import make_user
-from metaverse.testing import free_port, need_postgres, need_redis
+from metaverse.testing import BASE_DIR, free_port, need_postgres, need_redis
 
 TOKEN = "a-healthz-token-for-these-tests-0123456789"
 
@@ -92,3 +94,18 @@ def test_healthz_503_when_redis_is_unreachable(server_factory):
     assert status == 503
     assert report["database"]["ok"] is True
     assert report["channel_layer"]["ok"] is False
+
+
+@pytest.mark.multiprocess
+def test_the_web_containers_healthcheck_asks_for_a_host_the_server_accepts(server_factory):
+    """docker-compose's healthcheck: the server answers 400 to Host 127.0.0.1:8000 when that is
+    not one of ALLOWED_HOSTS, as in production."""
+    server = server_factory({"ALLOWED_HOSTS": ".meet.example.org"}, wait_healthy=False)
+    assert server.get("/healthz")[0] == 400
+    env = {**server.env, "ALLOWED_HOSTS": ".meet.example.org"}
+    check = [sys.executable, "docker/healthcheck.py", f"{server.http_url}/healthz"]
+    result = subprocess.run(check, cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stderr
+    nothing = f"http://127.0.0.1:{free_port()}/healthz"
+    stopped = subprocess.run([*check[:2], nothing], cwd=BASE_DIR, env=env, capture_output=True, timeout=30)
+    assert stopped.returncode == 1
