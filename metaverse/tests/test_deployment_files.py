@@ -76,6 +76,14 @@ def test_web_believes_forwarded_headers_only_from_the_network_it_shares_with_ngi
     assert web["environment"]["BEHIND_TLS_PROXY"] == "1"
 
 
+def test_compose_keeps_the_https_protections_of_debug_off():
+    """The HTTPS redirect and secure cookies are on whenever DEBUG is off: compose leaves them be."""
+    web = compose()["services"]["web"]["environment"]
+    assert web["DEBUG"] == "0"
+    for name in ("SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SECURE_PROXY_SSL_HEADER"):
+        assert name not in web
+
+
 def test_nginx_sets_the_forwarded_headers_itself_on_every_proxied_location():
     site = (NGINX / "site.conf").read_text()
     assert "proxy_add_x_forwarded_for" not in site  # never the client's own list, appended to
