@@ -26,9 +26,15 @@ PRODUCTION = {
 }
 
 
-def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def manage(*args: str, env: dict[str, str | None]) -> subprocess.CompletedProcess[str]:
+    """manage.py in the development configuration (DEBUG=1) changed by `env` (None: unset)."""
     clean = {key: value for key, value in os.environ.items() if key not in PRODUCTION and not key.startswith("PYTEST")}
-    clean.update(env)
+    clean["DEBUG"] = "1"
+    for key, value in env.items():
+        if value is None:
+            clean.pop(key, None)
+        else:
+            clean[key] = value
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=clean, capture_output=True, text=True, timeout=120
     )
@@ -89,7 +95,7 @@ def test_database_url_errors_never_show_the_password():
     ],
 )
 def test_bad_settings_stop_start_up_with_one_clear_line(env, message):
-    result = manage("check", env={"DEBUG": "1", **env})
+    result = manage("check", env=env)
     assert result.returncode != 0
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1, result.stderr
@@ -117,9 +123,9 @@ def test_a_weak_secret_key_stops_start_up_when_debug_is_off(key, message):
 
 
 def test_debug_is_off_unless_set():
-    unset = manage("check", env={"ALLOWED_HOSTS": "x.org"})
+    unset = manage("check", env={"DEBUG": None, "ALLOWED_HOSTS": "x.org"})
     assert "SECRET_KEY must be set when DEBUG is off" in unset.stderr
-    env = {"SECRET_KEY": PRODUCTION["SECRET_KEY"], "ALLOWED_HOSTS": "x.org"}
+    env = {"DEBUG": None, "SECRET_KEY": PRODUCTION["SECRET_KEY"], "ALLOWED_HOSTS": "x.org"}
     show = ("shell", "--no-imports", "-c", "from django.conf import settings; print(settings.DEBUG)")
     result = manage(*show, env=env)
     assert result.stdout.strip() == "False", result.stderr
