@@ -7,6 +7,10 @@ PORT ?= 8000
 
 .PHONY: run test lint format migrate demo serve art clean help
 
+# DEBUG is off unless set (metaverse/settings.py): the development targets ask for it, whatever
+# the shell says. mypy loads the settings too (django-stubs).
+run test lint migrate demo: export DEBUG := 1
+
 help:
 	@echo "make run    - install, migrate, load the demo world and serve http://$(HOST):$(PORT)"
 	@echo "make test   - run the whole test suite"

@@ -143,6 +143,9 @@ def session_cookie(user: Any) -> str:
     return session.session_key
 
 
+# The in-process application is reached as a browser on http://localhost would: its pages' origin
+# and the Host it asks for (metaverse/origins.py).
+HOST = b"localhost"
 ORIGIN = b"http://localhost"
 
 
@@ -153,7 +156,7 @@ async def open_socket(path: str, user: Any | None = None, *, cookie: str | None 
 
     from metaverse.asgi import application
 
-    headers = [(b"origin", ORIGIN)]
+    headers = [(b"host", HOST), (b"origin", ORIGIN)]
     if cookie:
         headers.append((b"cookie", f"sessionid={cookie}".encode()))
     communicator = WebsocketCommunicator(application, path, headers=headers)

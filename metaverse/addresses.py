@@ -2,24 +2,32 @@
 an address ban matches both: IPv4-mapped IPv6 addresses as plain IPv4, anything else (a Unix
 socket path) as no address at all.
 
-Behind a proxy, daphne's --proxy-headers puts the client's address (from X-Forwarded-For) in the
-ASGI scope, where sockets read it and Django takes REMOTE_ADDR from; without a proxy, never
-enable it: anyone could claim any address."""
+Behind a proxy listed in TRUSTED_PROXIES, metaverse/proxies.py has already put the client's
+address (from X-Forwarded-For) in the ASGI scope, where sockets read it and Django takes
+REMOTE_ADDR from."""
 
 import ipaddress
 from typing import Any
 
 from django.http import HttpRequest
 
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
-def address_normalized(raw: object) -> str | None:
+
+def parse_address(value: str) -> IPAddress | None:
+    """An IP address, IPv4-mapped IPv6 addresses as IPv4; None for anything else."""
     try:
-        ip = ipaddress.ip_address(str(raw).strip())
+        address = ipaddress.ip_address(value.strip())
     except ValueError:
         return None
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return str(ip)
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
+
+
+def address_normalized(raw: object) -> str | None:
+    address = parse_address(str(raw))
+    return str(address) if address is not None else None
 
 
 def scope_address(scope: dict[str, Any]) -> str | None:

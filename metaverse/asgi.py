@@ -17,19 +17,24 @@ except ImproperlyConfigured as error:
 
 # Imported after Django is set up: consumers import models.
 from channels.routing import ProtocolTypeRouter, URLRouter
-from channels.security.websocket import AllowedHostsOriginValidator
 
 from metaverse import gcpolicy, transport
+from metaverse.origins import OriginValidator
+from metaverse.proxies import TrustedProxyMiddleware
 from metaverse.routing import websocket_urlpatterns
 from metaverse.sockets import socket_auth_stack
 
 transport.install()
 
-application = ProtocolTypeRouter(
-    {
-        "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(socket_auth_stack(URLRouter(websocket_urlpatterns))),
-    }
+# Outermost: Django, the Origin check and the consumers all see the client's address and scheme
+# as a trusted proxy gave them, and never a forwarded header from anyone else.
+application = TrustedProxyMiddleware(
+    ProtocolTypeRouter(
+        {
+            "http": django_asgi_app,
+            "websocket": OriginValidator(socket_auth_stack(URLRouter(websocket_urlpatterns))),
+        }
+    )
 )
 
 # Everything loaded so far lives as long as the process, and so do most objects that outlive a

@@ -4,11 +4,16 @@ Each reader raises ``ImproperlyConfigured`` with one line that names the variabl
 what was expected, so a bad deployment stops at start-up instead of at the first request.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
+
+# Used only with DEBUG on, where settings.py falls back to it; with DEBUG off it is refused.
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-never-use-in-production-0123456789abcdefghij"
+MAKE_A_SECRET_KEY = "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -130,6 +135,31 @@ def check_origins(name: str, origins: list[str]) -> list[str]:
         if parts.scheme not in {"http", "https"} or not parts.netloc:
             raise ImproperlyConfigured(f"{name} entry {origin!r} must be a full origin such as https://example.org")
     return origins
+
+
+def check_networks(name: str, values: list[str]) -> list[str]:
+    for value in values:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} entry {value!r} is not an IP address or network (e.g. 10.0.0.5 or 172.16.0.0/12)"
+            ) from None
+    return values
+
+
+def secret_key_weakness(key: str) -> str:
+    """Why `key` is too weak to sign sessions in production, or "" if it is not. The same rules as
+    Django's security.W009, plus the development key this project falls back to."""
+    if key == DEVELOPMENT_SECRET_KEY:
+        return "is the development key"
+    if key.startswith("django-insecure-"):
+        return "starts with 'django-insecure-'"
+    if len(key) < 50:
+        return f"is {len(key)} characters long (at least 50)"
+    if len(set(key)) < 5:
+        return f"has {len(set(key))} distinct characters (at least 5)"
+    return ""
 
 
 def _redact(url: str) -> str:

@@ -103,12 +103,11 @@ class ProjectCommandLine(CommandLineInterface):
     server_class = DrainingServer
 
 
-def serve(*, host: str, port: int, proxy_headers: bool, extra: list[str]) -> None:
+def serve(*, host: str, port: int, extra: list[str]) -> None:
     argv = [
         "-b", host, "-p", str(port),
         "--websocket-max-message-size", str(MAX_MESSAGE_BYTES),
         "--ping-interval", str(PING_INTERVAL), "--ping-timeout", str(PING_TIMEOUT),
-        *(["--proxy-headers"] if proxy_headers else []),
         *extra,
         "metaverse.asgi:application",
     ]  # fmt: skip

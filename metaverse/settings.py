@@ -8,6 +8,9 @@ import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 
 from metaverse.env import (
+    DEVELOPMENT_SECRET_KEY,
+    MAKE_A_SECRET_KEY,
+    check_networks,
     check_origins,
     check_redis_url,
     database_from_url,
@@ -17,6 +20,7 @@ from metaverse.env import (
     env_int,
     env_list,
     env_str,
+    secret_key_weakness,
 )
 
 # Lets annotations such as ModelAdmin[Avatar] work at run time, not only for mypy.
@@ -24,13 +28,18 @@ django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-DEBUG = env_bool("DEBUG", default=True)
+# Off unless asked for: a server started with nothing set must not show tracebacks or sign
+# sessions with a key everyone can read here. `make run` and `make test` set DEBUG=1.
+DEBUG = env_bool("DEBUG", default=False)
 
 SECRET_KEY = env_str("SECRET_KEY")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
-    SECRET_KEY = "dev-only-insecure-key-never-use-in-production-0123456789abcdefghij"
+if not DEBUG:
+    if not SECRET_KEY:
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (for development, set DEBUG=1)")
+    if _weakness := secret_key_weakness(SECRET_KEY):
+        raise ImproperlyConfigured(f"SECRET_KEY {_weakness}: make a strong one with {MAKE_A_SECRET_KEY}")
+elif not SECRET_KEY:
+    SECRET_KEY = DEVELOPMENT_SECRET_KEY
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 if not ALLOWED_HOSTS:
@@ -280,7 +289,11 @@ STORAGES = {
     },
 }
 
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
+# The proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (metaverse/proxies.py):
+# addresses or networks. From any other peer those headers are removed before Django sees them.
+TRUSTED_PROXIES = check_networks("TRUSTED_PROXIES", env_list("TRUSTED_PROXIES", []))
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=not DEBUG)
@@ -289,6 +302,9 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Shows /healthz's details (per component, with errors naming internal hosts) to monitoring that
+# sends it; staff sessions see them too. Unset: only staff.
+HEALTHZ_TOKEN = env_str("HEALTHZ_TOKEN")
 X_FRAME_OPTIONS = "DENY"
 
 LOG_LEVEL = env_choice("LOG_LEVEL", "info", {"debug", "info", "warning", "error"}).upper()

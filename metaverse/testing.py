@@ -4,6 +4,8 @@ A test that needs a component that is absent here skips with the reason; with
 METAVERSE_REQUIRE_COMPONENTS=1 (CI sets it) every such skip becomes a failure.
 """
 
+import ipaddress
+import json
 import os
 import socket
 import subprocess
@@ -13,13 +15,15 @@ import urllib.error
 import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import pytest
 from django.conf import settings
 from django.db import connection
 
 BASE_DIR = Path(settings.BASE_DIR)
+# The tests' servers show /healthz's details to whoever sends this (ServerProcess.health()).
+HEALTHZ_TOKEN = "tests-only-healthz-token-0123456789abcdef"
 
 
 def components_required() -> bool:
@@ -64,7 +68,9 @@ def test_database_url() -> str:
 
 def server_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST")}
-    env.update({"DATABASE_URL": test_database_url(), "DEBUG": "1", "LOG_LEVEL": "warning"})
+    env.update(
+        {"DATABASE_URL": test_database_url(), "DEBUG": "1", "LOG_LEVEL": "warning", "HEALTHZ_TOKEN": HEALTHZ_TOKEN}
+    )
     if settings.REDIS_URL:
         env["REDIS_URL"] = str(settings.REDIS_URL)
     else:
@@ -122,6 +128,11 @@ class ServerProcess:
         except urllib.error.HTTPError as error:
             return int(error.code), error.read()
 
+    def health(self) -> tuple[int, dict[str, Any]]:
+        """/healthz with its details (the status code and the body)."""
+        status, body = self.get("/healthz", headers={"Authorization": f"Bearer {HEALTHZ_TOKEN}"})
+        return status, json.loads(body)
+
     def log_tail(self, lines: int = 30) -> str:
         try:
             return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
@@ -143,6 +154,122 @@ class ServerProcess:
 
     def __exit__(self, *exc: Any) -> None:
         self.stop()
+
+
+def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 and its key, valid for a day: (certificate, key)."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = directory / "certificate.pem", directory / "key.pem"
+    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    return cert_path, key_path
+
+
+class NginxProcess:
+    """A real nginx in front of a server process, with docker/nginx/site.conf (the locations
+    docker-compose's nginx serves): plain HTTP on `port`, TLS on `tls_port` (a self-signed
+    certificate, `certificate`), static files from `static_root`/static/. Everything it writes
+    stays in `directory`."""
+
+    def __init__(self, directory: Path, *, upstream: ServerProcess) -> None:
+        self.directory = directory
+        self.upstream = upstream
+        self.port, self.tls_port = free_port(), free_port()
+        self.static_root = directory / "srv"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def http_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def config(self) -> str:
+        d = self.directory
+        user = "root" if os.geteuid() == 0 else ""  # workers as root may read the tests' private tmp
+        return f"""
+            {f"user {user};" if user else ""}
+            worker_processes 1;
+            pid {d}/nginx.pid;
+            error_log {d}/error.log warn;
+            events {{ worker_connections 256; }}
+            http {{
+                include /etc/nginx/mime.types;
+                access_log off;
+                client_body_temp_path {d}/tmp/body;
+                proxy_temp_path {d}/tmp/proxy;
+                fastcgi_temp_path {d}/tmp/fastcgi;
+                uwsgi_temp_path {d}/tmp/uwsgi;
+                scgi_temp_path {d}/tmp/scgi;
+                server {{
+                    listen 127.0.0.1:{self.port};
+                    listen 127.0.0.1:{self.tls_port} ssl;
+                    ssl_certificate {self.certificate};
+                    ssl_certificate_key {self.key};
+                    root {self.static_root};
+                    set $metaverse_app {self.upstream.http_url};
+                    include {BASE_DIR / "docker" / "nginx" / "site.conf"};
+                }}
+            }}
+        """
+
+    def start(self, *, timeout: float = 10.0) -> Self:
+        (self.directory / "tmp").mkdir(parents=True, exist_ok=True)
+        (self.static_root / "static").mkdir(parents=True, exist_ok=True)
+        self.certificate, self.key = self_signed_certificate(self.directory)
+        conf = self.directory / "nginx.conf"
+        conf.write_text(self.config())
+        command = ["nginx", "-e", str(self.directory / "error.log"), "-c", str(conf), "-p", str(self.directory)]
+        self.process = subprocess.Popen(
+            [*command, "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"nginx exited with {self.process.returncode}: {self.error_log()}")
+            try:
+                socket.create_connection(("127.0.0.1", self.tls_port), timeout=1).close()
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return self
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError(f"nginx did not listen in {timeout}s: {self.error_log()}")
+
+    def error_log(self) -> str:
+        try:
+            return (self.directory / "error.log").read_text(errors="replace")[-3000:]
+        except OSError:
+            return ""
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()  # SIGTERM: nginx's fast shutdown
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=5)
 
 
 class QueryCounter:
@@ -179,7 +306,7 @@ async def ws_connect(server: ServerProcess, path: str, cookie: str | None = None
     """A real WebSocket client connection to a server process, logged in by session cookie."""
     import websockets
 
-    headers = {"Origin": "http://localhost"}
+    headers = {"Origin": server.http_url}  # the server's own pages' origin, as a browser sends it
     if cookie:
         headers["Cookie"] = f"sessionid={cookie}"
     return await websockets.connect(server.ws_url + path, additional_headers=headers, open_timeout=10)

@@ -25,7 +25,7 @@ def servers(server_factory, people):
 
 async def open_ws(server, path: str, cookie: str) -> ClientConnection:
     return await connect(
-        server.ws_url + path, additional_headers={"Cookie": f"sessionid={cookie}"}, origin="http://localhost"
+        server.ws_url + path, additional_headers={"Cookie": f"sessionid={cookie}"}, origin=server.http_url
     )
 
 

@@ -40,8 +40,8 @@ async def test_sockets_are_refused_with_1013_and_healthz_says_503_while_postgres
     await entered(alice)
 
     database_proxy.cut()
-    status, body = await asyncio.to_thread(server.get, "/healthz")
-    assert (status, json.loads(body)["database"]["ok"]) == (503, False), body
+    status, health = await asyncio.to_thread(server.health)
+    assert (status, health["database"]["ok"]) == (503, False), health
     for path in ("/ws/world/demo/", "/ws/chat/demo/", "/ws/signal/demo/"):
         socket = await ws_connect(server, path, sessions["bob"])  # accepted: no HTTP 500
         closing, code = await closed_with(socket)

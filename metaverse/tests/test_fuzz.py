@@ -216,7 +216,7 @@ class Client:
             return connection
         if kind != "world" and await self.connection("world") is None:
             return None  # chat and signal want the player in the world
-        headers = {"Origin": "http://localhost", "Cookie": f"sessionid={self.person.cookie}"}
+        headers = {"Origin": self.server.http_url, "Cookie": f"sessionid={self.person.cookie}"}
         try:
             connection = await websockets.connect(
                 self.server.ws_url + PATHS[kind], additional_headers=headers, open_timeout=10, close_timeout=3,
@@ -287,7 +287,7 @@ class Client:
 async def documented_messages_problems(server: ServerProcess, person: Person) -> list[str]:
     """The client messages docs/protocol.md shows, sent as shown, are answered and not refused."""
     problems: list[str] = []
-    headers = {"Origin": "http://localhost", "Cookie": f"sessionid={person.cookie}"}
+    headers = {"Origin": server.http_url, "Cookie": f"sessionid={person.cookie}"}
     world = await websockets.connect(server.ws_url + PATHS["world"], additional_headers=headers, open_timeout=10)
     chat = await websockets.connect(server.ws_url + PATHS["chat"], additional_headers=headers, open_timeout=10)
     try:
@@ -335,7 +335,7 @@ async def until(connection: Any, wanted: Any, *, keep: bool = False, within: flo
 async def wait_for_no_ghosts(server: ServerProcess, newcomer: Person, fuzzers: set[int], tally: Tally) -> float:
     """Seconds until the world shows nobody from the fuzz, to a newcomer and in /api/worlds/."""
     started = time.monotonic()
-    headers = {"Origin": "http://localhost", "Cookie": f"sessionid={newcomer.cookie}"}
+    headers = {"Origin": server.http_url, "Cookie": f"sessionid={newcomer.cookie}"}
     while True:
         status, body = await asyncio.to_thread(server.get, "/api/worlds/")
         online = {world["slug"]: world["online"] for world in json.loads(body)} if status == 200 else {}

@@ -97,10 +97,10 @@ async def open_from(path: str, cookie: str | None, address: str) -> Any:
     """Like conftest.open_socket, as a client at `address` (daphne puts it in scope["client"])."""
     from channels.testing import WebsocketCommunicator
 
-    from conftest import ORIGIN
+    from conftest import HOST, ORIGIN
     from metaverse.asgi import application
 
-    headers = [(b"origin", ORIGIN)]
+    headers = [(b"host", HOST), (b"origin", ORIGIN)]
     if cookie:
         headers.append((b"cookie", f"sessionid={cookie}".encode()))
     communicator = WebsocketCommunicator(application, path, headers=headers)

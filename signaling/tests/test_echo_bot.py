@@ -98,7 +98,7 @@ async def test_echo_bot_answers_and_sends_your_video_and_audio_back(scene):
         ready = await bot.line("echo_bot: ready:")
         assert f"stands in Demo Campus at ({BOT_AT[0]:g}, {BOT_AT[1]:g})" in ready
 
-        origin = "http://localhost"
+        origin = server.http_url
         world = await ClientSocket.open(f"{server.ws_url}/ws/world/demo/", cookie=cookie, origin=origin)
         welcome = await expect(world, "welcome")
         signal_socket = await ClientSocket.open(f"{server.ws_url}/ws/signal/demo/", cookie=cookie, origin=origin)

@@ -12,7 +12,6 @@ from signaling.tests.helpers import BOB_FAR_X, BOB_NEAR_X, ROW, walk
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.multiprocess, pytest.mark.slow]
 
-ORIGIN = "http://localhost"
 SDP = "v=0\r\no=- 7745 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
 
 
@@ -38,14 +37,14 @@ class Remote:
 
     async def enter(self):
         self.world = await ClientSocket.open(
-            f"{self.world_server.ws_url}/ws/world/demo/", cookie=self.cookie, origin=ORIGIN
+            f"{self.world_server.ws_url}/ws/world/demo/", cookie=self.cookie, origin=self.world_server.http_url
         )
         self.welcome = await expect(self.world, "welcome")
         self.id = self.welcome["you"]["id"]
         self.at = (self.welcome["you"]["x"], self.welcome["you"]["y"])
         self.seq = 1
         url = f"{self.signal_server.ws_url}/ws/signal/demo/"
-        self.signal = await ClientSocket.open(url, cookie=self.cookie, origin=ORIGIN)
+        self.signal = await ClientSocket.open(url, cookie=self.cookie, origin=self.signal_server.http_url)
         self.ready = await expect(self.signal, "ready")
         return self
 

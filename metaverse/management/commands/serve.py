@@ -1,9 +1,14 @@
-from argparse import REMAINDER
+from argparse import REMAINDER, SUPPRESS
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
 from metaverse.serving import serve
+
+PROXY_HEADERS_GONE = (
+    "--proxy-headers is gone: daphne believed X-Forwarded-For from anyone. Set TRUSTED_PROXIES to "
+    "your proxy's address instead (docs/deploy.md)"
+)
 
 
 class Command(BaseCommand):
@@ -12,11 +17,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--bind", "-b", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
         parser.add_argument("--port", "-p", type=int, default=8000, help="port (default 8000)")
-        parser.add_argument(
-            "--proxy-headers",
-            action="store_true",
-            help="trust X-Forwarded-For/-Proto: only behind a proxy that sets them itself",
-        )
+        # Kept only to refuse it with a clear message: an old unit file must not start a server
+        # that believes forged addresses.
+        parser.add_argument("--proxy-headers", action="store_true", help=SUPPRESS)
         parser.add_argument("daphne_options", nargs=REMAINDER, help="more daphne options, after --")
 
     def handle(
@@ -25,4 +28,6 @@ class Command(BaseCommand):
         if not 0 < port < 65536:
             raise CommandError(f"--port must be 1-65535, not {port}")
         extra = daphne_options[1:] if daphne_options[:1] == ["--"] else daphne_options
-        serve(host=bind, port=port, proxy_headers=proxy_headers, extra=extra)
+        if proxy_headers or any(option.startswith("--proxy-headers") for option in extra):
+            raise CommandError(PROXY_HEADERS_GONE)
+        serve(host=bind, port=port, extra=extra)

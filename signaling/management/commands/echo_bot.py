@@ -6,7 +6,6 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from websockets.exceptions import InvalidStatus
 
@@ -28,11 +27,8 @@ def parse_at(value: str) -> tuple[float, float]:
 
 
 def default_origin(url: str) -> str:
-    """An Origin the server accepts: one of ALLOWED_HOSTS (the bot often connects to 127.0.0.1)."""
+    """The origin of the server's own pages at `url`: what the server accepts from a browser."""
     scheme = "https" if url.startswith("wss://") else "http"
-    for host in settings.ALLOWED_HOSTS:
-        if host != "*":
-            return f"{scheme}://{host.lstrip('.')}"
     return f"{scheme}://{urlsplit(url).netloc}"
 
 
@@ -44,7 +40,7 @@ class Command(BaseCommand):
         parser.add_argument("--at", metavar="X,Y", help="where to stand, in tiles (default: where it last stood)")
         parser.add_argument("--url", default="ws://127.0.0.1:8000", help="the server (default ws://127.0.0.1:8000)")
         parser.add_argument("--name", default="Echo bot", help='display name (default "Echo bot")')
-        parser.add_argument("--origin", help="Origin header to send (default: from ALLOWED_HOSTS)")
+        parser.add_argument("--origin", help="Origin header to send (default: the server's own, from --url)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         for noisy in ("aioice", "aiortc"):  # every candidate pair at INFO; the bot says what matters
@@ -87,7 +83,8 @@ class Command(BaseCommand):
         except InvalidStatus as error:
             raise CommandError(
                 f"{url} refused the connection ({error.response.status_code}): "
-                f"is the Origin {origin!r} one of the server's ALLOWED_HOSTS? (--origin)"
+                f"does the server accept the Origin {origin!r}? Its host must be one of ALLOWED_HOSTS, or the "
+                "origin one of CSRF_TRUSTED_ORIGINS (--origin)"
             ) from None
         except SocketClosed as closed:
             code = f" (code {closed.code})" if closed.code else ""
