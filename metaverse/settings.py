@@ -40,6 +40,9 @@ if not DEBUG:
         raise ImproperlyConfigured(f"SECRET_KEY {_weakness}: make a strong one with {MAKE_A_SECRET_KEY}")
 elif not SECRET_KEY:
     SECRET_KEY = DEVELOPMENT_SECRET_KEY
+# Rotating the key: the new one in SECRET_KEY, the old one here until sessions and password-reset
+# links made with it have expired (docs/security.md).
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 if not ALLOWED_HOSTS:
