@@ -211,6 +211,15 @@ def cookies(transactional_db: None, avatars: list[Any]) -> Callable[[str], str]:
 
 
 @pytest.fixture
+async def opened() -> AsyncIterator[list[Any]]:
+    """Real WebSocket connections a test opens (append them), closed at its end."""
+    connections: list[Any] = []
+    yield connections
+    for connection in connections:
+        await connection.close()
+
+
+@pytest.fixture
 def server_factory(transactional_db: None) -> Iterator[Callable[..., ServerProcess]]:
     """Start real daphne processes on the test database; all are stopped at the end."""
     started: list[ServerProcess] = []

@@ -25,14 +25,6 @@ def servers(server_factory, demo_worlds):
     return server_factory(name="accounts-a"), server_factory(name="accounts-b")
 
 
-@pytest.fixture
-async def opened():
-    connections: list[Any] = []
-    yield connections
-    for connection in connections:
-        await connection.close()
-
-
 def log_out(server: ServerProcess, session: str) -> int:
     """What the page's "Log out" button does: a POST with the CSRF token the pages hand out."""
     page = urllib.request.Request(server.http_url + "/profile/", headers={"Cookie": f"sessionid={session}"})

@@ -34,14 +34,6 @@ def servers(server_factory, demo_worlds):
     return server_factory(name="moderation-a"), server_factory(name="moderation-b")
 
 
-@pytest.fixture
-async def opened():
-    connections: list[Any] = []
-    yield connections
-    for connection in connections:
-        await connection.close()
-
-
 async def connect(opened: list, server, path: str, cookie: str) -> Any:
     connection = await ws_connect(server, path, cookie)
     opened.append(connection)
