@@ -1,7 +1,8 @@
 from django import forms
 
+from metaverse.errors import AppError
 from players.models import DISPLAY_NAME_MAX_LENGTH
-from players.services import ProfileError, clean_display_name
+from players.services import clean_display_name
 
 
 class GuestJoinForm(forms.Form):
@@ -16,5 +17,5 @@ class GuestJoinForm(forms.Form):
     def clean_display_name(self) -> str:
         try:
             return clean_display_name(self.cleaned_data["display_name"])  # guests are never staff
-        except ProfileError as error:
+        except AppError as error:
             raise forms.ValidationError(error.message) from error

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import guests_unseen_since, sessions_of
+from metaverse.errors import AppError
 from metaverse.events import user_event_after_commit
 from metaverse.ratelimit import ADDRESS_LOCK_WAIT_SECONDS, Rate, address_bucket, rate_take
 from metaverse.sockets import CloseCode
@@ -33,7 +34,7 @@ class SignupKind(StrEnum):
     ACCOUNT = "account"
 
 
-class SignupLimited(Exception):
+class SignupLimited(AppError):
     """Too many new accounts from one address lately; the next may come in `retry_after` seconds."""
 
     def __init__(self, *, kind: SignupKind, per_hour: int, retry_after: int) -> None:
@@ -42,11 +43,11 @@ class SignupLimited(Exception):
         self.retry_after = retry_after
         noun = "guest accounts" if kind == SignupKind.GUEST else "accounts"
         minutes = max(1, math.ceil(retry_after / 60))
-        self.message = (
+        message = (
             f"Too many new {noun} from your network address: at most {per_hour} an hour. "
             f"Try again in {minutes} minute{'s' if minutes != 1 else ''}."
         )
-        super().__init__(self.message)
+        super().__init__("rate_limited", message, status=429, retry_after=retry_after)
 
 
 def signup_bucket(*, kind: SignupKind, address: str | None) -> str:

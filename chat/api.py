@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 from accounts.models import User
 from chat.selectors import blocks_of, conversation, messages_visible
 from chat.serializers import BIGINT_MAX, BlockCreateSerializer, BlockSerializer, HistoryQuerySerializer, message_json
-from chat.services import ChatError, block_create, block_remove
+from chat.services import block_create, block_remove
 from world.models import World
 
 
@@ -79,10 +79,7 @@ class BlockListApi(APIView):
         blocked = User.objects.filter(pk=incoming.validated_data["user"]).first()
         if blocked is None:
             raise serializers.ValidationError({"user": [f"There is no player {incoming.validated_data['user']}."]})
-        try:
-            block, created = block_create(blocker=user, blocked=blocked)
-        except ChatError as error:
-            raise serializers.ValidationError({"user": [error.message]}) from error
+        block, created = block_create(blocker=user, blocked=blocked)
         block = blocks_of(user_id=user.pk).get(pk=block.pk)
         return Response(BlockSerializer(block).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 

@@ -11,8 +11,9 @@ from chat.models import CLIENT_ID_MAX_LENGTH, Scope
 from chat.selectors import blocked_ids, history_recent
 from chat.serializers import message_json
 from chat.services import ChatError, chat_user_group, chat_world_group, message_post
+from metaverse.errors import AppError
 from metaverse.infrastructure import UNAVAILABLE_MESSAGE, is_infrastructure_error
-from metaverse.sockets import CloseCode, JsonSocketConsumer, ProtocolError, client_address, field_choice, field_int
+from metaverse.sockets import CloseCode, JsonSocketConsumer, client_address, field_choice, field_int
 from world.admission import admit
 from world.engine.engine import WorldEngine
 from world.engine.hub import Hub, get_hub
@@ -83,19 +84,17 @@ class ChatConsumer(JsonSocketConsumer):
         if client_id is not None and (
             not isinstance(client_id, str) or len(client_id) > CLIENT_ID_MAX_LENGTH or not client_id.isprintable()
         ):
-            raise ProtocolError("invalid", f"'client_id' must be a string of at most {CLIENT_ID_MAX_LENGTH} characters")
+            raise AppError("invalid", f"'client_id' must be a string of at most {CLIENT_ID_MAX_LENGTH} characters")
         try:
             await self._send_message(data, client_id)
-        except ProtocolError as error:
+        except AppError as error:
             error.extra.setdefault("client_id", client_id)
             raise
         except Exception as error:
             if not is_infrastructure_error(error):
                 raise
-            # Nothing was stored; the client may send it again. Not a client's fault: not counted.
-            await self.send_json(
-                {"type": "error", "code": "unavailable", "message": UNAVAILABLE_MESSAGE, "client_id": client_id}
-            )
+            # Nothing was stored; the client may send it again.
+            raise AppError("unavailable", UNAVAILABLE_MESSAGE, client_id=client_id) from error
 
     async def _send_message(self, data: dict[str, Any], client_id: str | None) -> None:
         if self.engine is None or self.world is None:
@@ -103,7 +102,7 @@ class ChatConsumer(JsonSocketConsumer):
         scope = field_choice(data, "scope", SEND_SCOPES)
         text = data.get("text")
         if not isinstance(text, str):
-            raise ProtocolError("invalid", "'text' must be a string")
+            raise AppError("invalid", "'text' must be a string")
         to = field_int(data, "to", minimum=1) if scope == Scope.DIRECT else None
         audience, zone = self._audience(self.engine, scope)
         try:
@@ -115,7 +114,7 @@ class ChatConsumer(JsonSocketConsumer):
             if error.code == "rate_limited" and self._keeps_flooding():
                 await self.close_with(CloseCode.RATE_LIMITED, "rate_limited", "You kept sending faster than allowed.")
                 return
-            raise ProtocolError(error.code, error.message, **error.extra) from None
+            raise
         # The sender's acknowledgement goes straight back: it must not depend on the channel
         # layer, whose group memberships may be a moment behind a Redis that just came back.
         self.shown.add(message.pk)
@@ -126,12 +125,12 @@ class ChatConsumer(JsonSocketConsumer):
         if scope not in (Scope.NEARBY, Scope.ZONE):
             return [], ""
         if self.user_id not in engine.players:
-            raise ProtocolError("not_in_world", "Enter the world first: nearby and zone chat need you in it.")
+            raise AppError("not_in_world", "Enter the world first: nearby and zone chat need you in it.")
         if scope == Scope.NEARBY:
             return engine.players_within(self.user_id, settings.WORLD_CHAT_RADIUS), ""
         zone, members = engine.zone_members(self.user_id)
         if zone is None:
-            raise ProtocolError("no_zone", "You are not standing in a zone.")
+            raise AppError("no_zone", "You are not standing in a zone.")
         return members, zone.name
 
     def _keeps_flooding(self) -> bool:

@@ -18,20 +18,15 @@ from chat.models import TEXT_MAX_LENGTH, Audience, Block, Message, Mute, Scope
 from chat.ratelimit import rate_take
 from chat.selectors import mute_active, with_sender
 from chat.serializers import message_json
+from metaverse.errors import AppError
 from metaverse.events import user_event_after_commit
 from world.models import World
 
 log = logging.getLogger(__name__)
 
 
-class ChatError(Exception):
-    """A message or request we refuse; `code` is the error code clients see (docs/protocol.md)."""
-
-    def __init__(self, code: str, message: str, **extra: Any) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.extra = extra
+class ChatError(AppError):
+    """A message or request chat refuses (docs/protocol.md lists the codes)."""
 
 
 # --- who hears what -----------------------------------------------------------------------------
@@ -93,16 +88,18 @@ def _deliver_after_commit(groups: list[str], event: dict[str, Any]) -> None:
 
 def clean_text(text: str) -> str:
     if "\x00" in text:
-        raise ChatError("invalid", "'text' must not contain NUL characters")
+        raise ChatError("invalid", "'text' must not contain NUL characters", field="text")
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        raise ChatError("invalid", "'text' must be valid Unicode (no lone surrogates)") from None
+        raise ChatError("invalid", "'text' must be valid Unicode (no lone surrogates)", field="text") from None
     text = text.strip()
     if not text:
-        raise ChatError("empty", "A message needs some text.")
+        raise ChatError("empty", "A message needs some text.", field="text")
     if len(text) > TEXT_MAX_LENGTH:
-        raise ChatError("too_long", f"A message has at most {TEXT_MAX_LENGTH} characters (this one has {len(text)}).")
+        raise ChatError(
+            "too_long", f"A message has at most {TEXT_MAX_LENGTH} characters (this one has {len(text)}).", field="text"
+        )
     return text
 
 
@@ -123,7 +120,10 @@ def _check_may_send(sender: User) -> None:
     wait = rate_take(user_id=sender.pk)
     if wait > 0:
         raise ChatError(
-            "rate_limited", f"You are sending too fast; wait {wait:.1f} s.", retry_after=round(wait + 0.05, 1)
+            "rate_limited",
+            f"You are sending too fast; wait {wait:.1f} s.",
+            status=429,
+            retry_after=round(wait + 0.05, 1),
         )
     mute = mute_active(user_id=sender.pk)
     if mute is not None:
@@ -234,7 +234,7 @@ def mute_lift(*, mute: Mute, by: User | None) -> Mute:
 def block_create(*, blocker: User, blocked: User) -> tuple[Block, bool]:
     """`blocker` stops hearing from `blocked`. Returns the block and whether it is new."""
     if blocked.pk == blocker.pk:
-        raise ChatError("self", "You cannot block yourself.")
+        raise ChatError("self", "You cannot block yourself.", field="user")
     block, created = Block.objects.get_or_create(blocker=blocker, blocked=blocked)
     if created:
         user_event_after_commit(blocker.pk, {"type": "chat.blocked", "user": blocked.pk})

@@ -1,5 +1,6 @@
-"""Request bodies of the REST API: read with the sockets' strict parser (metaverse/wire.py), so a
-body no view can use is a 400 {"detail": ...}, never a 500."""
+"""The REST API's edges: request bodies read with the sockets' strict parser (metaverse/wire.py),
+so a body no view can use is a 400 {"detail": ...}, never a 500; and the one translation of the
+services' AppError into a response."""
 
 import codecs
 from collections.abc import Mapping
@@ -8,8 +9,11 @@ from typing import IO, Any
 from django.conf import settings
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
 
 from metaverse import wire
+from metaverse.errors import AppError
 
 # The largest honest body is a report: a 1000-character reason, at most 12 bytes a character when
 # sent as \u escapes (a surrogate pair for two), so 12 KB. Five times that leaves room for fields
@@ -35,3 +39,15 @@ class StrictJSONParser(parsers.JSONParser):
             return wire.loads(text, max_bytes=MAX_BODY_BYTES)
         except wire.WireError as error:
             raise ParseError(error.message) from None
+
+
+def exception_handler(error: Exception, context: dict[str, Any]) -> Response | None:
+    """An AppError answers with its status: the message under its field (400 `{"user": [...]}`,
+    as DRF's own validation errors do), or `{"detail", ...extra}` when it names no field (429s
+    also say when to try again, in `Retry-After`)."""
+    if not isinstance(error, AppError):
+        return drf_exception_handler(error, context)
+    if error.field is not None and error.status == 400:
+        return Response({error.field: [error.message]}, status=400)
+    headers = {"Retry-After": str(int(error.extra["retry_after"]))} if "retry_after" in error.extra else None
+    return Response({"detail": error.message, **error.extra}, status=error.status, headers=headers)

@@ -228,6 +228,8 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     # JSON only (no view takes a form or a file), read as strictly as the sockets read it.
     "DEFAULT_PARSER_CLASSES": ["metaverse.rest.StrictJSONParser"],
+    # Services raise metaverse.errors.AppError; this turns it into a response, once for all views.
+    "EXCEPTION_HANDLER": "metaverse.rest.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 

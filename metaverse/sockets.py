@@ -25,6 +25,7 @@ from django.contrib.auth.models import AnonymousUser
 from metaverse import wire
 from metaverse.addresses import scope_address
 from metaverse.bus import Bus, get_bus
+from metaverse.errors import AppError
 from metaverse.infrastructure import UNAVAILABLE_MESSAGE, is_infrastructure_error
 from metaverse.layers import group_kind
 from metaverse.tasks import stop_tasks
@@ -59,16 +60,6 @@ RESTART_MESSAGE = "The server is restarting; reconnecting."
 def client_address(scope: dict[str, Any]) -> str | None:
     """The address a connection comes from (metaverse/addresses.py)."""
     return scope_address(scope)
-
-
-class ProtocolError(Exception):
-    """A message we refuse: sent back as {"type": "error", "code": ..., "message": ...}."""
-
-    def __init__(self, code: str, message: str, **extra: Any) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.extra = extra
 
 
 class TokenBucket:
@@ -125,7 +116,7 @@ def field_number(data: dict[str, Any], name: str, *, bound: float = MAX_COORDINA
     value = data.get(name)
     # Bounded before any arithmetic: no map is a billion tiles wide.
     if isinstance(value, bool) or not isinstance(value, int | float) or not -bound <= value <= bound:
-        raise ProtocolError("invalid", f"'{name}' must be a number between {-bound:g} and {bound:g}")
+        raise AppError("invalid", f"'{name}' must be a number between {-bound:g} and {bound:g}")
     return float(value)
 
 
@@ -134,21 +125,21 @@ def field_int(data: dict[str, Any], name: str, *, required: bool = True, minimum
     if value is None and not required:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum or value > 2**53:
-        raise ProtocolError("invalid", f"'{name}' must be a whole number ≥ {minimum}")
+        raise AppError("invalid", f"'{name}' must be a whole number ≥ {minimum}")
     return value
 
 
 def field_bool(data: dict[str, Any], name: str, *, default: bool) -> bool:
     value = data.get(name, default)
     if not isinstance(value, bool):
-        raise ProtocolError("invalid", f"'{name}' must be true or false")
+        raise AppError("invalid", f"'{name}' must be true or false")
     return value
 
 
 def field_choice(data: dict[str, Any], name: str, choices: tuple[str, ...], *, default: str | None = None) -> str:
     value = data.get(name, default)
     if value not in choices:
-        raise ProtocolError("invalid", f"'{name}' must be one of: {', '.join(choices)}")
+        raise AppError("invalid", f"'{name}' must be one of: {', '.join(choices)}")
     return str(value)
 
 
@@ -281,9 +272,9 @@ class JsonSocketConsumer(AsyncWebsocketConsumer):
             raise StopConsumer
         if kind == "websocket.receive":
             if unavailable:
-                await self.send_json({"type": "error", "code": "unavailable", "message": UNAVAILABLE_MESSAGE})
+                await self.refuse(AppError("unavailable", UNAVAILABLE_MESSAGE))
             else:
-                await self.refuse(ProtocolError("internal_error", "The server failed to handle this message."))
+                await self.refuse(AppError("internal_error", "The server failed to handle this message."))
 
     # --- the socket's life ----------------------------------------------------------------------
 
@@ -377,22 +368,23 @@ class JsonSocketConsumer(AsyncWebsocketConsumer):
             return
         try:
             if text_data is None:
-                raise ProtocolError("invalid", "messages must be JSON text, not binary")
-            try:
-                data = wire.loads(text_data, max_bytes=self.max_message_bytes)
-            except wire.WireError as error:
-                raise ProtocolError(error.code, error.message) from None
+                raise AppError("invalid", "messages must be JSON text, not binary")
+            data = wire.loads(text_data, max_bytes=self.max_message_bytes)
             if not isinstance(data, dict) or not isinstance(data.get("type"), str):
-                raise ProtocolError("invalid", 'a message is a JSON object with a string "type"')
+                raise AppError("invalid", 'a message is a JSON object with a string "type"')
             kind = data["type"]
             if kind not in self.message_types:
-                raise ProtocolError("unknown_type", f"unknown message type {kind[:40]!r}")
+                raise AppError("unknown_type", f"unknown message type {kind[:40]!r}")
             await getattr(self, "handle_" + kind.replace(".", "_"))(data)
-        except ProtocolError as error:
+        except AppError as error:
             await self.refuse(error)
 
-    async def refuse(self, error: ProtocolError) -> None:
+    async def refuse(self, error: AppError) -> None:
+        """The one translation of an AppError for a socket. Every refusal counts towards closing
+        with 4000, except `unavailable`: not the client's doing."""
         await self.send_json({"type": "error", "code": error.code, "message": error.message, **error.extra})
+        if error.code == "unavailable":
+            return
         now = time.monotonic()
         self._errors = [at for at in self._errors if now - at < self.error_window]
         self._errors.append(now)

@@ -14,6 +14,8 @@ from typing import Any
 
 import orjson
 
+from metaverse.errors import AppError
+
 MAX_DEPTH = 32  # our deepest message (a signal candidate) is 3 levels deep
 MAX_INTEGER = 2**53  # the largest whole number the protocol uses (a move's `seq`)
 _BRACKETS = re.compile(r"[\[\]{}]")
@@ -22,13 +24,8 @@ _STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _BIG_NUMBER = re.compile(r"\d{16}|\d[eE]\+?\d")
 
 
-class WireError(ValueError):
-    """Input refused before it reached a handler; `code` is the error code clients see."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+class WireError(AppError):
+    """Input refused before it reached a handler (`too_large`, `invalid_json`, `invalid`)."""
 
 
 def utf8_size(text: str) -> int:

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
+from metaverse.errors import AppError
 from moderation.admin_actions import ModerationPermissions, ServiceFormAdmin, ask_reason, moderator, report_outcome
 from moderation.forms import BanForm
 from moderation.models import AuditEntry, Ban, Report, ReportStatus
@@ -87,7 +88,7 @@ class BanAdmin(ModerationPermissions, ServiceFormAdmin):
                     lifted.append(user_label(ban.user))
                 else:
                     skipped += 1
-            except ModerationError as error:
+            except AppError as error:
                 refused.append(f"{user_label(ban.user)}: {error.message}")
         done = [f"Lifted the bans of {', '.join(lifted)}"] if lifted else []
         refused += [f"{skipped} ban(s) were no longer in force."] if skipped else []
@@ -130,7 +131,7 @@ def _quick(
         for report in queryset.select_related("reported", "message").order_by("pk"):
             try:
                 act(report, moderator(request), f"Report #{report.pk}: {report.reason}"[:500])
-            except ModerationError as error:
+            except AppError as error:
                 refused.append(f"Report #{report.pk}: {error.message}")
                 continue
             report_resolve(report=report, by=moderator(request), status=ReportStatus.ACTIONED, note=note)

@@ -17,6 +17,7 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
 from accounts.models import User
+from metaverse.errors import AppError
 from moderation.selectors import address_of
 from moderation.services import ModerationError, ban_create, chat_mute, player_kick, user_label
 
@@ -157,7 +158,7 @@ def players_action(
         for user in users:
             try:
                 act(user, moderator(request), reason)
-            except ModerationError as error:
+            except AppError as error:
                 refused.append(f"{user_label(user)}: {error.message}")
             else:
                 done.append(user_label(user))

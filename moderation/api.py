@@ -1,13 +1,13 @@
 from typing import cast
 
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
 from moderation.serializers import ReportCreateSerializer
-from moderation.services import ModerationError, report_create
+from moderation.services import report_create
 
 
 class ReportCreateApi(APIView):
@@ -17,15 +17,8 @@ class ReportCreateApi(APIView):
         incoming = ReportCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        try:
-            report = report_create(
-                reporter=cast(User, request.user), user_id=data["user"], message_id=data.get("message"),
-                reason=data["reason"],
-            )  # fmt: skip
-        except ModerationError as error:
-            if error.code == "rate_limited":
-                wait = int(error.extra["retry_after"])
-                body = {"detail": error.message, "retry_after": wait}
-                return Response(body, status=status.HTTP_429_TOO_MANY_REQUESTS, headers={"Retry-After": str(wait)})
-            raise serializers.ValidationError({error.field or "non_field_errors": [error.message]}) from error
+        report = report_create(
+            reporter=cast(User, request.user), user_id=data["user"], message_id=data.get("message"),
+            reason=data["reason"],
+        )  # fmt: skip
         return Response({"id": report.pk, "status": report.status}, status=status.HTTP_201_CREATED)

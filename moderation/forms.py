@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from chat.models import Mute
+from metaverse.errors import AppError
 from moderation.models import Ban
-from moderation.services import ModerationError, ban_replace_check, clean_address, target_check
+from moderation.services import ban_replace_check, clean_address, target_check
 
 HOUR, DAY, WEEK = timedelta(hours=1), timedelta(days=1), timedelta(weeks=1)
 FOR_GOOD, UNTIL = "for_good", "until"
@@ -26,7 +27,7 @@ class ModeratedForm(forms.ModelForm[Any]):
         user: User = self.cleaned_data["user"]
         try:
             target_check(user=user, by=self.moderator, verb=self.verb)
-        except ModerationError as error:
+        except AppError as error:
             raise forms.ValidationError(error.message) from error
         return user
 
@@ -71,7 +72,7 @@ class BanForm(ModeratedForm):
         user = super().clean_user()
         try:
             ban_replace_check(user=user, by=self.moderator)
-        except ModerationError as error:
+        except AppError as error:
             raise forms.ValidationError(error.message) from error
         return user
 
@@ -81,7 +82,7 @@ class BanForm(ModeratedForm):
             return None
         try:
             return clean_address(str(ip))
-        except ModerationError as error:
+        except AppError as error:
             raise forms.ValidationError(error.message) from error
 
 

@@ -15,7 +15,8 @@ from django.utils import timezone
 from accounts.models import User
 from chat.models import Message, Mute
 from chat.selectors import messages_visible
-from chat.services import ChatError, message_hide, message_post_system, mute_create, mute_lift
+from chat.services import message_hide, message_post_system, mute_create, mute_lift
+from metaverse.errors import AppError
 from metaverse.events import send_user_event
 from metaverse.sockets import CloseCode
 from moderation.models import (
@@ -37,15 +38,8 @@ REPORTS_PER_HOUR = 10
 PURGE_BATCH = 1000
 
 
-class ModerationError(Exception):
-    """An action we refuse. `field` names the input at fault, for forms and the REST API."""
-
-    def __init__(self, code: str, message: str, *, field: str | None = None, **extra: Any) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.field = field
-        self.extra = extra
+class ModerationError(AppError):
+    """An action moderation refuses; `field` names the input at fault, for forms and the REST API."""
 
 
 def user_label(user: User | None) -> str:
@@ -202,10 +196,7 @@ def chat_mute(*, user: User, by: User | None, reason: str = "", duration: timede
     reason = _clean_reason(reason)
     if duration is not None and duration <= timedelta(0):
         raise ModerationError("invalid", "A mute lasts some time, or until lifted.", field="duration")
-    try:
-        mute = mute_create(user=user, until=timezone.now() + duration if duration else None, reason=reason, by=by)
-    except ChatError as error:
-        raise ModerationError(error.code, error.message) from error
+    mute = mute_create(user=user, until=timezone.now() + duration if duration else None, reason=reason, by=by)
     _audit(
         by=by, action=Action.MUTE, target=user, reason=reason,
         mute=mute.pk, until=mute.until.isoformat() if mute.until else None,
@@ -241,10 +232,7 @@ def message_hide_by_moderator(*, message: Message, by: User | None, reason: str 
 @transaction.atomic
 def broadcast(*, world: World, text: str, by: User | None) -> Message:
     """A system message to everyone in the world, now and in history."""
-    try:
-        message = message_post_system(world=world, text=text)
-    except ChatError as error:
-        raise ModerationError(error.code, error.message, field="text") from error
+    message = message_post_system(world=world, text=text)
     _audit(by=by, action=Action.BROADCAST, world=world.slug, message=message.pk, text=message.text)
     return message
 
@@ -286,6 +274,7 @@ def report_create(*, reporter: User, user_id: int, message_id: int | None = None
         raise ModerationError(
             "rate_limited",
             f"You have sent {REPORTS_PER_HOUR} reports in the last hour; wait a while.",
+            status=429,
             retry_after=wait,
         )
     reason = reason.strip()

@@ -6,8 +6,9 @@ from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 from PIL import Image, UnidentifiedImageError
 
+from metaverse.errors import AppError
 from players.models import Avatar, Player
-from players.services import ProfileError, clean_display_name, is_staff_account
+from players.services import clean_display_name, is_staff_account
 
 SHEET_SIZE = (Avatar.FRAME_SIZE * Avatar.COLUMNS, Avatar.FRAME_SIZE * Avatar.ROWS)
 
@@ -82,7 +83,7 @@ class PlayerForm(forms.ModelForm[Player]):
             return clean_display_name(
                 self.cleaned_data["display_name"], staff=user is not None and is_staff_account(user)
             )
-        except ProfileError as error:
+        except AppError as error:
             raise ValidationError(error.message) from error
 
 

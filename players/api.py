@@ -1,6 +1,5 @@
 from typing import cast
 
-from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -9,7 +8,7 @@ from rest_framework.views import APIView
 from accounts.models import User
 from players.models import Avatar
 from players.serializers import AvatarSerializer, PlayerSerializer, PlayerUpdateSerializer
-from players.services import ProfileError, player_for_user, player_update
+from players.services import player_for_user, player_update
 
 
 class PlayerMeApi(APIView):
@@ -20,15 +19,12 @@ class PlayerMeApi(APIView):
         incoming = PlayerUpdateSerializer(data=request.data, partial=True)
         incoming.is_valid(raise_exception=True)
         values = incoming.validated_data
-        try:
-            player = player_update(
-                player=player_for_user(user=cast(User, request.user)),
-                display_name=values.get("display_name"),
-                avatar_slug=values.get("avatar"),
-                status=values.get("status"),
-            )
-        except ProfileError as error:
-            raise serializers.ValidationError({error.field: [error.message]}) from error
+        player = player_update(
+            player=player_for_user(user=cast(User, request.user)),
+            display_name=values.get("display_name"),
+            avatar_slug=values.get("avatar"),
+            status=values.get("status"),
+        )
         return Response(PlayerSerializer(player).data)
 
 

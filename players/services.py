@@ -1,18 +1,17 @@
 from django.db import transaction
 
 from accounts.models import User
+from metaverse.errors import AppError
 from metaverse.events import user_event_after_commit
 from players.models import DISPLAY_NAME_MAX_LENGTH, Avatar, Player, Status
 from players.names import display_name_problem
 
 
-class ProfileError(ValueError):
+class ProfileError(AppError):
     """A profile value that cannot be stored; `field` names the input it came from."""
 
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
+        super().__init__("invalid", message, field=field)
 
 
 def clean_display_name(value: str, *, staff: bool = False) -> str:
@@ -38,7 +37,7 @@ def display_name_for(*, user: User, wanted: str) -> str:
     otherwise a neutral one: nobody signs up as admin@… and speaks as "admin"."""
     try:
         return clean_display_name(wanted, staff=is_staff_account(user))
-    except ProfileError:
+    except AppError:
         return f"Player {user.pk}"
 
 

@@ -4,10 +4,11 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from metaverse.errors import AppError
 from moderation.http import request_refusal
 from players.forms import ProfileForm
 from players.models import Avatar
-from players.services import ProfileError, player_for_user, player_update
+from players.services import player_for_user, player_update
 
 
 @login_required
@@ -28,7 +29,7 @@ def profile(request: HttpRequest) -> HttpResponse:
                 avatar_slug=form.cleaned_data["avatar"].slug,
                 status=form.cleaned_data["status"],
             )
-        except ProfileError as error:
+        except AppError as error:
             form.add_error(error.field, error.message)
         else:
             messages.success(request, "Profile saved.")

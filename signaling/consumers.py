@@ -10,7 +10,8 @@ from typing import Any
 
 from channels.db import database_sync_to_async
 
-from metaverse.sockets import CloseCode, Flood, JsonSocketConsumer, ProtocolError, TokenBucket, client_address
+from metaverse.errors import AppError
+from metaverse.sockets import CloseCode, Flood, JsonSocketConsumer, TokenBucket, client_address
 from signaling.schemas import MAX_FRAME_BYTES, SCHEMAS, Outgoing, parse_candidate, parse_description, parse_hangup
 from world.admission import ban_refusal
 from world.engine.contacts import initiator_of
@@ -133,7 +134,7 @@ class SignalingConsumer(JsonSocketConsumer):
             await self.drop_for_rate(self._flood)
             return
         if message.to == self.user_id:
-            raise ProtocolError("invalid", "'to' is your own id")
+            raise AppError("invalid", "'to' is your own id")
         held = self._held.get(message.to)
         if held is None and engine.in_contact(self.user_id, message.to):
             await self._deliver(message)

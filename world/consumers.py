@@ -8,11 +8,11 @@ from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 
+from metaverse.errors import AppError
 from metaverse.sockets import (
     CloseCode,
     Flood,
     JsonSocketConsumer,
-    ProtocolError,
     TokenBucket,
     client_address,
     field_bool,
@@ -140,7 +140,7 @@ class WorldConsumer(JsonSocketConsumer):
         result = engine.move(session, x=x, y=y, direction=direction, moving=moving, seq=seq, now=time.monotonic())
         if not result.accepted:
             if result.reason == "stale_seq":
-                raise ProtocolError("stale_seq", f"'seq' must be greater than {session.player.seq}")
+                raise AppError("stale_seq", f"'seq' must be greater than {session.player.seq}")
             player = session.player
             await self.send_json(
                 {
@@ -171,7 +171,7 @@ class WorldConsumer(JsonSocketConsumer):
             if exit.url.startswith(("https://", "http://")):
                 await self.send_json({"type": "exit", "world": None, "url": exit.url, "external": True})
                 return
-            raise ProtocolError("exit_unavailable", f"This exit leads to '{exit.target}', which is not on this server.")
+            raise AppError("exit_unavailable", f"This exit leads to '{exit.target}', which is not on this server.")
         query = f"?entry={exit.entry}" if exit.entry else ""
         await self.send_json(
             {

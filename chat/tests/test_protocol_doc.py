@@ -14,7 +14,7 @@ def chat_section() -> str:
 
 def test_every_chat_error_code_is_documented():
     source = "".join(path.read_text() for path in (CHAT / "services.py", CHAT / "consumers.py"))
-    codes = set(re.findall(r'(?:Chat|Protocol)Error\(\s*"([a-z_]+)"', source))
+    codes = set(re.findall(r'(?:Chat|App)Error\(\s*"([a-z_]+)"', source))
     assert {"rate_limited", "muted", "unknown_recipient", "not_in_world"} <= codes  # the pattern finds them
     # A direct message to someone who blocked you is answered as one to nobody: no `blocked`.
     assert "blocked" not in codes

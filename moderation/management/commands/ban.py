@@ -2,9 +2,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from metaverse.errors import AppError
 from moderation.commandline import describe, find_user, live_reach_warning, parse_duration
 from moderation.selectors import address_of
-from moderation.services import ModerationError, ban_create, user_label
+from moderation.services import ban_create, user_label
 
 CURRENT = "current"
 
@@ -33,7 +34,7 @@ class Command(BaseCommand):
                 )
         try:
             ban = ban_create(user=user, by=None, reason=options["reason"], duration=length, ip=ip)
-        except ModerationError as error:
+        except AppError as error:
             raise CommandError(error.message) from error
         term = f"for {describe(length)}, {ban.term()}" if length else ban.term()
         parts = [f"banned {user_label(user)} {term}"]

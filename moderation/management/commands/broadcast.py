@@ -2,8 +2,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from metaverse.errors import AppError
 from moderation.commandline import find_world, live_reach_warning
-from moderation.services import ModerationError, broadcast
+from moderation.services import broadcast
 from world.selectors import worlds_with_online_counts
 
 
@@ -18,7 +19,7 @@ class Command(BaseCommand):
         world = find_world(options["world"])
         try:
             message = broadcast(world=world, text=options["text"], by=None)
-        except ModerationError as error:
+        except AppError as error:
             raise CommandError(f"not sent: {error.message}") from error
         online = getattr(worlds_with_online_counts().get(pk=world.pk), "online", 0)
         self.stdout.write(

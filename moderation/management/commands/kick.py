@@ -2,9 +2,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from metaverse.errors import AppError
 from moderation.commandline import find_user, live_reach_warning
 from moderation.selectors import worlds_online_in
-from moderation.services import ModerationError, player_kick, user_label
+from moderation.services import player_kick, user_label
 
 
 class Command(BaseCommand):
@@ -19,7 +20,7 @@ class Command(BaseCommand):
         worlds = worlds_online_in(user_id=user.pk)
         try:
             player_kick(user=user, by=None, reason=options["reason"])
-        except ModerationError as error:
+        except AppError as error:
             raise CommandError(error.message) from error
         where = f"online in {', '.join(worlds)}" if worlds else "not in any world right now"
         self.stdout.write(f"kick sent to {user_label(user)}'s connections ({where})")

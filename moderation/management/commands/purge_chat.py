@@ -4,9 +4,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from metaverse.errors import AppError
 from moderation.commandline import describe, parse_duration
 from moderation.models import when
-from moderation.services import ModerationError, chat_purge
+from moderation.services import chat_purge
 
 
 class Command(BaseCommand):
@@ -20,7 +21,7 @@ class Command(BaseCommand):
         age: timedelta = parse_duration(options["older_than"])
         try:
             count = chat_purge(older_than=age, dry_run=options["dry_run"], by=None)
-        except ModerationError as error:
+        except AppError as error:
             raise CommandError(error.message) from error
         what = f"{count} chat message{'s' if count != 1 else ''} older than {describe(age)}"
         before = when(timezone.now() - age)
