@@ -1,6 +1,6 @@
 """Draw the demo office tileset: ``world/demo/maps/office.png`` plus its Tiled 1.10 JSON tileset ``office.tsj``.
 
-Run ``python -m world.demo.art``. Every tile is 32×32 px, drawn by the functions below in a top-down,
+Run ``python -m tools.art.tileset``. Every tile is 32×32 px, drawn by the functions below in a top-down,
 three-quarter view (tops of things plus a sliver of their front face). Multi-tile objects (desks, tables,
 trees…) are drawn whole and cut into named pieces; ``LAYOUT`` places the pieces in the 8-column sheet and
 ``tile_ids()`` gives the map builder the local id of every piece by name.
@@ -17,7 +17,7 @@ from PIL import Image, ImageDraw
 
 TILE = 32
 COLUMNS = 8
-MAPS_DIR = Path(__file__).resolve().parent / "maps"
+MAPS_DIR = Path(__file__).resolve().parents[2] / "world" / "demo" / "maps"
 
 RGB = tuple[int, int, int]
 Box = tuple[int, int, int, int]
