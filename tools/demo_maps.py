@@ -11,7 +11,9 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from tools.art.tileset import COLLIDES, MAPS_DIR, TILE, require, tile_ids, wall_name
+from tools.art.drawing import TILE, require
+from tools.art.tileset import COLLIDES, MAPS_DIR, tile_ids
+from tools.art.walls import wall_name
 
 Cell = tuple[int, int]
 Property = dict[str, object]

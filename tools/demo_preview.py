@@ -9,7 +9,8 @@ from pathlib import Path
 
 from PIL import Image
 
-from tools.art.tileset import MAPS_DIR, TILE
+from tools.art.drawing import TILE
+from tools.art.tileset import MAPS_DIR
 
 SPRITES_DIR = Path(__file__).resolve().parents[1] / "players" / "sprites"
 
