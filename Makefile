@@ -52,9 +52,9 @@ format: $(VENV)/.dev
 	$(BIN)/ruff check --fix .
 
 art: $(VENV)/.runtime
-	$(BIN)/python -m players.art
-	$(BIN)/python -m world.demo.art
-	$(BIN)/python -m world.demo.build
+	$(BIN)/python -m tools.art.avatars
+	$(BIN)/python -m tools.art.tileset
+	$(BIN)/python -m tools.demo_maps
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache .test-db.sqlite3

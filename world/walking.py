@@ -1,5 +1,6 @@
 """Walking a map the way a client does: paths around walls, and the steps to send along them.
-Used by the load test, the echo bot and tests that walk players about."""
+Used by the load test (tools/loadtest/) and by the tests that walk players about, so it stays beside
+the engine rather than in tools/ (which the runtime apps and their tests never import)."""
 
 import math
 import random

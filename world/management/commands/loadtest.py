@@ -1,10 +1,11 @@
+"""`manage.py loadtest`: the arguments and the summary line; the load test itself is in
+`tools/loadtest/`, which only a source checkout has (the Docker image leaves `tools/` out)."""
+
 import sys
 from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-
-from world.loadtest import LoadTest, LoadTestError, Options, summary_line
 
 
 class Command(BaseCommand):
@@ -29,6 +30,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Imported here, not at the top: the runtime never imports tools/, and in the image, which has
+        # no tools/, this says so in one line instead of a traceback.
+        try:
+            from tools.loadtest.runner import LoadTest, LoadTestError, Options, summary_line
+        except ModuleNotFoundError as error:
+            if error.name != "tools":
+                raise
+            raise CommandError("loadtest needs a source checkout: tools/ is not in the Docker image") from None
         if options["players"] < 2:
             raise CommandError("--players must be at least 2: latency is measured between players")
         if not 0 < options["rate"] <= 20:

@@ -6,7 +6,7 @@ machines: one process reading every player's frames was itself the slowest part 
 measurement. Each move's `seq` is the time it was sent, in microseconds of CLOCK_MONOTONIC,
 which every process on the host reads alike, so whichever process receives a move can tell its
 latency without asking the sender's. The time received is when the frame's bytes were read
-from the socket (world/wsclient.py).
+from the socket (tools/loadtest/wsclient.py).
 
 Only `observers` of the players (a random sample, 50 by default) parse and account for what
 they receive. The others still receive every frame, walk and answer corrections, so the
@@ -39,9 +39,9 @@ from typing import Any
 
 import orjson
 
+from tools.loadtest.wsclient import WebSocketClient, WebSocketError, now_us
 from world.engine.mapdata import MapData
 from world.walking import RandomWalker
-from world.wsclient import WebSocketClient, WebSocketError, now_us
 
 HISTOGRAM_MS = 10_000  # latencies are counted in 0.1 ms buckets up to 10 s
 DRAIN_SECONDS = 2.0

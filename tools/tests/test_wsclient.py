@@ -6,7 +6,7 @@ import struct
 import pytest
 from websockets.asyncio.server import serve
 
-from world.wsclient import OP_TEXT, WebSocketClient, WebSocketError, mask_frame, now_us
+from tools.loadtest.wsclient import OP_TEXT, WebSocketClient, WebSocketError, mask_frame, now_us
 
 
 async def echo(connection):

@@ -1,6 +1,6 @@
 """Render the demo maps to PNGs (``/tmp/demo-preview.png``, ``/tmp/annex-preview.png``) for a look at them.
 
-Run ``python -m world.demo.preview`` after ``python -m world.demo.build``. Tile layers are composited in
+Run ``python -m tools.demo_preview`` after ``python -m tools.demo_maps``. Tile layers are composited in
 order, with a few avatars from ``players/sprites`` standing on the "floorLayer" object group.
 """
 
@@ -9,9 +9,10 @@ from pathlib import Path
 
 from PIL import Image
 
-from world.demo.art import MAPS_DIR, TILE
+from tools.art.drawing import TILE
+from tools.art.tileset import MAPS_DIR
 
-SPRITES_DIR = Path(__file__).resolve().parents[2] / "players" / "sprites"
+SPRITES_DIR = Path(__file__).resolve().parents[1] / "players" / "sprites"
 
 # (map, output, [(sprite slug, tile x, tile y, sheet row)]); rows: 0 down, 1 left, 2 right, 3 up.
 PREVIEWS = [

@@ -1,6 +1,6 @@
 """Build the demo Tiled maps ``world/demo/maps/demo.tmj`` (office campus) and ``annex.tmj`` (rooftop lounge).
 
-Run ``python -m world.demo.build`` after ``python -m world.demo.art``. Both maps use the external tileset
+Run ``python -m tools.demo_maps`` after ``python -m tools.art.tileset``. Both maps use the external tileset
 ``office.tsj``. Walls are placed as a set of cells and auto-tiled; every map is checked before it is written:
 all walkable tiles must be reachable from the start area, zones must hold walkable tiles, and nothing
 walkable may touch the map border.
@@ -11,7 +11,9 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from world.demo.art import COLLIDES, MAPS_DIR, TILE, require, tile_ids, wall_name
+from tools.art.drawing import TILE, require
+from tools.art.tileset import COLLIDES, MAPS_DIR, tile_ids
+from tools.art.walls import wall_name
 
 Cell = tuple[int, int]
 Property = dict[str, object]

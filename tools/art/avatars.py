@@ -1,6 +1,6 @@
 """Draw the avatar catalog: chibi top-down walk-cycle sprite sheets, written to ``players/sprites/``.
 
-Run ``python -m players.art``. Every sheet is 96×128 px: 3 columns (standing, left foot forward,
+Run ``python -m tools.art.avatars``. Every sheet is 96×128 px: 3 columns (standing, left foot forward,
 right foot forward) × 4 rows (down, left, right, up) of 32×32 frames on a transparent background.
 Plain Pillow, deterministic output.
 """
@@ -15,7 +15,7 @@ from PIL import Image
 FRAME = 32
 COLUMNS = 3
 DIRECTIONS = ("down", "left", "right", "up")
-OUT_DIR = Path(__file__).resolve().parent / "sprites"
+OUT_DIR = Path(__file__).resolve().parents[2] / "players" / "sprites"
 
 Color = tuple[int, int, int]
 Pixel = tuple[int, int]

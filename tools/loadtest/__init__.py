@@ -1,0 +1,1 @@
+"""The load test (`python manage.py loadtest`, docs/performance.md) and its own WebSocket client."""
