@@ -130,7 +130,7 @@ def test_broadcast_posts_a_system_message_and_refuses_empty_text(room):
     message = broadcast(world=room, text="  Maintenance at noon  ", by=None)
     assert (message.scope, message.sender, message.text) == (Scope.SYSTEM, None, "Maintenance at noon")
     assert only_entry().detail == {"world": "room", "message": message.pk, "text": "Maintenance at noon"}
-    with pytest.raises(AppError, match="needs some text")  # chat's own error, unchanged on its way:
+    with pytest.raises(AppError, match="needs some text"):  # chat's own error, unchanged on its way
         broadcast(world=room, text="   ", by=None)
 
 
