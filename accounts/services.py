@@ -18,7 +18,6 @@ from metaverse.errors import AppError
 from metaverse.events import user_event_after_commit
 from metaverse.ratelimit import ADDRESS_LOCK_WAIT_SECONDS, Rate, address_bucket, rate_take
 from metaverse.sockets import CloseCode
-from players.models import Player
 from players.services import player_create
 
 # Set while purge_guests deletes guests nobody has seen for days: they have no sockets to close.
@@ -120,11 +119,6 @@ def guest_purge(*, days: int, dry_run: bool) -> GuestPurge:
     finally:
         _purging.reset(purging)
     return GuestPurge(guests=guests, sessions=ended)
-
-
-def user_display_name(*, user: User) -> str:
-    player = Player.objects.filter(user=user).only("display_name").first()
-    return player.display_name if player else user.get_username()
 
 
 # --- sockets of users whose sessions end ----------------------------------------------------------

@@ -7,24 +7,24 @@ from typing import Any
 from channels.db import database_sync_to_async
 from django.conf import settings
 
-from chat.models import CLIENT_ID_MAX_LENGTH, Scope
+from chat.models import Scope
+from chat.schemas import Send, parse_client_id, parse_send
 from chat.selectors import blocked_ids, history_recent
 from chat.serializers import message_json
 from chat.services import ChatError, chat_user_group, chat_world_group, message_post
 from metaverse.errors import AppError
 from metaverse.infrastructure import UNAVAILABLE_MESSAGE, is_infrastructure_error
-from metaverse.sockets import CloseCode, JsonSocketConsumer, client_address, field_choice, field_int
-from world.admission import admit
+from metaverse.sockets import CloseCode
 from world.engine.engine import WorldEngine
 from world.engine.hub import Hub, get_hub
 from world.models import World
+from world.sockets import WorldSocketConsumer
 
-SEND_SCOPES = (Scope.WORLD.value, Scope.NEARBY.value, Scope.ZONE.value, Scope.DIRECT.value)
 RATE_REFUSALS_BEFORE_CLOSE = 10  # within RATE_REFUSAL_WINDOW seconds
 RATE_REFUSAL_WINDOW = 10.0
 
 
-class ChatConsumer(JsonSocketConsumer):
+class ChatConsumer(WorldSocketConsumer):
     message_types = frozenset({"send"})
     max_message_bytes = 8192
 
@@ -36,17 +36,10 @@ class ChatConsumer(JsonSocketConsumer):
 
     async def connect(self) -> None:
         self.shown = set()
-        user = self.scope["user"]
-        slug = self.scope["url_route"]["kwargs"]["slug"]
-        admission = await database_sync_to_async(admit)(user=user, slug=slug, address=client_address(self.scope))
-        if admission.refusal is not None:
-            refusal = admission.refusal
-            await self.close_with(refusal.code, refusal.reason, refusal.message)
+        admission = await self.admit()
+        if admission is None:
             return
-        record = admission.record
-        if record is None:
-            return
-        self.world = await database_sync_to_async(World.objects.get)(pk=record.id)
+        user, record, self.world = self.scope["user"], admission.record, admission.world
         self.hub = get_hub()
         # The replica tells who is near whom, even when the player's world socket is on another process.
         self.engine = await self.hub.attach(record)
@@ -80,13 +73,9 @@ class ChatConsumer(JsonSocketConsumer):
     # --- messages from the client -------------------------------------------------------------
 
     async def handle_send(self, data: dict[str, Any]) -> None:
-        client_id = data.get("client_id")
-        if client_id is not None and (
-            not isinstance(client_id, str) or len(client_id) > CLIENT_ID_MAX_LENGTH or not client_id.isprintable()
-        ):
-            raise AppError("invalid", f"'client_id' must be a string of at most {CLIENT_ID_MAX_LENGTH} characters")
+        client_id = parse_client_id(data)
         try:
-            await self._send_message(data, client_id)
+            await self._send_message(parse_send(data), client_id)
         except AppError as error:
             error.extra.setdefault("client_id", client_id)
             raise
@@ -96,18 +85,13 @@ class ChatConsumer(JsonSocketConsumer):
             # Nothing was stored; the client may send it again.
             raise AppError("unavailable", UNAVAILABLE_MESSAGE, client_id=client_id) from error
 
-    async def _send_message(self, data: dict[str, Any], client_id: str | None) -> None:
+    async def _send_message(self, send: Send, client_id: str | None) -> None:
         if self.engine is None or self.world is None:
             return
-        scope = field_choice(data, "scope", SEND_SCOPES)
-        text = data.get("text")
-        if not isinstance(text, str):
-            raise AppError("invalid", "'text' must be a string")
-        to = field_int(data, "to", minimum=1) if scope == Scope.DIRECT else None
-        audience, zone = self._audience(self.engine, scope)
+        audience, zone = self._audience(self.engine, send.scope)
         try:
             message = await database_sync_to_async(message_post)(
-                sender=self.scope["user"], world=self.world, scope=scope, text=text, to=to,
+                sender=self.scope["user"], world=self.world, scope=send.scope, text=send.text, to=send.to,
                 client_id=client_id, audience=audience, zone=zone,
             )  # fmt: skip
         except ChatError as error:

@@ -224,7 +224,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     # A ban (of the account or of the address) applies to every endpoint: 403 with its message.
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated", "moderation.http.NotBanned"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated", "accounts.permissions.NotRestricted"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     # JSON only (no view takes a form or a file), read as strictly as the sockets read it.
     "DEFAULT_PARSER_CLASSES": ["metaverse.rest.StrictJSONParser"],

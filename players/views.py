@@ -4,8 +4,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.restrictions import request_restriction
 from metaverse.errors import AppError
-from moderation.http import request_refusal
 from players.forms import ProfileForm
 from players.models import Avatar
 from players.services import player_for_user, player_update
@@ -17,7 +17,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     player = player_for_user(user=request.user)  # type: ignore[arg-type]
     initial = {"display_name": player.display_name, "avatar": player.avatar, "status": player.status}
     form = ProfileForm(request.POST or None, initial=initial)
-    banned = request_refusal(request, user=request.user) if request.method == "POST" else None
+    banned = request_restriction(request, user=request.user) if request.method == "POST" else None
     if banned is not None:
         form.add_error(None, banned)  # as the API answers PATCH /api/players/me/: 403
         return render(request, "players/profile.html", {"form": form, "player": player}, status=403)

@@ -8,16 +8,13 @@ import logging
 import time
 from typing import Any
 
-from channels.db import database_sync_to_async
-
 from metaverse.errors import AppError
-from metaverse.sockets import CloseCode, Flood, JsonSocketConsumer, TokenBucket, client_address
+from metaverse.sockets import CloseCode, Flood, TokenBucket
 from signaling.schemas import MAX_FRAME_BYTES, SCHEMAS, Outgoing, parse_candidate, parse_description, parse_hangup
-from world.admission import ban_refusal
 from world.engine.contacts import initiator_of
 from world.engine.engine import WorldEngine
 from world.engine.hub import Hub, get_hub
-from world.selectors import world_record
+from world.sockets import WorldSocketConsumer
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +39,7 @@ def signal_group(world_id: int, user_id: int) -> str:
     return f"signal.{world_id}.{user_id}"
 
 
-class SignalingConsumer(JsonSocketConsumer):
+class SignalingConsumer(WorldSocketConsumer):
     message_types = frozenset(SCHEMAS)
     max_message_bytes = MAX_FRAME_BYTES
 
@@ -64,19 +61,10 @@ class SignalingConsumer(JsonSocketConsumer):
             "candidates and hang-ups a second",
             closing="Too many signaling messages.",
         )
-        user = self.scope["user"]
-        if not user.is_authenticated:
-            await self.close_with(CloseCode.NOT_AUTHENTICATED, "not_authenticated", "Log in or join as a guest first.")
+        admission = await self.admit()
+        if admission is None:
             return
-        banned = await database_sync_to_async(ban_refusal)(user=user, address=client_address(self.scope))
-        if banned is not None:
-            await self.close_with(banned.code, banned.reason, banned.message)
-            return
-        slug = self.scope["url_route"]["kwargs"]["slug"]
-        record = await database_sync_to_async(world_record)(slug=slug)
-        if record is None:
-            await self.close_with(CloseCode.UNKNOWN_WORLD, "unknown_world", f"There is no world '{slug}'.")
-            return
+        user, record = self.scope["user"], admission.record
         self.hub = get_hub()
         self.engine = engine = await self.hub.attach(record)
         await self.join_group(signal_group(record.id, user.pk))

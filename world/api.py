@@ -4,7 +4,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from moderation.http import NotBanned
+from accounts.permissions import NotRestricted
 from world.models import World
 from world.selectors import sees_members_only, world_online, worlds_with_online_counts
 from world.serializers import WorldSerializer
@@ -16,7 +16,7 @@ class WorldListApi(ListAPIView[World]):
     enter it."""
 
     serializer_class = WorldSerializer
-    permission_classes = [NotBanned]
+    permission_classes = [NotRestricted]
     pagination_class = None
 
     def get_queryset(self):  # type: ignore[no-untyped-def]

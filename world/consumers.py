@@ -12,23 +12,18 @@ from metaverse.errors import AppError
 from metaverse.sockets import (
     CloseCode,
     Flood,
-    JsonSocketConsumer,
     TokenBucket,
     client_address,
-    field_bool,
-    field_choice,
-    field_int,
-    field_number,
 )
-from metaverse.wire import MAX_INTEGER
-from world.admission import admit
 from world.engine.engine import Session, WorldEngine
 from world.engine.hub import Hub, get_hub
 from world.engine.mapdata import Exit
-from world.engine.state import DIRECTIONS, PlayerState
+from world.engine.state import PlayerState
 from world.persistence import position_row
-from world.selectors import exit_destination, player_profile
+from world.schemas import parse_move, parse_ping
+from world.selectors import exit_destination, player_entry, player_profile
 from world.services import presence_join, presence_leave
+from world.sockets import WorldSocketConsumer
 
 MOVES_PER_SECOND = 20  # clients send at most ~10 a second; the rest is slack for bursts
 MOVE_BURST = 20
@@ -37,7 +32,7 @@ RATE_WINDOW_SECONDS = 10.0
 REPLICA_WAIT_SECONDS = 1.0  # for the other processes' snapshots, when the player is connected elsewhere
 
 
-class WorldConsumer(JsonSocketConsumer):
+class WorldConsumer(WorldSocketConsumer):
     message_types = frozenset({"move", "ping"})
     max_message_bytes = 1024
 
@@ -46,23 +41,18 @@ class WorldConsumer(JsonSocketConsumer):
     session: Session | None = None
 
     async def connect(self) -> None:
-        user = self.scope["user"]
-        slug = self.scope["url_route"]["kwargs"]["slug"]
-        admission = await database_sync_to_async(admit)(user=user, slug=slug, address=client_address(self.scope))
-        if admission.refusal is not None:
-            refusal = admission.refusal
-            await self.close_with(refusal.code, refusal.reason, refusal.message)
+        admission = await self.admit()
+        if admission is None:
             return
-        record, profile = admission.record, admission.profile
-        if record is None or profile is None:
-            return
+        user, record = self.scope["user"], admission.record
+        entry = await database_sync_to_async(player_entry)(user_id=user.pk, world_id=record.id)
         self.hub = get_hub()
         self.engine = engine = await self.hub.attach(record)
         # One connection per player and world: an older one, here or on another process, closes,
         # and this one carries on from where that one stands now (not from the last save). A
         # replica just started here learns of the older one from the others' snapshots.
         live = engine.players.get(user.pk)
-        if live is None and admission.connected_elsewhere:
+        if live is None and entry.connected_elsewhere:
             live = await self._replicated(engine, user.pk)
         await self.bus.publish_user_event(
             user.pk, {"type": "world.replaced", "world": record.id, "channel": self.channel_name}
@@ -73,8 +63,8 @@ class WorldConsumer(JsonSocketConsumer):
         if engine.population() >= record.capacity and live is None:
             await self.close_with(CloseCode.WORLD_FULL, "world_full", f"{record.name} is full ({record.capacity}).")
             return
-        x, y, direction = self._starting_point(engine, (live.x, live.y, live.dir) if live else admission.saved)
-        player = PlayerState(id=user.pk, x=x, y=y, dir=direction, **profile)
+        x, y, direction = self._starting_point(engine, (live.x, live.y, live.dir) if live else entry.saved)
+        player = PlayerState(id=user.pk, x=x, y=y, dir=direction, **entry.profile)
         self.moves = TokenBucket(MOVES_PER_SECOND, MOVE_BURST)
         self.flood = Flood(
             limit=RATE_DROPS_BEFORE_CLOSE,
@@ -133,11 +123,10 @@ class WorldConsumer(JsonSocketConsumer):
         if not self.moves.take():
             await self.drop_for_rate(self.flood)
             return
-        x, y = field_number(data, "x"), field_number(data, "y")
-        direction = field_choice(data, "dir", DIRECTIONS, default=session.player.dir)
-        moving = field_bool(data, "moving", default=False)
-        seq = field_int(data, "seq", required=False, minimum=1)
-        result = engine.move(session, x=x, y=y, direction=direction, moving=moving, seq=seq, now=time.monotonic())
+        move = parse_move(data)
+        x, y, seq = move.x, move.y, move.seq
+        direction = move.dir or session.player.dir
+        result = engine.move(session, x=x, y=y, direction=direction, moving=move.moving, seq=seq, now=time.monotonic())
         if not result.accepted:
             if result.reason == "stale_seq":
                 raise AppError("stale_seq", f"'seq' must be greater than {session.player.seq}")
@@ -160,10 +149,7 @@ class WorldConsumer(JsonSocketConsumer):
             await self._announce_exit(result.exit)
 
     async def handle_ping(self, data: dict[str, Any]) -> None:
-        sent = data.get("t")
-        if sent is not None:
-            field_number(data, "t", bound=MAX_INTEGER)  # the client's clock, e.g. Date.now()
-        await self.send_json({"type": "pong", "t": sent, "server_time": int(time.time() * 1000)})
+        await self.send_json({"type": "pong", "t": parse_ping(data), "server_time": int(time.time() * 1000)})
 
     async def _announce_exit(self, exit: Exit) -> None:
         slug = await database_sync_to_async(exit_destination)(target=exit.target)

@@ -1,5 +1,6 @@
 """Reads for the world app."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -11,7 +12,7 @@ from world.models import Presence, SavedPosition, World
 from world.services import presence_stale_seconds
 
 
-def _record(world: World) -> WorldRecord:
+def record_of(world: World) -> WorldRecord:
     return WorldRecord(
         id=world.pk,
         slug=world.slug,
@@ -24,14 +25,9 @@ def _record(world: World) -> WorldRecord:
     )
 
 
-def world_record(*, slug: str) -> WorldRecord | None:
-    world = World.objects.filter(slug=slug).first()
-    return _record(world) if world else None
-
-
 def world_record_by_id(world_id: int) -> WorldRecord | None:
     world = World.objects.filter(pk=world_id).first()
-    return _record(world) if world else None
+    return record_of(world) if world else None
 
 
 def saved_position(*, user_id: int, world_id: int) -> tuple[float, float, str] | None:
@@ -103,6 +99,23 @@ def world_online(*, world: World) -> list[dict[str, Any]]:
         }
         for presence in presences
     ]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What the world socket needs to place a player who was just admitted."""
+
+    profile: dict[str, str]  # name, look, status
+    saved: tuple[float, float, str] | None  # where they last stood in this world
+    connected_elsewhere: bool  # already in this world on another connection
+
+
+def player_entry(*, user_id: int, world_id: int) -> Entry:
+    return Entry(
+        profile=player_profile(user_id=user_id),
+        saved=saved_position(user_id=user_id, world_id=world_id),
+        connected_elsewhere=presence_live(user_id=user_id, world_id=world_id),
+    )
 
 
 def player_profile(*, user_id: int) -> dict[str, str]:

@@ -1,0 +1,35 @@
+"""One schema per message a client sends on /ws/world/ (docs/protocol.md): validated fields only."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from metaverse.sockets import field_bool, field_choice, field_int, field_number
+from metaverse.wire import MAX_INTEGER
+from world.engine.state import DIRECTIONS
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    x: float
+    y: float
+    dir: str | None  # None: unchanged
+    moving: bool
+    seq: int | None  # None: the server counts
+
+
+def parse_move(data: dict[str, Any]) -> Move:
+    return Move(
+        x=field_number(data, "x"),
+        y=field_number(data, "y"),
+        dir=field_choice(data, "dir", DIRECTIONS) if "dir" in data else None,
+        moving=field_bool(data, "moving", default=False),
+        seq=field_int(data, "seq", required=False, minimum=1),
+    )
+
+
+def parse_ping(data: dict[str, Any]) -> int | float | None:
+    """`t`, echoed back: the client's clock, e.g. Date.now()."""
+    if data.get("t") is None:
+        return None
+    field_number(data, "t", bound=MAX_INTEGER)
+    return data["t"]
