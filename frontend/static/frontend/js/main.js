@@ -6,6 +6,7 @@ import { ReportDialog } from "./components/ReportDialog.js";
 import { VideoTiles } from "./components/VideoTiles.js";
 import { WorldView } from "./components/WorldView.js";
 import { h } from "./lib/dom.js";
+import { COME_BACK_IN } from "./protocol.js";
 import { ChatService } from "./services/ChatService.js";
 import { LocalMedia } from "./services/LocalMedia.js";
 import { WebRTCManager } from "./services/WebRTCManager.js";
@@ -58,7 +59,7 @@ function showOverlay() {
   const overlay = $("overlay");
   if (closed) {
     $("overlay-text").textContent = closed.message;
-    const again = closed.code === 4009 || closed.code === 4010;
+    const again = COME_BACK_IN.has(closed.code);
     $("overlay-actions").replaceChildren(
       again ? h("button", { type: "button", onclick: () => location.reload() }, "Come back in") : "",
       " ", h("a", { class: "button secondary", href: config.urls.home }, "All worlds"));
@@ -90,7 +91,7 @@ let started = false;
 store.on("welcome", () => {
   if (started) return;
   started = true;
-  // The chat and signal sockets need us in the world first (else they close with 4006).
+  // The chat and signal sockets need us in the world first (else they close with NOT_IN_WORLD).
   chat.start();
   const settled = media.acquire();
   rtc.start(Promise.race([settled, new Promise((resolve) => setTimeout(resolve, MEDIA_WAIT_MS))]));
