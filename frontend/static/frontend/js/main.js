@@ -30,7 +30,7 @@ const chatWindow = new ChatWindow({
   root: $("chat"), store, chat, toggle: $("chat-toggle"), badge: $("chat-badge"), app: $("app"), canvas, reporter,
 });
 const menu = new PlayerMenu({
-  dialog: $("player-menu"), opener: $("menu-button"), store, media,
+  dialog: $("player-menu"), opener: $("menu-button"), store, world, media,
   muteButton: $("mute-button"), cameraButton: $("camera-button"),
 });
 const tiles = new VideoTiles({ root: $("videos"), store, media, reporter });
@@ -105,4 +105,10 @@ world.start();
 showConnection();
 
 // For tests and the curious: window.metaverse.snapshot() is the page's state as plain data.
-window.metaverse = { store, world, chat, media, rtc, view, snapshot: () => store.snapshot() };
+window.metaverse = {
+  store, world, chat, media, rtc, view,
+  snapshot: () => {
+    const snapshot = store.snapshot();
+    return { ...snapshot, stats: { ...snapshot.stats, ...view.frameStats() } };
+  },
+};

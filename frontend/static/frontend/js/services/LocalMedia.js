@@ -165,8 +165,12 @@ export class LocalMedia {
     } else this._changed();
   }
 
-  isSpeaking(now) {
-    return Boolean(this.speaking && !this.media.muted && this.speaking.speaking(now));
+  // Whether we are speaking now (WebRTCManager asks a few times a second); true if that changed.
+  updateSpeaking(now) {
+    const speaking = Boolean(this.speaking && !this.media.muted && this.speaking.speaking(now));
+    if (speaking === this.media.speaking) return false;
+    this.media.speaking = speaking;
+    return true;
   }
 
   stop() {

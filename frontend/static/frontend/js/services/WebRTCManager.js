@@ -361,12 +361,7 @@ export class WebRTCManager {
   _levels() {
     const state = this.store.state;
     const now = performance.now();
-    let changed = false;
-    const meSpeaking = this.media.isSpeaking(now);
-    if (meSpeaking !== state.media.speaking) {
-      state.media.speaking = meSpeaking;
-      changed = true;
-    }
+    let changed = this.media.updateSpeaking(now);
     const me = state.me;
     const radius = (state.world && state.world.talk_radius) || 2.5;
     const meeting = state.zone && state.zone.kind === "meeting";
