@@ -167,11 +167,12 @@ export class PlayerMenu {
     this.muted.disabled = this.cameraOff.disabled = !granted;
     this.mediaMessage.textContent = media.message || (media.status === "asking" ? "Waiting for your browser's permission…" : "");
     const hasAudio = Boolean(this.media.track("audio"));
+    const hasVideo = Boolean(this.media.track("video"));
     this.muteButton.disabled = !granted;
     this.muteButton.setAttribute("aria-pressed", String(media.muted || !hasAudio));
     this.muteButton.textContent = !granted || !hasAudio ? "No mic" : media.muted ? "Mic off" : "Mic on";
     this.cameraButton.disabled = !granted;
-    this.cameraButton.setAttribute("aria-pressed", String(media.cameraOff));
-    this.cameraButton.textContent = !granted ? "No camera" : media.cameraOff ? "Camera off" : "Camera on";
+    this.cameraButton.setAttribute("aria-pressed", String(media.cameraOff || !hasVideo));
+    this.cameraButton.textContent = !granted ? "No camera" : media.cameraOff ? "Camera off" : hasVideo ? "Camera on" : "No camera";
   }
 }
