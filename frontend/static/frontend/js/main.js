@@ -1,6 +1,7 @@
 // The world page: wires the store, the services (world, chat, media, calls) and the components.
 
 import { ChatWindow } from "./components/ChatWindow.js";
+import { PeopleList } from "./components/PeopleList.js";
 import { PlayerMenu } from "./components/PlayerMenu.js";
 import { ReportDialog } from "./components/ReportDialog.js";
 import { VideoTiles } from "./components/VideoTiles.js";
@@ -34,6 +35,7 @@ const menu = new PlayerMenu({
   muteButton: $("mute-button"), cameraButton: $("camera-button"),
 });
 const tiles = new VideoTiles({ root: $("videos"), store, media, reporter });
+const people = new PeopleList({ root: $("people"), store });
 
 // --- what the page says about itself -----------------------------------------------------
 
@@ -50,8 +52,11 @@ function showConnection() {
   const { connection } = store.state;
   const worst = ["closed", "reconnecting", "connecting"].find((status) => connection.world === status) ||
     (["chat", "signal"].some((name) => connection[name] === "reconnecting") ? "reconnecting" : "");
-  $("connection").textContent = STATUS_TEXT[worst] || "";
-  $("connection").dataset.status = worst || "open";
+  const element = $("connection");
+  element.textContent = STATUS_TEXT[worst] || "";
+  element.dataset.status = worst || "open";
+  // Each socket's own state too (data-world="open"...), for the curious and the browser tests.
+  Object.assign(element.dataset, connection);
 }
 
 function showOverlay() {
@@ -101,14 +106,17 @@ view.start();
 chatWindow.start();
 menu.start();
 tiles.start();
+people.start();
 world.start();
 showConnection();
 
-// For tests and the curious: window.metaverse.snapshot() is the page's state as plain data.
-window.metaverse = {
-  store, world, chat, media, rtc, view,
-  snapshot: () => {
-    const snapshot = store.snapshot();
-    return { ...snapshot, stats: { ...snapshot.stats, ...view.frameStats() } };
-  },
-};
+// --- a read-only window for the browser tests (and the curious) ---------------------------
+
+// The tests drive the page through what a person sees (the DOM). What nobody can read off the
+// page but a test must measure comes from here as plain copies: where everyone stands, how often
+// we were welcomed or corrected, the frame rate, the ICE servers the next call will use, and
+// where a map tile is drawn (to click it). Never the live store or a service.
+window.metaverse = Object.freeze({
+  inspect: () => ({ ...store.snapshot(), frames: view.frameStats(), ice: rtc.iceStatus() }),
+  pointOfTile: (tx, ty) => view.pointOfTile(tx, ty),
+});

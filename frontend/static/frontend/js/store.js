@@ -47,27 +47,16 @@ export function createStore(config) {
     emit("notice", { text, kind, timeout });
   }
 
-  // A plain copy for tests and debugging (Maps become arrays).
+  // A plain copy of where everyone is and of the counters (main.js's window.metaverse.inspect):
+  // what a person cannot read off the page. The rest is on the page.
   function snapshot() {
     const players = [...state.players.values()].map(({ id, name, avatar, status, x, y, rx, ry, dir, moving }) => ({
       id, name, avatar, status, x, y, rx, ry, dir, moving,
     }));
-    return {
-      world: state.world && { slug: state.world.slug, name: state.world.name },
-      mapReady: Boolean(state.map),
-      me: state.me && (({ id, name, avatar, status, x, y, dir, moving }) => ({ id, name, avatar, status, x, y, dir, moving }))(state.me),
-      players,
-      zone: state.zone,
-      contacts: [...state.contacts.values()],
-      connection: { ...state.connection },
-      closed: state.closed,
-      chat: { count: state.chat.messages.length, unread: { ...state.chat.unread } },
-      media: { status: state.media.status, muted: state.media.muted, cameraOff: state.media.cameraOff },
-      peers: [...state.peers.values()].map(({ id, state: peerState, muted, cameraOff, speaking }) => ({
-        id, state: peerState, muted, cameraOff, speaking,
-      })),
-      stats: { ...state.stats },
-    };
+    const me = state.me && (({ id, name, avatar, avatar_url, status, x, y, dir, moving }) => ({
+      id, name, avatar, avatar_url, status, x, y, dir, moving,
+    }))(state.me);
+    return { me, players, stats: { ...state.stats } };
   }
 
   return { state, on, emit, notice, snapshot };

@@ -118,6 +118,11 @@ export class WebRTCManager {
     }
   }
 
+  // A copy of the ICE servers the next call will use, and the last `turn` answer.
+  iceStatus() {
+    return { turn: this.iceTurn, servers: structuredClone(this.iceServers) };
+  }
+
   // --- signaling ---------------------------------------------------------------------------
 
   _signal(message) {
