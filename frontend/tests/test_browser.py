@@ -597,3 +597,83 @@ def test_reporting_a_message_and_a_player_reaches_the_moderators_queue(pages, de
         (alice.pk, bob.pk, "spam in the world chat", "buy cheap pills"),
         (alice.pk, bob.pk, "shouting at everyone", None),
     ]
+
+
+# --- failures are said in the page --------------------------------------------------------------
+
+REFUSE_CAMERA_AND_MICROPHONE = """
+navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
+"""
+
+
+def test_a_refused_camera_and_microphone_is_said_and_the_world_still_works(pages, demo_worlds, alice):
+    page = pages.new(alice)
+    page.add_init_script(REFUSE_CAMERA_AND_MICROPHONE)  # as if the person said no to the prompt
+    pages.open(page)
+    expect(notices(page)).to_contain_text("Camera and microphone are blocked for this site", timeout=WAIT_MS)
+    expect(page.locator("#mute-button")).to_have_text("No mic")
+    expect(page.locator("#mute-button")).to_be_disabled()
+    expect(page.locator("#camera-button")).to_have_text("No camera")
+    connected(page, "chat", "signal")
+
+
+def signal_socket_route(page: Any, rewrite: Callable[[str], str] | None = None) -> list[Any]:
+    """Route the page's signal socket through the test, still connected to the server; `rewrite`
+    changes every message either way."""
+    routes: list[Any] = []
+
+    def route(socket: Any) -> None:
+        server = socket.connect_to_server()
+        if rewrite is not None:
+            socket.on_message(lambda message: server.send(rewrite(message)))
+            server.on_message(lambda message: socket.send(rewrite(message)))
+        routes.append(socket)
+
+    page.route_web_socket(re.compile(r"/ws/signal/"), route)
+    return routes
+
+
+def test_trouble_on_the_signal_socket_is_said_in_the_page(pages, demo_worlds, alice):
+    page = pages.new(alice)
+    routes = signal_socket_route(page)
+    pages.open(page)
+    connected(page, "signal")
+    error = {"type": "error", "code": "unavailable", "message": "The server is busy; try again.", "to": 9}
+    routes[-1].send(json.dumps({**error, "code": "not_in_contact"}))  # routine: someone walked away
+    routes[-1].send(json.dumps(error))
+    expect(notices(page)).to_contain_text("a call may not connect", timeout=WAIT_MS)
+    assert "contact" not in notices(page).inner_text()
+
+
+UNREACHABLE = "192.0.2.1"  # TEST-NET-1: never routed
+
+
+def unreachable(message: str) -> str:
+    """The signal message with every ICE candidate's address replaced by one nobody can reach."""
+    data = json.loads(message)
+
+    def rewrite(candidate: str) -> str:
+        fields = candidate.split(" ")
+        if len(fields) > 4:
+            fields[4] = UNREACHABLE
+        return " ".join(fields)
+
+    if isinstance(data.get("candidate"), dict) and data["candidate"].get("candidate"):
+        data["candidate"]["candidate"] = rewrite(data["candidate"]["candidate"])
+    if isinstance(data.get("sdp"), str):
+        data["sdp"] = re.sub(r"(?m)^a=(candidate:.*?)(\r?)$", lambda m: f"a={rewrite(m[1])}{m[2]}", data["sdp"])
+    return json.dumps(data)
+
+
+def test_a_call_that_cannot_connect_is_said_in_the_page(pages, demo_worlds, alice, bob):
+    """Every ICE candidate Bob's page sends or gets names an address nobody can reach: the call
+    fails (in about 15 s), and both pages say so."""
+    place(alice, demo_worlds["demo"], 24.5, 27.5, "right")
+    place(bob, demo_worlds["demo"], 25.5, 27.5, "left")
+    alice_page = pages.enter(alice)
+    bob_page = pages.new(bob)
+    signal_socket_route(bob_page, unreachable)
+    pages.open(bob_page)
+    tile(alice_page, bob).wait_for(timeout=WAIT_MS)
+    for page, other in ((alice_page, "Bob"), (bob_page, "Alice")):
+        expect(notices(page)).to_contain_text(f"The call with {other} could not connect.", timeout=60_000)

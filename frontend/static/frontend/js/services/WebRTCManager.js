@@ -282,8 +282,9 @@ export class WebRTCManager {
     pc.oniceconnectionstatechange = () => this._iceState(peer);
     pc.onconnectionstatechange = () => {
       peer.state = pc.connectionState;
-      // With ICE fine, the secure transport (DTLS) failed: no restart brings that back. ICE
-      // failures are _iceState's.
+      // ICE failures ("failed") are _iceState's, which restarts first. Otherwise the connection
+      // failed for good: its secure transport, or ICE as Chromium reports it (the connection
+      // "failed" while the ICE state stays "disconnected", so no restart follows).
       if (pc.connectionState === "failed" && pc.iceConnectionState !== "failed") this._callFailed(peer);
       this.store.emit("peers");
     };
