@@ -129,11 +129,6 @@ export class WorldView {
     return inside ? { x, y } : null;
   }
 
-  resetStats() {
-    this.frames = 0;
-    this.last = 0;
-  }
-
   _click(event) {
     const tile = this.tileAt(event.clientX, event.clientY);
     if (tile) this.world.walkTo(tile[0], tile[1]);
