@@ -1,11 +1,13 @@
 // The world page: wires the store, the services (world, chat, media, calls) and the components.
 
 import { ChatWindow } from "./components/ChatWindow.js";
+import { PeopleList } from "./components/PeopleList.js";
 import { PlayerMenu } from "./components/PlayerMenu.js";
 import { ReportDialog } from "./components/ReportDialog.js";
 import { VideoTiles } from "./components/VideoTiles.js";
 import { WorldView } from "./components/WorldView.js";
 import { h } from "./lib/dom.js";
+import { COME_BACK_IN } from "./protocol.js";
 import { ChatService } from "./services/ChatService.js";
 import { LocalMedia } from "./services/LocalMedia.js";
 import { WebRTCManager } from "./services/WebRTCManager.js";
@@ -29,10 +31,11 @@ const chatWindow = new ChatWindow({
   root: $("chat"), store, chat, toggle: $("chat-toggle"), badge: $("chat-badge"), app: $("app"), canvas, reporter,
 });
 const menu = new PlayerMenu({
-  dialog: $("player-menu"), opener: $("menu-button"), store, media,
+  dialog: $("player-menu"), opener: $("menu-button"), store, world, media,
   muteButton: $("mute-button"), cameraButton: $("camera-button"),
 });
 const tiles = new VideoTiles({ root: $("videos"), store, media, reporter });
+const people = new PeopleList({ root: $("people"), store });
 
 // --- what the page says about itself -----------------------------------------------------
 
@@ -49,8 +52,11 @@ function showConnection() {
   const { connection } = store.state;
   const worst = ["closed", "reconnecting", "connecting"].find((status) => connection.world === status) ||
     (["chat", "signal"].some((name) => connection[name] === "reconnecting") ? "reconnecting" : "");
-  $("connection").textContent = STATUS_TEXT[worst] || "";
-  $("connection").dataset.status = worst || "open";
+  const element = $("connection");
+  element.textContent = STATUS_TEXT[worst] || "";
+  element.dataset.status = worst || "open";
+  // Each socket's own state too (data-world="open"...), for the curious and the browser tests.
+  Object.assign(element.dataset, connection);
 }
 
 function showOverlay() {
@@ -58,7 +64,7 @@ function showOverlay() {
   const overlay = $("overlay");
   if (closed) {
     $("overlay-text").textContent = closed.message;
-    const again = closed.code === 4009 || closed.code === 4010;
+    const again = COME_BACK_IN.has(closed.code);
     $("overlay-actions").replaceChildren(
       again ? h("button", { type: "button", onclick: () => location.reload() }, "Come back in") : "",
       " ", h("a", { class: "button secondary", href: config.urls.home }, "All worlds"));
@@ -90,7 +96,7 @@ let started = false;
 store.on("welcome", () => {
   if (started) return;
   started = true;
-  // The chat and signal sockets need us in the world first (else they close with 4006).
+  // The chat and signal sockets need us in the world first (else they close with NOT_IN_WORLD).
   chat.start();
   const settled = media.acquire();
   rtc.start(Promise.race([settled, new Promise((resolve) => setTimeout(resolve, MEDIA_WAIT_MS))]));
@@ -100,8 +106,17 @@ view.start();
 chatWindow.start();
 menu.start();
 tiles.start();
+people.start();
 world.start();
 showConnection();
 
-// For tests and the curious: window.metaverse.snapshot() is the page's state as plain data.
-window.metaverse = { store, world, chat, media, rtc, view, snapshot: () => store.snapshot() };
+// --- a read-only window for the browser tests (and the curious) ---------------------------
+
+// The tests drive the page through what a person sees (the DOM). What nobody can read off the
+// page but a test must measure comes from here as plain copies: where everyone stands, how often
+// we were welcomed or corrected, the frame rate, the ICE servers the next call will use, and
+// where a map tile is drawn (to click it). Never the live store or a service.
+window.metaverse = Object.freeze({
+  inspect: () => ({ ...store.snapshot(), frames: view.frameStats(), ice: rtc.iceStatus() }),
+  pointOfTile: (tx, ty) => view.pointOfTile(tx, ty),
+});

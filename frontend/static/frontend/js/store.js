@@ -1,9 +1,12 @@
 // The page's state in one place, with topic listeners.
 //
-// Positions are mutated in place (the render loop reads them every frame and 100 players send
-// ten updates a second each); everything a component shows is announced with `emit(topic)`.
+// Only the services write it (each its own part: WorldService the world and who is in it,
+// ChatService the chat, LocalMedia our camera and microphone, WebRTCManager the calls);
+// components read it and call service methods. Positions are mutated in place (the render loop
+// reads them every frame and 100 players send ten updates a second each); everything a
+// component shows is announced with `emit(topic)`.
 // Topics: "welcome", "map", "me", "players", "zone", "contacts", "connection", "closed",
-// "chat", "media", "peers", "notice".
+// "chat", "media", "peers", "levels", "notice".
 
 export function createStore(config) {
   const listeners = new Map();
@@ -19,9 +22,9 @@ export function createStore(config) {
     connection: { world: "connecting", chat: "idle", signal: "idle" },
     closed: null, // {code, reason, message} once the server sent us away for good
     chat: { messages: [], unread: { world: 0, nearby: 0, zone: 0, direct: 0 }, lastError: null },
-    media: { status: "idle", muted: false, cameraOff: false, message: "", devices: [] },
+    media: { status: "idle", muted: false, cameraOff: false, speaking: false, message: "", devices: [] },
     peers: new Map(), // id -> {id, stream, state, muted, cameraOff, speaking}
-    stats: { welcomes: 0, corrections: 0, frames: 0, fps: 0, frameMs: { mean: 0, p95: 0 }, drawMs: 0 },
+    stats: { welcomes: 0, corrections: 0 }, // and rtt; WorldView measures the frame rate itself
   };
 
   function on(topic, listener) {
@@ -44,27 +47,16 @@ export function createStore(config) {
     emit("notice", { text, kind, timeout });
   }
 
-  // A plain copy for tests and debugging (Maps become arrays).
+  // A plain copy of where everyone is and of the counters (main.js's window.metaverse.inspect):
+  // what a person cannot read off the page. The rest is on the page.
   function snapshot() {
     const players = [...state.players.values()].map(({ id, name, avatar, status, x, y, rx, ry, dir, moving }) => ({
       id, name, avatar, status, x, y, rx, ry, dir, moving,
     }));
-    return {
-      world: state.world && { slug: state.world.slug, name: state.world.name },
-      mapReady: Boolean(state.map),
-      me: state.me && (({ id, name, avatar, status, x, y, dir, moving }) => ({ id, name, avatar, status, x, y, dir, moving }))(state.me),
-      players,
-      zone: state.zone,
-      contacts: [...state.contacts.values()],
-      connection: { ...state.connection },
-      closed: state.closed,
-      chat: { count: state.chat.messages.length, unread: { ...state.chat.unread } },
-      media: { status: state.media.status, muted: state.media.muted, cameraOff: state.media.cameraOff },
-      peers: [...state.peers.values()].map(({ id, state: peerState, muted, cameraOff, speaking }) => ({
-        id, state: peerState, muted, cameraOff, speaking,
-      })),
-      stats: { ...state.stats },
-    };
+    const me = state.me && (({ id, name, avatar, avatar_url, status, x, y, dir, moving }) => ({
+      id, name, avatar, avatar_url, status, x, y, dir, moving,
+    }))(state.me);
+    return { me, players, stats: { ...state.stats } };
   }
 
   return { state, on, emit, notice, snapshot };

@@ -2,7 +2,7 @@
 // badges, links clickable and everything else shown as text.
 
 import { h, linkify } from "../lib/dom.js";
-import { SCOPES } from "../services/ChatService.js";
+import { SCOPES, tabOf } from "../services/ChatService.js";
 
 const LABELS = { world: "World", nearby: "Nearby", zone: "Zone", direct: "Direct" };
 const ERRORS = {
@@ -14,10 +14,6 @@ const ERRORS = {
   unknown_recipient: "There is nobody like that to write to.",
   self: "That is you.",
 };
-
-function tabOf(message) {
-  return message.scope === "system" ? "world" : message.scope;
-}
 
 function timeOf(message) {
   const date = new Date(message.created_at);
@@ -81,7 +77,7 @@ export class ChatWindow {
   setOpen(open) {
     this.app.dataset.chatOpen = String(open);
     this.toggle.setAttribute("aria-expanded", String(open));
-    if (open) this._read(this.active);
+    this._viewing();
     this._badges();
   }
 
@@ -95,7 +91,7 @@ export class ChatWindow {
     this.recipientRow.hidden = scope !== "direct";
     this._recipients();
     this._placeholder();
-    this._read(scope);
+    this._viewing();
     this._render();
   }
 
@@ -110,10 +106,9 @@ export class ChatWindow {
     this.input.placeholder = text[this.active];
   }
 
-  _read(scope) {
-    if (!this.isOpen) return;
-    this.store.state.chat.unread[scope] = 0;
-    this._badges();
+  // ChatService counts unread messages; it needs to know which tab is in front of the person.
+  _viewing() {
+    this.chat.view(this.isOpen ? this.active : null);
   }
 
   _badges() {
@@ -131,10 +126,9 @@ export class ChatWindow {
   }
 
   _changed(detail) {
-    const me = this.store.state.me;
-    if (detail.message && !detail.mine && !(me && detail.message.sender && detail.message.sender.id === me.id)) {
-      const tab = tabOf(detail.message);
-      if (!(this.isOpen && tab === this.active && !document.hidden)) this.store.state.chat.unread[tab] += 1;
+    if (detail.read) {
+      this._badges();
+      return;
     }
     if (detail.error) this._showError(detail.error);
     if (detail.message || detail.history) this._recipients();

@@ -13,8 +13,8 @@ const STATUSES = [
 const PREVIEW_SCALE = 3;
 
 export class PlayerMenu {
-  constructor({ dialog, opener, store, media, muteButton, cameraButton }) {
-    Object.assign(this, { dialog, opener, store, media, muteButton, cameraButton });
+  constructor({ dialog, opener, store, world, media, muteButton, cameraButton }) {
+    Object.assign(this, { dialog, opener, store, world, media, muteButton, cameraButton });
     this.avatars = null;
     this.name = h("input", { id: "menu-name", type: "text", maxlength: "64", required: true, autocomplete: "nickname" });
     this.look = h("fieldset", { class: "menu-avatars" }, h("legend", {}, "Look"));
@@ -134,12 +134,7 @@ export class PlayerMenu {
           `Not saved (HTTP ${response.status}).`;
         return;
       }
-      const me = this.store.state.me;
-      if (me) {
-        Object.assign(me, { name: answer.display_name, avatar: answer.avatar, avatar_url: answer.avatar_url, status: answer.status });
-        me.tag = null;
-        this.store.emit("me");
-      }
+      this.world.updateMe(answer);
       this.dialog.close();
       this.store.notice("Saved.", { timeout: 2500 });
     } catch (error) {
@@ -172,11 +167,12 @@ export class PlayerMenu {
     this.muted.disabled = this.cameraOff.disabled = !granted;
     this.mediaMessage.textContent = media.message || (media.status === "asking" ? "Waiting for your browser's permission…" : "");
     const hasAudio = Boolean(this.media.track("audio"));
+    const hasVideo = Boolean(this.media.track("video"));
     this.muteButton.disabled = !granted;
     this.muteButton.setAttribute("aria-pressed", String(media.muted || !hasAudio));
     this.muteButton.textContent = !granted || !hasAudio ? "No mic" : media.muted ? "Mic off" : "Mic on";
     this.cameraButton.disabled = !granted;
-    this.cameraButton.setAttribute("aria-pressed", String(media.cameraOff));
-    this.cameraButton.textContent = !granted ? "No camera" : media.cameraOff ? "Camera off" : "Camera on";
+    this.cameraButton.setAttribute("aria-pressed", String(media.cameraOff || !hasVideo));
+    this.cameraButton.textContent = !granted ? "No camera" : media.cameraOff ? "Camera off" : hasVideo ? "Camera on" : "No camera";
   }
 }

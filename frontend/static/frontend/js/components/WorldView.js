@@ -5,7 +5,6 @@
 // number of device pixels (`scale`) at whole-pixel offsets, and smoothing is off.
 
 import { directionOfKey } from "../lib/movement.js";
-import { renderPosition } from "../services/WorldService.js";
 
 const FRAME = 32; // avatar sprite sheets: 3 walk frames x 4 directions of 32x32
 const FEET = 30; // where the feet are in a frame, from its top
@@ -38,6 +37,13 @@ export class WorldView {
     this.drawTimes = new Float32Array(STATS_FRAMES);
     this.frames = 0;
     this.sorted = [];
+    this.tags = new WeakMap(); // player -> their name tag, drawn again when its key changes
+    this.stats = { frames: 0, fps: 0, frameMs: { mean: 0, p95: 0 }, drawMs: 0, scale: this.scale, inView: 0 };
+  }
+
+  // The frame rate over the last STATS_FRAMES frames, and how many avatars were in view.
+  frameStats() {
+    return { ...this.stats, frameMs: { ...this.stats.frameMs } };
   }
 
   start() {
@@ -123,11 +129,6 @@ export class WorldView {
     return inside ? { x, y } : null;
   }
 
-  resetStats() {
-    this.frames = 0;
-    this.last = 0;
-  }
-
   _click(event) {
     const tile = this.tileAt(event.clientX, event.clientY);
     if (tile) this.world.walkTo(tile[0], tile[1]);
@@ -168,7 +169,7 @@ export class WorldView {
     const intervals = Array.from(this.intervals.slice(0, count)).sort((a, b) => a - b);
     const mean = intervals.reduce((sum, value) => sum + value, 0) / count;
     const draws = this.drawTimes.slice(0, count);
-    const stats = this.store.state.stats;
+    const stats = this.stats;
     stats.frames = this.frames;
     stats.fps = Math.round((1000 / mean) * 10) / 10;
     stats.frameMs = { mean: round2(mean), p95: round2(intervals[Math.floor(count * 0.95)]) };
@@ -248,13 +249,9 @@ export class WorldView {
     const margin = FRAME * scale * 2;
     const sorted = this.sorted;
     sorted.length = 0;
-    const me = state.me;
-    me.rx = me.x;
-    me.ry = me.y;
-    me.gliding = false;
-    sorted.push(me);
+    this.world.placeForDrawing(now);
+    sorted.push(state.me);
     for (const player of state.players.values()) {
-      renderPosition(player, now);
       const x = player.rx * map.tileWidth * scale - this.camera.x;
       const y = player.ry * map.tileHeight * scale - this.camera.y;
       if (x < -margin || y < -margin || x > canvas.width + margin || y > canvas.height + margin) continue;
@@ -301,7 +298,8 @@ export class WorldView {
 
   _tag(player, isMe) {
     const key = `${player.name}|${player.status}|${this.ratio}|${isMe}`;
-    if (player.tag && player.tag.key === key) return player.tag;
+    const drawn = this.tags.get(player);
+    if (drawn && drawn.key === key) return drawn;
     const ratio = this.ratio;
     const font = `600 ${Math.round(12 * ratio)}px system-ui, -apple-system, "Segoe UI", sans-serif`;
     const measure = document.createElement("canvas").getContext("2d");
@@ -328,7 +326,7 @@ export class WorldView {
     ctx.textBaseline = "middle";
     ctx.fillText(text, pad * 2 + dot, height / 2 + ratio);
     tag.key = key;
-    player.tag = tag;
+    this.tags.set(player, tag);
     return tag;
   }
 }

@@ -7,10 +7,16 @@ import { ReconnectingSocket } from "./socket.js";
 const KEEP = 500;
 export const SCOPES = ["world", "nearby", "zone", "direct"];
 
+// The tab a message is shown in: notices from the server go with the world's messages.
+export function tabOf(message) {
+  return message.scope === "system" ? "world" : message.scope;
+}
+
 export class ChatService {
   constructor(store) {
     this.store = store;
     this.counter = 0;
+    this.viewing = null; // the tab the person is reading (ChatWindow says), null while the chat is closed
     this.socket = new ReconnectingSocket(`/ws/chat/${encodeURIComponent(store.state.config.slug)}/`, {
       onMessage: (message) => this.handle(message),
       onStatus: (status) => {
@@ -31,6 +37,16 @@ export class ChatService {
 
   get messages() {
     return this.store.state.chat.messages;
+  }
+
+  // The tab the person is looking at now (null: the chat is closed): what is there is read, and
+  // messages arriving there while the page is visible are not counted as unread.
+  view(scope) {
+    this.viewing = scope;
+    const unread = this.store.state.chat.unread;
+    if (!scope || !unread[scope]) return;
+    unread[scope] = 0;
+    this.store.emit("chat", { read: scope });
   }
 
   handle(message) {
@@ -68,6 +84,9 @@ export class ChatService {
     if (index >= 0) chat.messages[index] = delivered;
     else chat.messages.push(delivered);
     if (chat.messages.length > KEEP) chat.messages.splice(0, chat.messages.length - KEEP);
+    const fromMe = index >= 0 || Boolean(me && delivered.sender && delivered.sender.id === me.id);
+    const tab = tabOf(delivered);
+    if (!fromMe && !(this.viewing === tab && !document.hidden)) chat.unread[tab] += 1;
     this.store.emit("chat", { message: delivered, mine: index >= 0 });
   }
 

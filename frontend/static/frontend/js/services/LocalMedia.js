@@ -16,6 +16,8 @@ const MESSAGES = {
     "You can still walk and chat; to talk, allow them in your browser's site settings and reload.",
   unavailable: "No camera or microphone could be used. You can still walk and chat.",
   insecure: "This page is not served over HTTPS, so the browser offers no camera or microphone. You can still walk and chat.",
+  audio: "No microphone could be used, so nobody will hear you. They can still see you.",
+  video: "No camera could be used, so nobody will see you. They can still hear you.",
 };
 
 function remembered() {
@@ -82,8 +84,11 @@ export class LocalMedia {
       }
     }
     if (!this.stream.getTracks().length) return this._give("unavailable", MESSAGES.unavailable);
+    // One of the two may be missing (no camera on this computer, say): that is said too.
+    const missing = ["audio", "video"].find((kind) => !this.track(kind));
     media.status = "granted";
     media.message = "";
+    if (missing) this.store.notice(MESSAGES[missing], { kind: "warning", timeout: 12000 });
     this._apply();
     await this.listDevices();
     this._changed();
@@ -165,8 +170,12 @@ export class LocalMedia {
     } else this._changed();
   }
 
-  isSpeaking(now) {
-    return Boolean(this.speaking && !this.media.muted && this.speaking.speaking(now));
+  // Whether we are speaking now (WebRTCManager asks a few times a second); true if that changed.
+  updateSpeaking(now) {
+    const speaking = Boolean(this.speaking && !this.media.muted && this.speaking.speaking(now));
+    if (speaking === this.media.speaking) return false;
+    this.media.speaking = speaking;
+    return true;
   }
 
   stop() {

@@ -5,7 +5,8 @@
 // peer whose signal socket is not connected yet are lost, so the initiator sends its offer (and
 // the candidates so far) again until answered, and the other side makes its own offer if none
 // came. ICE restarts on failure (initiator side). A data channel ("state", opened by the
-// initiator) tells the other side when we mute or turn the camera off.
+// initiator) tells the other side when we mute or turn the camera off. A call that cannot
+// connect, and trouble on the signal socket, are said in the page (store.notice).
 
 import { SpeakingDetector } from "../lib/audio.js";
 import { ReconnectingSocket } from "./socket.js";
@@ -22,6 +23,15 @@ const ICE_NOT_IN_WORLD_RETRY_MS = 1000;
 const ICE_NOT_IN_WORLD_RETRIES = 10;
 const ICE_ERROR_RETRY_MS = 30000;
 const KINDS = ["audio", "video"];
+const FAILED_NOTICE_MS = 12000;
+const TROUBLE_AGAIN_MS = 30000; // the same signal socket trouble is said at most this often
+// Signal socket errors that happen in normal use: a candidate or two in flight when someone
+// walks away (not_in_contact), or leaves the world (unknown_player).
+const SIGNAL_ROUTINE = new Set(["not_in_contact", "unknown_player"]);
+const SIGNAL_TROUBLE = {
+  unavailable: "The server could not pass on a call message; a call may not connect.",
+  rate_limited: "Calls are sending too much at once; a call may not connect.",
+};
 
 export class WebRTCManager {
   constructor(store, media) {
@@ -34,6 +44,7 @@ export class WebRTCManager {
     this.iceTurn = null; // the last answer's `turn`: issued, not_configured, not_in_world, rate_limited
     this.stopped = false;
     this.ready = false;
+    this.troubleSaid = new Map(); // signal error code -> when we last said it
     this.socket = new ReconnectingSocket(`/ws/signal/${encodeURIComponent(store.state.config.slug)}/`, {
       onMessage: (message) => this.handle(message),
       onStatus: (status) => {
@@ -107,6 +118,11 @@ export class WebRTCManager {
     }
   }
 
+  // A copy of the ICE servers the next call will use, and the last `turn` answer.
+  iceStatus() {
+    return { turn: this.iceTurn, servers: structuredClone(this.iceServers) };
+  }
+
   // --- signaling ---------------------------------------------------------------------------
 
   _signal(message) {
@@ -138,6 +154,7 @@ export class WebRTCManager {
       }
       case "error":
         console.warn("signal socket:", message.code, message.message);
+        if (!SIGNAL_ROUTINE.has(message.code)) this._trouble(message.code);
         return undefined;
       default:
         return undefined;
@@ -236,7 +253,7 @@ export class WebRTCManager {
     const peer = {
       id, initiator: Boolean(initiator), polite: Boolean(polite), pc,
       stream: new MediaStream(), queue: Promise.resolve(), candidates: [],
-      makingOffer: false, ignoreOffer: false, negotiated: false, resends: 0,
+      makingOffer: false, ignoreOffer: false, negotiated: false, resends: 0, iceFailures: 0, failureSaid: false,
       state: "new", muted: false, cameraOff: false, speaking: false, volume: 1, detector: null,
     };
     this.peers.set(id, peer);
@@ -262,17 +279,49 @@ export class WebRTCManager {
         if (this.peers.get(id) === peer && !pc.remoteDescription && pc.signalingState === "stable") this._offer(peer);
       }, POLITE_WAIT_MS);
     };
-    pc.oniceconnectionstatechange = () => {
-      if (pc.iceConnectionState === "failed" && peer.initiator) pc.restartIce();
-    };
+    pc.oniceconnectionstatechange = () => this._iceState(peer);
     pc.onconnectionstatechange = () => {
       peer.state = pc.connectionState;
+      // ICE failures ("failed") are _iceState's, which restarts first. Otherwise the connection
+      // failed for good: its secure transport, or ICE as Chromium reports it (the connection
+      // "failed" while the ICE state stays "disconnected", so no restart follows).
+      if (pc.connectionState === "failed" && pc.iceConnectionState !== "failed") this._callFailed(peer);
       this.store.emit("peers");
     };
     this._attachLocal(peer);
     this.store.state.peers.set(id, peer);
     this.store.emit("peers");
     return peer;
+  }
+
+  // On ICE failure the initiator restarts ICE (every time); the other side waits for that
+  // restart. A failure after a restart, on either side, is said once until the call connects.
+  _iceState(peer) {
+    const state = peer.pc.iceConnectionState;
+    if (state === "connected" || state === "completed") {
+      peer.iceFailures = 0;
+      peer.failureSaid = false;
+      return;
+    }
+    if (state !== "failed") return;
+    peer.iceFailures += 1;
+    if (peer.initiator) peer.pc.restartIce();
+    if (peer.iceFailures > 1) this._callFailed(peer);
+  }
+
+  _callFailed(peer) {
+    if (peer.failureSaid || this.peers.get(peer.id) !== peer) return;
+    peer.failureSaid = true;
+    const other = this.store.state.players.get(peer.id);
+    const name = (other && other.name) || "someone nearby";
+    this.store.notice(`The call with ${name} could not connect.`, { kind: "warning", timeout: FAILED_NOTICE_MS });
+  }
+
+  _trouble(code) {
+    const now = performance.now();
+    if (now - (this.troubleSaid.get(code) ?? -Infinity) < TROUBLE_AGAIN_MS) return;
+    this.troubleSaid.set(code, now);
+    this.store.notice(SIGNAL_TROUBLE[code] || `Setting up a call went wrong (${code}).`, { kind: "warning" });
   }
 
   // Put our current tracks on the connection: on the transceiver of the same kind when there is
@@ -361,12 +410,7 @@ export class WebRTCManager {
   _levels() {
     const state = this.store.state;
     const now = performance.now();
-    let changed = false;
-    const meSpeaking = this.media.isSpeaking(now);
-    if (meSpeaking !== state.media.speaking) {
-      state.media.speaking = meSpeaking;
-      changed = true;
-    }
+    let changed = this.media.updateSpeaking(now);
     const me = state.me;
     const radius = (state.world && state.world.talk_radius) || 2.5;
     const meeting = state.zone && state.zone.kind === "meeting";

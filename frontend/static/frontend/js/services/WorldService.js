@@ -15,7 +15,7 @@ const PROFILE_FIELDS = ["name", "avatar", "avatar_url", "status"];
 
 // Where to draw a remote player now: between the last two positions we heard, over about the
 // time between those two updates (players send ~10 a second, the server batches 20 a second).
-export function renderPosition(player, now) {
+function renderPosition(player, now) {
   const progress = player.glideMs > 0 ? Math.min(1, (now - player.glideStart) / player.glideMs) : 1;
   player.rx = player.fromX + (player.toX - player.fromX) * progress;
   player.ry = player.fromY + (player.toY - player.fromY) * progress;
@@ -128,7 +128,6 @@ export class WorldService {
       const player = me && update.id === me.id ? me : state.players.get(update.id);
       if (!player) continue;
       for (const field of PROFILE_FIELDS) player[field] = update[field];
-      player.tag = null; // the name tag is drawn again
       roster = true;
     }
     for (const id of message.left || []) roster = state.players.delete(id) || roster;
@@ -140,7 +139,6 @@ export class WorldService {
     const known = state.players.get(data.id);
     if (known) {
       for (const field of PROFILE_FIELDS) known[field] = data[field];
-      known.tag = null;
       this._glide(known, data.x, data.y, now);
       Object.assign(known, { dir: data.dir, moving: data.moving, seq: data.seq });
       return;
@@ -148,7 +146,7 @@ export class WorldService {
     state.players.set(data.id, {
       ...data,
       fromX: data.x, fromY: data.y, toX: data.x, toY: data.y, rx: data.x, ry: data.y,
-      glideStart: now, glideMs: 0, heardAt: now, gliding: false, tag: null,
+      glideStart: now, glideMs: 0, heardAt: now, gliding: false,
     });
   }
 
@@ -231,7 +229,22 @@ export class WorldService {
     this.socket.send({ type: "ping", t: Date.now() });
   }
 
+  // Where everyone is drawn now (rx, ry): called by WorldView every frame, before drawing.
+  placeForDrawing(now) {
+    const me = this.store.state.me;
+    if (me) Object.assign(me, { rx: me.x, ry: me.y, gliding: false });
+    for (const player of this.store.state.players.values()) renderPosition(player, now);
+  }
+
   // --- our own avatar --------------------------------------------------------------------
+
+  // Our profile as the players API saved it (PlayerMenu); the world tells everyone else.
+  updateMe({ display_name: name, avatar, avatar_url, status }) {
+    const me = this.store.state.me;
+    if (!me) return;
+    Object.assign(me, { name, avatar, avatar_url, status });
+    this.store.emit("me");
+  }
 
   get ready() {
     const state = this.store.state;

@@ -1,9 +1,9 @@
 // A JSON WebSocket that reconnects by itself, with exponential backoff and jitter.
 //
 // The server says goodbye with {"type": "closing", code, reason, message} before closing on
-// purpose; after the codes below it must not be retried (docs/protocol.md, "Closing").
+// purpose; after some codes it must not be retried (NO_RECONNECT, protocol.js).
 
-export const NO_RECONNECT = new Set([4001, 4003, 4004, 4009, 4010, 4011]);
+import { ClientCloseCode, NO_RECONNECT } from "../protocol.js";
 
 const MIN_DELAY_MS = 500;
 const MAX_DELAY_MS = 15000;
@@ -52,7 +52,7 @@ export class ReconnectingSocket {
     this.stopped = true;
     clearTimeout(this.timer);
     window.removeEventListener("online", this.online);
-    if (this.ws) this.ws.close(1000, "bye");
+    if (this.ws) this.ws.close(ClientCloseCode.LEAVING, "bye");
     this.ws = null;
   }
 
@@ -63,7 +63,7 @@ export class ReconnectingSocket {
     clearTimeout(this.timer);
     this.attempt = 0;
     if (this.ws && this.ws.readyState <= WebSocket.OPEN) {
-      this.ws.close(4999, "reconnecting");
+      this.ws.close(ClientCloseCode.RECONNECTING, "reconnecting");
       return; // onclose schedules the new connection
     }
     this._connect();
