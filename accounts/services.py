@@ -1,26 +1,20 @@
 import math
 import secrets
 from contextvars import ContextVar
-from dataclasses import dataclass
-from datetime import timedelta
 from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.utils import timezone
 
 from accounts.models import User
-from accounts.selectors import guests_unseen_since, sessions_of
 from metaverse.errors import AppError
 from metaverse.events import user_event_after_commit
 from metaverse.ratelimit import ADDRESS_LOCK_WAIT_SECONDS, Rate, address_bucket, rate_take
 from metaverse.sockets import CloseCode
-from players.services import player_create
 
-# Set while purge_guests deletes guests nobody has seen for days: they have no sockets to close.
+# Set while users nobody has seen for days are deleted: they have no sockets to close.
 _purging: ContextVar[bool] = ContextVar("accounts_purging", default=False)
 
 
@@ -63,62 +57,30 @@ def signup_count(*, kind: SignupKind, address: str | None) -> None:
         raise SignupLimited(kind=kind, per_hour=per_hour, retry_after=math.ceil(wait))
 
 
-@transaction.atomic
-def guest_create(*, display_name: str, address: str | None) -> User:
-    """Create a guest user and its player, counted against `address`'s sign-ups; the caller logs
-    it in."""
+def guest_user_create(*, address: str | None) -> User:
+    """A guest user (no password: their session is their key), counted against `address`'s
+    sign-ups. players.services.guest_create gives it its player."""
     if not settings.GUESTS_ENABLED:
         raise GuestsDisabled("Guest access is switched off on this server.")
     signup_count(kind=SignupKind.GUEST, address=address)
     user = User(username=f"guest-{secrets.token_hex(6)}", is_guest=True)
     user.set_unusable_password()
     user.save()
-    player_create(user=user, display_name=display_name)
     return user
 
 
-# --- guests nobody has seen for days -------------------------------------------------------------
-
-PURGE_BATCH = 500
+# --- deleting users nobody can see ------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class GuestPurge:
-    guests: int
-    sessions: int
-
-
-def guest_purge(*, days: int, dry_run: bool) -> GuestPurge:
-    """Delete the guests nobody has seen for `days` days (accounts/selectors.py says what "seen"
-    is), with everything that goes with them (player, positions, chat messages to and from them,
-    blocks, mutes) and the sessions that log them in; how many (would) go."""
-    if days < 1:
-        raise ValueError("a guest is kept for at least a day")
-    cutoff = timezone.now() - timedelta(days=days)
-    unseen = list(guests_unseen_since(cutoff=cutoff).order_by("pk").values_list("pk", flat=True))
-    sessions = sessions_of(user_ids=set(unseen))
-    if dry_run:
-        return GuestPurge(guests=len(unseen), sessions=sum(len(keys) for keys in sessions.values()))
-    guests = ended = 0
+def users_delete_unseen(*, user_ids: list[int], session_keys: list[str]) -> int:
+    """Delete users nobody has seen for days (moderation/maintenance.py picks them), and the
+    sessions that log them in; their sockets are not told: they have none. Sessions deleted."""
     purging = _purging.set(True)
     try:
-        # In batches, each its own transaction: one huge delete would hold its locks (and, on
-        # SQLite, the whole database) for as long as it takes.
-        for start in range(0, len(unseen), PURGE_BATCH):
-            with transaction.atomic():
-                # Asked again: a guest who came back since the list was made stays.
-                batch = list(
-                    guests_unseen_since(cutoff=cutoff)
-                    .filter(pk__in=unseen[start : start + PURGE_BATCH])
-                    .values_list("pk", flat=True)
-                )
-                User.objects.filter(pk__in=batch).delete()
-                keys = [key for user_id in batch for key in sessions.get(user_id, [])]
-                ended += Session.objects.filter(session_key__in=keys).delete()[0]
-                guests += len(batch)
+        User.objects.filter(pk__in=user_ids).delete()
+        return Session.objects.filter(session_key__in=session_keys).delete()[0]
     finally:
         _purging.reset(purging)
-    return GuestPurge(guests=guests, sessions=ended)
 
 
 # --- sockets of users whose sessions end ----------------------------------------------------------

@@ -177,7 +177,7 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = env_choice("ACCOUNT_EMAIL_VERIFICATION", "optional", {"none", "optional", "mandatory"})
-ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+ACCOUNT_ADAPTER = "players.adapters.AccountAdapter"  # a new account gets its player
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 
 GUESTS_ENABLED = env_bool("GUESTS_ENABLED", default=True)
@@ -185,7 +185,7 @@ GUESTS_ENABLED = env_bool("GUESTS_ENABLED", default=True)
 # processes together: all at once, then one every 60/N minutes. Guests and sign-ups count apart.
 GUEST_RATE_PER_HOUR = env_int("GUEST_RATE_PER_HOUR", 10, minimum=1, maximum=100_000)
 SIGNUP_RATE_PER_HOUR = env_int("SIGNUP_RATE_PER_HOUR", 10, minimum=1, maximum=100_000)
-# `purge_guests` deletes guests nobody has seen for this many days (accounts/selectors.py).
+# `purge_guests` deletes guests nobody has seen for this many days (moderation/maintenance.py).
 GUEST_RETENTION_DAYS = env_int("GUEST_RETENTION_DAYS", 7, minimum=1, maximum=3650)
 
 # Display names only staff accounts may take (players/names.py): compared case-, width-, accent-

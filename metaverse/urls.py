@@ -13,7 +13,6 @@ api_urlpatterns = [*players_api, *world_api, *chat_api, *signaling_api, *moderat
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/", include(api_urlpatterns)),
     path("", include("players.urls")),

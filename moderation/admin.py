@@ -237,3 +237,8 @@ class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
 
     def has_delete_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
         return False
+
+
+# The other apps' models, in the admin with moderation's actions: registered here, on top, so that
+# no app below imports moderation.
+from moderation import admin_chat, admin_people  # noqa: E402, F401

@@ -1,6 +1,7 @@
 from django.db import transaction
 
 from accounts.models import User
+from accounts.services import guest_user_create
 from metaverse.errors import AppError
 from metaverse.events import user_event_after_commit
 from players.models import DISPLAY_NAME_MAX_LENGTH, Avatar, Player, Status
@@ -86,3 +87,11 @@ def player_update(
         player.save(update_fields=[*fields, "updated_at"])
         user_event_after_commit(player.pk, {"type": "player.profile_changed"})
     return player
+
+
+@transaction.atomic
+def guest_create(*, display_name: str, address: str | None) -> User:
+    """A guest and its player, counted against `address`'s sign-ups; the caller logs it in."""
+    user = guest_user_create(address=address)
+    player_create(user=user, display_name=display_name)
+    return user

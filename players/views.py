@@ -1,14 +1,19 @@
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.restrictions import request_restriction
+from accounts.services import SignupLimited
+from accounts.views import signup_limited
 from metaverse.errors import AppError
-from players.forms import ProfileForm
+from players.forms import GuestJoinForm, ProfileForm
 from players.models import Avatar
-from players.services import player_for_user, player_update
+from players.services import guest_create, player_for_user, player_update
 
 
 @login_required
@@ -48,3 +53,22 @@ def avatar_sprite(request: HttpRequest, slug: str) -> HttpResponse:
     response["ETag"] = etag
     response["Cache-Control"] = "public, max-age=86400"
     return response
+
+
+@require_http_methods(["GET", "POST"])
+def guest_join(request: HttpRequest) -> HttpResponse:
+    if not settings.GUESTS_ENABLED:
+        return render(request, "players/guest_disabled.html", status=403)
+    form = GuestJoinForm(request.POST or None, initial={"next": request.GET.get("next", "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = guest_create(display_name=form.cleaned_data["display_name"], address=request.META.get("REMOTE_ADDR"))
+        except SignupLimited as error:
+            return signup_limited(request, error)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        next_url = form.cleaned_data["next"]
+        if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+            return redirect(next_url)
+        return redirect("home")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "players/guest_join.html", {"form": form}, status=status)

@@ -1,2 +1,2 @@
 """Nothing to administer: signaling has no models (see models.py). Moderators act on players in
-the world and accounts admin."""
+the admin's user and presence lists (moderation/admin_people.py)."""

@@ -1,3 +1,5 @@
+"""allauth's adapter: a new account is counted against its address's sign-ups and gets its player."""
+
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter

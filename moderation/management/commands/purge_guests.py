@@ -3,7 +3,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from accounts.services import guest_purge
+from moderation.maintenance import guest_purge
 
 
 def _count(number: int, noun: str) -> str:

@@ -1,5 +1,5 @@
-"""Chat in the admin: messages (read-only; moderators hide them), mutes (made and lifted through
-the moderation services, so each lands in the audit log), and blocks (for reference)."""
+"""Chat in the admin, registered by moderation: messages (read-only; moderators hide them), mutes
+(made and lifted through the moderation services, so each lands in the audit log), and blocks."""
 
 from typing import Any
 
