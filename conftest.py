@@ -1,6 +1,7 @@
 """Fixtures shared by every app's tests: named people, the shipped avatars, server processes."""
 
 import asyncio
+import contextlib
 import inspect
 import io
 from collections.abc import AsyncIterator, Callable, Generator, Iterator
@@ -50,11 +51,11 @@ def _channel_layer_per_test() -> Iterator[None]:
     """A new channel layer for each test, as for each test's event loop. channels_redis keeps
     asyncio locks in the layer, and one a test's loop closed while it was held (a backup cleaner
     cut short) is bound to that loop: every later test receiving on the layer would fail."""
-    from channels.layers import DEFAULT_CHANNEL_LAYER, channel_layers
+    from channels.layers import channel_layers
 
-    channel_layers.backends.pop(DEFAULT_CHANNEL_LAYER, None)
+    channel_layers.backends.clear()  # the bulk layer and the control layer alike
     yield
-    channel_layers.backends.pop(DEFAULT_CHANNEL_LAYER, None)
+    channel_layers.backends.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -149,9 +150,10 @@ HOST = b"localhost"
 ORIGIN = b"http://localhost"
 
 
-async def open_socket(path: str, user: Any | None = None, *, cookie: str | None = None) -> Any:
-    """A connected WebsocketCommunicator on the real ASGI application (session auth + Origin).
-    Create the user and `cookie` beforehand in a sync fixture (`session_cookie`)."""
+async def open_socket(path: str, *, cookie: str | None = None, address: str | None = None) -> Any:
+    """A connected WebsocketCommunicator on the real ASGI application (session auth + Origin),
+    as a client at `address` if given (daphne puts it in scope["client"]). Create the user and
+    `cookie` beforehand in a sync fixture (`session_cookie`)."""
     from channels.testing import WebsocketCommunicator
 
     from metaverse.asgi import application
@@ -160,9 +162,57 @@ async def open_socket(path: str, user: Any | None = None, *, cookie: str | None 
     if cookie:
         headers.append((b"cookie", f"sessionid={cookie}".encode()))
     communicator = WebsocketCommunicator(application, path, headers=headers)
+    if address is not None:
+        communicator.scope["client"] = [address, 50123]
     connected, _ = await communicator.connect(timeout=5)
     assert connected, f"could not connect to {path}"
     return communicator
+
+
+class Sockets:
+    """Opens sockets on the real ASGI application and disconnects every one at the end. Its
+    shortcuts open sockets on the world `slug` and wait for their first message."""
+
+    def __init__(self, slug: str = "demo") -> None:
+        self.slug = slug
+        self.opened: list[Any] = []
+
+    async def open(self, path: str, cookie: str | None, *, address: str | None = None, first: str = "") -> Any:
+        socket = await open_socket(path, cookie=cookie, address=address)
+        self.opened.append(socket)
+        if first:
+            await receive_until(socket, first)
+        return socket
+
+    async def world(self, cookie: str, slug: str = "") -> tuple[Any, dict[str, Any]]:
+        socket = await self.open(f"/ws/world/{slug or self.slug}/", cookie)
+        return socket, await receive_until(socket, "welcome")
+
+    async def chat(self, cookie: str, slug: str = "") -> tuple[Any, list[dict[str, Any]]]:
+        socket = await self.open(f"/ws/chat/{slug or self.slug}/", cookie)
+        return socket, (await receive_until(socket, "history"))["messages"]
+
+    async def signal(self, cookie: str, slug: str = "") -> Any:
+        return await self.open(f"/ws/signal/{slug or self.slug}/", cookie, first="ready")
+
+    async def all_three(self, cookie: str, slug: str = "") -> list[Any]:
+        """World, chat and signal, as the world page opens them."""
+        world, _ = await self.world(cookie, slug)
+        chat, _ = await self.chat(cookie, slug)
+        return [world, chat, await self.signal(cookie, slug)]
+
+    async def close_all(self) -> None:
+        for socket in self.opened:
+            # A test may have disconnected it already (a second disconnect is a CancelledError).
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await socket.disconnect()
+
+
+@pytest.fixture
+async def sockets() -> AsyncIterator[Sockets]:
+    opened = Sockets()
+    yield opened
+    await opened.close_all()
 
 
 async def receive_until(socket: Any, kind: str, timeout: float = 3.0, where=lambda message: True) -> dict[str, Any]:  # noqa: ASYNC109

@@ -2,7 +2,6 @@
 deleted account close the user's world, chat and signal sockets at once with 4001 (they used to
 stay open until the user closed the tab). Through the real ASGI application."""
 
-import asyncio
 import contextlib
 from typing import Any
 
@@ -18,36 +17,6 @@ from conftest import expect_close, open_socket, receive_until, session_cookie
 pytestmark = pytest.mark.django_db(transaction=True)
 
 NEW_PASSWORD = "Walk-Up-And-Talk-42"
-
-
-class Sockets:
-    def __init__(self) -> None:
-        self.opened: list[Any] = []
-
-    async def open(self, path: str, cookie: str, first: str) -> Any:
-        socket = await open_socket(path, cookie=cookie)
-        self.opened.append(socket)
-        await receive_until(socket, first)
-        return socket
-
-    async def all_three(self, cookie: str, slug: str = "demo") -> list[Any]:
-        """World, chat and signal, as the world page opens them."""
-        world = await self.open(f"/ws/world/{slug}/", cookie, "welcome")
-        chat = await self.open(f"/ws/chat/{slug}/", cookie, "history")
-        signal = await self.open(f"/ws/signal/{slug}/", cookie, "ready")
-        return [world, chat, signal]
-
-    async def close_all(self) -> None:
-        for socket in self.opened:
-            with contextlib.suppress(Exception, asyncio.CancelledError):
-                await socket.disconnect()
-
-
-@pytest.fixture
-async def sockets() -> Any:
-    opened = Sockets()
-    yield opened
-    await opened.close_all()
 
 
 async def closed_with_4001(socket: Any) -> str:
@@ -86,8 +55,10 @@ async def test_logging_out_closes_that_browsers_world_chat_and_signal_sockets_wi
     laptop, laptop_cookie = await database_sync_to_async(browser)(people["alice"])
     phone_cookie = await database_sync_to_async(session_cookie)(people["alice"])
     on_laptop = await sockets.all_three(laptop_cookie)
-    on_phone = await sockets.open("/ws/world/annex/", phone_cookie, "welcome")
-    bob = await sockets.open("/ws/world/demo/", await database_sync_to_async(session_cookie)(people["bob"]), "welcome")
+    on_phone = await sockets.open("/ws/world/annex/", phone_cookie, first="welcome")
+    bob = await sockets.open(
+        "/ws/world/demo/", await database_sync_to_async(session_cookie)(people["bob"]), first="welcome"
+    )
 
     response = await database_sync_to_async(laptop.post)(reverse("account_logout"))
     assert response.status_code == 302
@@ -102,8 +73,13 @@ async def test_logging_out_closes_that_browsers_world_chat_and_signal_sockets_wi
 async def test_a_password_change_closes_every_socket_of_the_user_with_4001(people, sockets):
     laptop, laptop_cookie = await database_sync_to_async(browser)(people["alice"])
     phone_cookie = await database_sync_to_async(session_cookie)(people["alice"])
-    alices = [*await sockets.all_three(laptop_cookie), await sockets.open("/ws/world/annex/", phone_cookie, "welcome")]
-    bob = await sockets.open("/ws/world/demo/", await database_sync_to_async(session_cookie)(people["bob"]), "welcome")
+    alices = [
+        *await sockets.all_three(laptop_cookie),
+        await sockets.open("/ws/world/annex/", phone_cookie, first="welcome"),
+    ]
+    bob = await sockets.open(
+        "/ws/world/demo/", await database_sync_to_async(session_cookie)(people["bob"]), first="welcome"
+    )
 
     response = await database_sync_to_async(laptop.post)(
         reverse("account_change_password"),
@@ -140,7 +116,9 @@ async def test_deactivating_a_user_closes_their_sockets_with_4001_once_it_commit
 async def test_deleting_a_user_closes_their_sockets_with_4001(people, sockets):
     alice = people["alice"]
     alices = await sockets.all_three(await database_sync_to_async(session_cookie)(alice))
-    bob = await sockets.open("/ws/world/demo/", await database_sync_to_async(session_cookie)(people["bob"]), "welcome")
+    bob = await sockets.open(
+        "/ws/world/demo/", await database_sync_to_async(session_cookie)(people["bob"]), first="welcome"
+    )
     await database_sync_to_async(alice.delete)()
     assert [await closed_with_4001(socket) for socket in alices] == ["Your account was deleted."] * 3
     await still_open(bob)

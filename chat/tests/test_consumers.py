@@ -133,7 +133,7 @@ async def test_a_system_message_reaches_every_chat_in_the_world_from_nobody(peop
 async def test_nearby_message_reaches_only_those_the_engine_puts_within_chat_radius(people, room, sockets):
     chats = {}
     for name in ("alice", "bob", "carol", "dave"):
-        await sockets.enter(people.cookie[name])
+        await sockets.world(people.cookie[name])
         chats[name], _ = await sockets.chat(people.cookie[name])
     engine = get_hub().engine(room.pk)
     assert engine.players_within(people["alice"].pk, 8.0) == [people["carol"].pk]
@@ -154,7 +154,7 @@ async def test_nearby_follows_the_sender_as_they_walk(people, sockets):
     """The server decides at send time from where the engine has the sender now."""
     chats = {}
     for name in ("alice", "bob"):
-        await sockets.enter(people.cookie[name])
+        await sockets.world(people.cookie[name])
         chats[name], _ = await sockets.chat(people.cookie[name])
     alice_world = sockets.opened[0]
     x, y = 1.5, 1.5
@@ -170,7 +170,7 @@ async def test_nearby_follows_the_sender_as_they_walk(people, sockets):
 async def test_zone_message_reaches_everyone_in_the_senders_zone(people, sockets):
     chats = {}
     for name in ("alice", "bob", "carol", "dave"):
-        await sockets.enter(people.cookie[name])
+        await sockets.world(people.cookie[name])
         chats[name], _ = await sockets.chat(people.cookie[name])
     await send(chats["alice"], scope="zone", text="hall meeting")
     sent = await next_message(chats["alice"])
@@ -186,7 +186,7 @@ async def test_nearby_and_zone_need_you_in_the_world_and_zone_needs_a_zone(peopl
         await send(alice_chat, scope=scope, text="hello?", client_id="x")
         error = await next_error(alice_chat)
         assert (error["code"], error["client_id"]) == ("not_in_world", "x")
-    await sockets.enter(people.cookie["dave"])
+    await sockets.world(people.cookie["dave"])
     dave_chat, _ = await sockets.chat(people.cookie["dave"])
     await send(dave_chat, scope="zone", text="hello?")
     assert (await next_error(dave_chat))["code"] == "no_zone"

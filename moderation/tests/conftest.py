@@ -2,7 +2,6 @@
 and players in the demo world."""
 
 import asyncio
-import contextlib
 import time
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,7 @@ from django.core.cache import cache
 
 from accounts.models import User
 from chat.models import Message, Scope
-from conftest import make_user, open_socket, receive_until
+from conftest import make_user
 from moderation.permissions import moderators_group_setup
 from world.models import Presence, World
 from world.services import world_import_map
@@ -58,58 +57,6 @@ def world_message(world: World, sender: User, text: str = "hello") -> Message:
     return message_post(sender=sender, world=world, scope=Scope.WORLD, text=text)
 
 
-class Sockets:
-    """Opens sockets on the real ASGI application and disconnects every one at the end."""
-
-    def __init__(self) -> None:
-        self.opened: list[Any] = []
-
-    async def open(self, path: str, cookie: str | None, *, address: str | None = None) -> Any:
-        if address is None:
-            socket = await open_socket(path, cookie=cookie)
-        else:
-            socket = await open_from(path, cookie, address)
-        self.opened.append(socket)
-        return socket
-
-    async def world(self, cookie: str, slug: str = "demo") -> tuple[Any, dict[str, Any]]:
-        socket = await self.open(f"/ws/world/{slug}/", cookie)
-        return socket, await receive_until(socket, "welcome")
-
-    async def chat(self, cookie: str, slug: str = "demo") -> Any:
-        socket = await self.open(f"/ws/chat/{slug}/", cookie)
-        await receive_until(socket, "history")
-        return socket
-
-    async def signal(self, cookie: str, slug: str = "demo") -> Any:
-        socket = await self.open(f"/ws/signal/{slug}/", cookie)
-        await receive_until(socket, "ready")
-        return socket
-
-    async def close_all(self) -> None:
-        for socket in self.opened:
-            # A test may have disconnected it already (a second disconnect is a CancelledError).
-            with contextlib.suppress(Exception, asyncio.CancelledError):
-                await socket.disconnect()
-
-
-async def open_from(path: str, cookie: str | None, address: str) -> Any:
-    """Like conftest.open_socket, as a client at `address` (daphne puts it in scope["client"])."""
-    from channels.testing import WebsocketCommunicator
-
-    from conftest import HOST, ORIGIN
-    from metaverse.asgi import application
-
-    headers = [(b"host", HOST), (b"origin", ORIGIN)]
-    if cookie:
-        headers.append((b"cookie", f"sessionid={cookie}".encode()))
-    communicator = WebsocketCommunicator(application, path, headers=headers)
-    communicator.scope["client"] = [address, 50123]
-    connected, _ = await communicator.connect(timeout=5)
-    assert connected, f"could not connect to {path}"
-    return communicator
-
-
 async def presence_of(user: User, timeout: float = 5.0) -> Presence:  # noqa: ASYNC109
     """The player's presence row, which the world socket writes just after its welcome."""
     deadline = time.monotonic() + timeout
@@ -119,10 +66,3 @@ async def presence_of(user: User, timeout: float = 5.0) -> Presence:  # noqa: AS
             assert presence is not None, f"no presence for {user}"
             return presence
         await asyncio.sleep(0.05)
-
-
-@pytest.fixture
-async def sockets() -> Any:
-    opened = Sockets()
-    yield opened
-    await opened.close_all()

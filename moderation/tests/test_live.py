@@ -50,7 +50,7 @@ async def test_kick_closes_world_chat_and_signal_sockets_at_once(demo_worlds, co
     cookie = await database_sync_to_async(cookies)("alice")
     alice = await database_sync_to_async(User.objects.get)(username="alice")
     world, _ = await sockets.world(cookie)
-    chat = await sockets.chat(cookie)
+    chat, _ = await sockets.chat(cookie)
     signal = await sockets.signal(cookie)
 
     started = time.monotonic()
@@ -94,7 +94,7 @@ async def test_ban_closes_open_sockets_and_refuses_new_ones_with_its_term_and_re
     cookie = await database_sync_to_async(cookies)("alice")
     alice = await database_sync_to_async(User.objects.get)(username="alice")
     world, _ = await sockets.world(cookie)
-    chat = await sockets.chat(cookie)
+    chat, _ = await sockets.chat(cookie)
 
     started = time.monotonic()
     ban = await database_sync_to_async(ban_create)(user=alice, by=mona, reason="spam", duration=timedelta(hours=2))
@@ -166,7 +166,7 @@ async def test_mute_refuses_the_next_message_and_unmute_allows_it_again(demo_wor
     cookie = await database_sync_to_async(cookies)("alice")
     alice = await database_sync_to_async(User.objects.get)(username="alice")
     await sockets.world(cookie)
-    chat = await sockets.chat(cookie)
+    chat, _ = await sockets.chat(cookie)
     mute = await database_sync_to_async(chat_mute)(user=alice, by=mona, reason="flood", duration=timedelta(hours=1))
     await chat.send_json_to({"type": "send", "scope": "world", "text": "can I talk?"})
     error = await receive_until(chat, "error")
@@ -180,7 +180,7 @@ async def test_hiding_a_message_takes_it_off_open_chats_and_history(demo_worlds,
     alice_cookie = await database_sync_to_async(cookies)("alice")
     bob_cookie = await database_sync_to_async(cookies)("bob")
     bob = await database_sync_to_async(User.objects.get)(username="bob")
-    alice_chat = await sockets.chat(alice_cookie)
+    alice_chat, _ = await sockets.chat(alice_cookie)
     message = await database_sync_to_async(world_message)(demo_worlds["demo"], bob, "rude words")
     assert (await receive_until(alice_chat, "message"))["message"]["id"] == message.pk
 
@@ -208,7 +208,7 @@ async def test_kicking_from_the_who_is_online_page_closes_the_players_sockets(de
     cookie = await database_sync_to_async(cookies)("alice")
     alice = await database_sync_to_async(User.objects.get)(username="alice")
     world, _ = await sockets.world(cookie)
-    chat = await sockets.chat(cookie)
+    chat, _ = await sockets.chat(cookie)
     presence = await presence_of(alice)
     admin = Client()
     await database_sync_to_async(admin.force_login)(mona)
