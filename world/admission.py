@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from accounts.models import User
 from metaverse.sockets import CloseCode
 from moderation.selectors import ban_applying
-from world.engine.hub import WorldRecord
+from world.engine.records import WorldRecord
 from world.selectors import player_profile, presence_live, saved_position, world_record
 
 

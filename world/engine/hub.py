@@ -34,6 +34,7 @@ from metaverse.events import world_group
 from metaverse.tasks import stop_tasks
 from world.engine.engine import EngineSettings, Session, TickResult, WorldEngine
 from world.engine.mapdata import MapData
+from world.engine.records import WorldRecord
 
 log = logging.getLogger(__name__)
 
@@ -63,20 +64,6 @@ class TickStats:
             f"world {slug}: {players} players here, {self.ticks} ticks in {seconds:.0f}s, mean {mean:.1f} ms, "
             f"slowest {self.slowest * 1000:.1f} ms, {self.late} late, {self.frames} frames sent"
         )
-
-
-@dataclass(frozen=True)
-class WorldRecord:
-    """What a replica is built from, read from the database."""
-
-    id: int
-    slug: str
-    name: str
-    capacity: int
-    guests_allowed: bool
-    map_json: dict[str, Any]
-    map_version: str
-    map_url: str
 
 
 RecordLoader = Callable[[int], Awaitable[WorldRecord | None]]

@@ -10,7 +10,8 @@ from metaverse.bus import Bus
 from metaverse.layers import RedisChannelLayer
 from metaverse.tasks import stop_tasks
 from metaverse.testing import need_redis
-from world.engine.hub import Hub, WorldRecord
+from world.engine.hub import Hub
+from world.engine.records import WorldRecord
 from world.engine.state import PlayerState
 from world.tests.maps import room_map
 

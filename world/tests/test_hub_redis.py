@@ -8,7 +8,8 @@ from django.conf import settings
 from metaverse.bus import Bus
 from metaverse.layers import RedisChannelLayer
 from metaverse.testing import need_redis
-from world.engine.hub import Hub, WorldRecord
+from world.engine.hub import Hub
+from world.engine.records import WorldRecord
 from world.engine.state import PlayerState
 from world.tests.maps import room_map
 
