@@ -243,6 +243,8 @@ WORLD_AOI_RADIUS = env_int("WORLD_AOI_RADIUS", 2, minimum=0, maximum=50)  # cell
 WORLD_SAVE_SECONDS = env_float("WORLD_SAVE_SECONDS", 10.0, minimum=1.0, maximum=3600.0)
 WORLD_MAX_MAP_TILES = env_int("WORLD_MAX_MAP_TILES", 250_000, minimum=1)
 WORLD_MAX_MAP_BYTES = env_int("WORLD_MAX_MAP_BYTES", 20 * 1024 * 1024, minimum=1024)
+# Where each process's hub keeps records, positions and presence (world/engine/store.py).
+WORLD_STORE = "world.persistence.DatabaseStore"
 
 # --- Chat -----------------------------------------------------------------------------------
 

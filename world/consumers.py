@@ -26,9 +26,8 @@ from world.engine.engine import Session, WorldEngine
 from world.engine.hub import Hub, get_hub
 from world.engine.mapdata import Exit
 from world.engine.state import DIRECTIONS, PlayerState
-from world.persistence import position_row
 from world.selectors import exit_destination, player_profile
-from world.services import presence_join, presence_leave
+from world.services import position_row, presence_join, presence_leave
 
 MOVES_PER_SECOND = 20  # clients send at most ~10 a second; the rest is slack for bursts
 MOVE_BURST = 20
