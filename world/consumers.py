@@ -21,6 +21,7 @@ from metaverse.sockets import (
     field_number,
 )
 from metaverse.wire import MAX_INTEGER
+from world import messages
 from world.admission import admit
 from world.engine.engine import Session, WorldEngine
 from world.engine.hub import Hub, get_hub
@@ -82,7 +83,7 @@ class WorldConsumer(JsonSocketConsumer):
             closing="Too many moves.",
         )
         self.session = engine.join(player, sink=self.send_text, close=self.close_with, alive=self.is_alive)
-        await self.send_json(engine.welcome(self.session))
+        await self.send_text(engine.welcome(self.session))
         await database_sync_to_async(presence_join)(
             user_id=user.pk,
             world_id=record.id,
@@ -140,21 +141,10 @@ class WorldConsumer(JsonSocketConsumer):
         if not result.accepted:
             if result.reason == "stale_seq":
                 raise ProtocolError("stale_seq", f"'seq' must be greater than {session.player.seq}")
-            player = session.player
-            await self.send_json(
-                {
-                    "type": "correction",
-                    "x": player.x,
-                    "y": player.y,
-                    "dir": player.dir,
-                    "seq": seq,
-                    "reason": result.reason,
-                }
-            )
+            await self.send_text(messages.correction(session.player, seq=seq, reason=result.reason))
             return
         if result.zone_changed:
-            zone = engine.zone_of_player(session.player.id)
-            await self.send_json({"type": "zone", "zone": zone.as_json() if zone else None})
+            await self.send_text(messages.zone(engine.zone_of_player(session.player.id)))
         if result.exit is not None:
             await self._announce_exit(result.exit)
 
@@ -162,26 +152,16 @@ class WorldConsumer(JsonSocketConsumer):
         sent = data.get("t")
         if sent is not None:
             field_number(data, "t", bound=MAX_INTEGER)  # the client's clock, e.g. Date.now()
-        await self.send_json({"type": "pong", "t": sent, "server_time": int(time.time() * 1000)})
+        await self.send_text(messages.pong(sent, server_time=int(time.time() * 1000)))
 
     async def _announce_exit(self, exit: Exit) -> None:
         slug = await database_sync_to_async(exit_destination)(target=exit.target)
         if slug is None:
             if exit.url.startswith(("https://", "http://")):
-                await self.send_json({"type": "exit", "world": None, "url": exit.url, "external": True})
+                await self.send_text(messages.exit(exit, world=None))
                 return
             raise ProtocolError("exit_unavailable", f"This exit leads to '{exit.target}', which is not on this server.")
-        query = f"?entry={exit.entry}" if exit.entry else ""
-        await self.send_json(
-            {
-                "type": "exit",
-                "world": slug,
-                "entry": exit.entry or None,
-                "url": f"/w/{slug}/{query}",
-                "ws_url": f"/ws/world/{slug}/{query}",
-                "external": False,
-            }
-        )
+        await self.send_text(messages.exit(exit, world=slug))
 
     # --- events from the channel layer --------------------------------------------------------
 

@@ -33,6 +33,7 @@ from django.utils.module_loading import import_string
 from metaverse.bus import Bus, get_bus
 from metaverse.events import world_group
 from metaverse.tasks import stop_tasks
+from world import messages
 from world.engine.engine import EngineSettings, TickResult, WorldEngine
 from world.engine.mapdata import MapData
 from world.engine.records import WorldRecord
@@ -346,15 +347,11 @@ class Hub:
         for session in displaced:
             x, y = engine.spawn_point()
             engine.set_position(session, x, y)
-        notice = f'{{"type":"map_changed","map_url":"{record.map_url}"}}'
+        notice = messages.map_changed(record.map_url)
         for session in list(engine.sessions.values()):
             await session.sink(notice)
             if session in displaced:
-                player = session.player
-                await session.sink(
-                    f'{{"type":"correction","x":{player.x},"y":{player.y},"dir":"{player.dir}",'
-                    f'"seq":{player.seq},"reason":"map_changed"}}'
-                )
+                await session.sink(messages.correction(session.player, seq=session.player.seq, reason="map_changed"))
 
     # --- saving --------------------------------------------------------------------------------
 
