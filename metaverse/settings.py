@@ -312,6 +312,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 HEALTHZ_TOKEN = env_str("HEALTHZ_TOKEN")
 X_FRAME_OPTIONS = "DENY"
 
+# Process-wide changes `manage.py serve` makes for latency under load (metaverse/serving.py,
+# docs/performance.md); tests and other commands never get them.
+FAST_SOCKET_WRITES = env_bool("FAST_SOCKET_WRITES", default=True)
+GC_FREEZE = env_bool("GC_FREEZE", default=True)
+
 LOG_LEVEL = env_choice("LOG_LEVEL", "info", {"debug", "info", "warning", "error"}).upper()
 LOGGING = {
     "version": 1,
