@@ -18,13 +18,10 @@ except ImproperlyConfigured as error:
 # Imported after Django is set up: consumers import models.
 from channels.routing import ProtocolTypeRouter, URLRouter
 
-from metaverse import gcpolicy, transport
 from metaverse.origins import OriginValidator
 from metaverse.proxies import TrustedProxyMiddleware
 from metaverse.routing import websocket_urlpatterns
 from metaverse.sockets import socket_auth_stack
-
-transport.install()
 
 # Outermost: Django, the Origin check and the consumers all see the client's address and scheme
 # as a trusted proxy gave them, and never a forwarded header from anyone else.
@@ -36,8 +33,3 @@ application = TrustedProxyMiddleware(
         }
     )
 )
-
-# Everything loaded so far lives as long as the process, and so do most objects that outlive a
-# full collection: both are kept out of the collector's reach, so its pauses stay short under
-# load (metaverse/gcpolicy.py, docs/performance.md).
-gcpolicy.install()

@@ -10,6 +10,9 @@ moved out of the collector's reach (`gc.freeze`), and later full collections onl
 what is newer. Cycles among frozen objects (a closed connection's, say) would never be
 collected, so every `thaw_seconds` they are put back (`gc.unfreeze`), and the next full
 collection looks at everything once: one long pause per period instead of one every few seconds.
+
+`manage.py serve` installs it when GC_FREEZE is on (metaverse/serving.py), once the application
+has loaded.
 """
 
 import gc
@@ -43,3 +46,9 @@ def install(thaw_seconds: float = THAW_SECONDS) -> FreezeSurvivors:
     policy = FreezeSurvivors(thaw_seconds)
     gc.callbacks.append(policy)
     return policy
+
+
+def uninstall() -> None:
+    """Undo `install`: no more freezing, and everything frozen goes back to the collector."""
+    gc.callbacks[:] = [callback for callback in gc.callbacks if not isinstance(callback, FreezeSurvivors)]
+    gc.unfreeze()

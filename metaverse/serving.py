@@ -9,6 +9,10 @@ On SIGTERM (docker compose stop, systemd stop) the process
 3. saves the positions of anyone left and cancels what still runs after DRAIN_SECONDS,
 4. exits. A watchdog ends the process at EXIT_DEADLINE_SECONDS whatever worker threads are
    doing (a thread stuck on an unreachable database would otherwise keep it alive for good).
+
+It is also where the process-wide changes a server under load wants are made, each behind its
+setting (`install_process_patches`); nothing else (tests, other commands) gets them by importing
+the application.
 """
 
 import asyncio
@@ -21,8 +25,10 @@ from autobahn.util import encode_truncate
 from daphne.cli import CommandLineInterface
 from daphne.server import Server
 from daphne.ws_protocol import WebSocketProtocol
+from django.conf import settings
 from twisted.internet import defer
 
+from metaverse import gcpolicy, transport
 from metaverse.bus import get_bus
 
 log = logging.getLogger(__name__)
@@ -49,9 +55,22 @@ class ReasonedWebSocketProtocol(WebSocketProtocol):
         super().handle_reply(message)
 
 
+def install_process_patches() -> None:
+    """Frames written at once (FAST_SOCKET_WRITES, metaverse/transport.py), and full collections
+    that walk only what is new (GC_FREEZE, metaverse/gcpolicy.py). Called once the application has
+    loaded and before the first connection: all that is loaded by then lives as long as the
+    process, and is frozen out of the collector's reach at once."""
+    if settings.FAST_SOCKET_WRITES:
+        transport.install()
+    if settings.GC_FREEZE:
+        gcpolicy.install()
+
+
 class DrainingServer(Server):
     def run(self) -> None:
         from twisted.internet import reactor  # daphne.server installed the asyncio reactor
+
+        install_process_patches()  # daphne's command line has loaded the application
 
         self._ports: list[Any] = []
         reactor.callWhenRunning(self._configure)  # the factories exist once run() has started

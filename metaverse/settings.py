@@ -245,6 +245,8 @@ WORLD_AOI_RADIUS = env_int("WORLD_AOI_RADIUS", 2, minimum=0, maximum=50)  # cell
 WORLD_SAVE_SECONDS = env_float("WORLD_SAVE_SECONDS", 10.0, minimum=1.0, maximum=3600.0)
 WORLD_MAX_MAP_TILES = env_int("WORLD_MAX_MAP_TILES", 250_000, minimum=1)
 WORLD_MAX_MAP_BYTES = env_int("WORLD_MAX_MAP_BYTES", 20 * 1024 * 1024, minimum=1024)
+# Where each process's hub keeps records, positions and presence (world/engine/store.py).
+WORLD_STORE = "world.persistence.DatabaseStore"
 
 # --- Chat -----------------------------------------------------------------------------------
 
@@ -311,6 +313,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # sends it; staff sessions see them too. Unset: only staff.
 HEALTHZ_TOKEN = env_str("HEALTHZ_TOKEN")
 X_FRAME_OPTIONS = "DENY"
+
+# Process-wide changes `manage.py serve` makes for latency under load (metaverse/serving.py,
+# docs/performance.md); tests and other commands never get them.
+FAST_SOCKET_WRITES = env_bool("FAST_SOCKET_WRITES", default=True)
+GC_FREEZE = env_bool("GC_FREEZE", default=True)
 
 LOG_LEVEL = env_choice("LOG_LEVEL", "info", {"debug", "info", "warning", "error"}).upper()
 LOGGING = {

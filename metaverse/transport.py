@@ -8,13 +8,33 @@ tick has been queued. With hundreds of players that write path was a quarter of 
 daphne's plain-TCP connections the same behaviour. Anything that cannot be sent at once (a full
 socket buffer, an error) takes Twisted's usual path, which also reports a lost connection the
 usual way. TLS connections are left alone (a proxy terminates TLS in our deployments).
+
+`manage.py serve` installs it when FAST_SOCKET_WRITES is on (metaverse/serving.py). It reads
+Twisted's private state, so `install` first checks that state is still there and refuses to
+start otherwise: an upgrade that renamed it must not silently send bytes out of order.
 """
 
 from typing import Any
 
+import twisted
 from twisted.internet import tcp
 
 _queued_write = tcp.Connection.write
+# What write_now reads of a connection, Twisted's private attributes among them.
+RELIED_ON = (
+    "TLS",
+    "connected",
+    "disconnecting",
+    "_writeDisconnected",
+    "_tempDataBuffer",
+    "offset",
+    "dataBuffer",
+    "socket",
+)
+
+
+class TwistedChanged(RuntimeError):
+    pass
 
 
 def write_now(transport: Any, data: bytes) -> None:
@@ -39,6 +59,27 @@ def write_now(transport: Any, data: bytes) -> None:
     _queued_write(transport, data)
 
 
+def missing_attributes() -> list[str]:
+    """The attributes in RELIED_ON that Twisted's TCP connection no longer has: on the class, or
+    set by one of its classes' __init__."""
+    known = set(dir(tcp.Connection))
+    for cls in tcp.Connection.__mro__:
+        init = cls.__dict__.get("__init__")
+        known.update(getattr(getattr(init, "__code__", None), "co_names", ()))
+    return [name for name in RELIED_ON if name not in known]
+
+
 def install() -> None:
     """Make every plain-TCP connection of this process (daphne's included) write at once."""
+    missing = missing_attributes()
+    if missing:
+        raise TwistedChanged(
+            f"metaverse/transport.py relies on twisted.internet.tcp.Connection attributes that Twisted "
+            f"{twisted.__version__} no longer has: {', '.join(missing)}. Set FAST_SOCKET_WRITES=0 to serve "
+            f"without the fast write path, and adapt write_now to this Twisted."
+        )
     tcp.Connection.write = write_now  # type: ignore[method-assign]
+
+
+def uninstall() -> None:
+    tcp.Connection.write = _queued_write  # type: ignore[method-assign]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from accounts.models import User
 from accounts.restrictions import restriction_of
 from metaverse.sockets import CloseCode
-from world.engine.hub import WorldRecord
+from world.engine.records import WorldRecord
 from world.models import World
 from world.selectors import record_of
 

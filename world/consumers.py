@@ -15,14 +15,14 @@ from metaverse.sockets import (
     TokenBucket,
     client_address,
 )
+from world import messages
 from world.engine.engine import Session, WorldEngine
 from world.engine.hub import Hub, get_hub
 from world.engine.mapdata import Exit
 from world.engine.state import PlayerState
-from world.persistence import position_row
 from world.schemas import parse_move, parse_ping
 from world.selectors import exit_destination, player_entry, player_profile
-from world.services import presence_join, presence_leave
+from world.services import position_row, presence_join, presence_leave
 from world.sockets import WorldSocketConsumer
 
 MOVES_PER_SECOND = 20  # clients send at most ~10 a second; the rest is slack for bursts
@@ -73,7 +73,7 @@ class WorldConsumer(WorldSocketConsumer):
             closing="Too many moves.",
         )
         self.session = engine.join(player, sink=self.send_text, close=self.close_with, alive=self.is_alive)
-        await self.send_json(engine.welcome(self.session))
+        await self.send_text(engine.welcome(self.session))
         await database_sync_to_async(presence_join)(
             user_id=user.pk,
             world_id=record.id,
@@ -130,45 +130,24 @@ class WorldConsumer(WorldSocketConsumer):
         if not result.accepted:
             if result.reason == "stale_seq":
                 raise AppError("stale_seq", f"'seq' must be greater than {session.player.seq}")
-            player = session.player
-            await self.send_json(
-                {
-                    "type": "correction",
-                    "x": player.x,
-                    "y": player.y,
-                    "dir": player.dir,
-                    "seq": seq,
-                    "reason": result.reason,
-                }
-            )
+            await self.send_text(messages.correction(session.player, seq=seq, reason=result.reason))
             return
         if result.zone_changed:
-            zone = engine.zone_of_player(session.player.id)
-            await self.send_json({"type": "zone", "zone": zone.as_json() if zone else None})
+            await self.send_text(messages.zone(engine.zone_of_player(session.player.id)))
         if result.exit is not None:
             await self._announce_exit(result.exit)
 
     async def handle_ping(self, data: dict[str, Any]) -> None:
-        await self.send_json({"type": "pong", "t": parse_ping(data), "server_time": int(time.time() * 1000)})
+        await self.send_text(messages.pong(parse_ping(data), server_time=int(time.time() * 1000)))
 
     async def _announce_exit(self, exit: Exit) -> None:
         slug = await database_sync_to_async(exit_destination)(target=exit.target)
         if slug is None:
             if exit.url.startswith(("https://", "http://")):
-                await self.send_json({"type": "exit", "world": None, "url": exit.url, "external": True})
+                await self.send_text(messages.exit(exit, world=None))
                 return
             raise AppError("exit_unavailable", f"This exit leads to '{exit.target}', which is not on this server.")
-        query = f"?entry={exit.entry}" if exit.entry else ""
-        await self.send_json(
-            {
-                "type": "exit",
-                "world": slug,
-                "entry": exit.entry or None,
-                "url": f"/w/{slug}/{query}",
-                "ws_url": f"/ws/world/{slug}/{query}",
-                "external": False,
-            }
-        )
+        await self.send_text(messages.exit(exit, world=slug))
 
     # --- events from the channel layer --------------------------------------------------------
 

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
-from world.engine.hub import WorldRecord
+from world.engine.records import WorldRecord
 from world.models import Presence, SavedPosition, World
 from world.services import presence_stale_seconds
 

@@ -9,8 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from metaverse.events import world_event_after_commit
-from world.engine.hub import PRESENCE_RENEW_SECONDS
+from world.engine.engine import Session, WorldEngine
 from world.engine.mapdata import MapData
+from world.engine.store import PRESENCE_RENEW_SECONDS
 from world.models import MapAsset, Presence, SavedPosition, World
 from world.tiled import load_map_file
 
@@ -75,6 +76,13 @@ class PositionRow:
     y: float
     direction: str
     zone: str
+
+
+def position_row(engine: WorldEngine, session: Session) -> PositionRow:
+    """Where a player connected here stands, as it is saved."""
+    player = session.player
+    zone = engine.zone_of_player(player.id)
+    return PositionRow(user_id=player.id, x=player.x, y=player.y, direction=player.dir, zone=zone.name if zone else "")
 
 
 def positions_save(*, world_id: int, rows: list[PositionRow]) -> None:

@@ -5,6 +5,7 @@ import weakref
 
 import pytest
 
+from metaverse import gcpolicy
 from metaverse.gcpolicy import FreezeSurvivors
 
 
@@ -50,3 +51,14 @@ def test_frozen_cycles_wait_for_the_thaw(clean_freeze):
     gc.unfreeze()
     gc.collect()
     assert alive() is None
+
+
+def test_install_freezes_what_is_loaded_and_uninstall_gives_it_all_back(clean_freeze):
+    policy = gcpolicy.install()
+    try:
+        assert policy in gc.callbacks
+        assert gc.get_freeze_count() > 0
+    finally:
+        gcpolicy.uninstall()
+    assert not [callback for callback in gc.callbacks if isinstance(callback, FreezeSurvivors)]
+    assert gc.get_freeze_count() == 0

@@ -1,13 +1,15 @@
-"""Twisted's TCP connection with `write_now`: a real socket pair and a real (unstarted) reactor."""
+"""Twisted's TCP connection with `write_now`: a real socket pair and a real (unstarted) reactor;
+and installing it, which the tests' own process never does unless a test asks."""
 
 import socket
 
 import pytest
-from twisted.internet import tcp
+from twisted.internet import abstract, tcp
 from twisted.internet.protocol import Protocol
 from twisted.internet.selectreactor import SelectReactor
 
-from metaverse.transport import write_now
+from metaverse import transport
+from metaverse.transport import TwistedChanged, write_now
 
 
 @pytest.fixture
@@ -68,3 +70,27 @@ def test_tls_and_closing_connections_take_twisteds_own_path(pair):
     connection.disconnecting = 1
     write_now(connection, b"queued")
     assert connection._tempDataBuffer == [b"queued"]
+
+
+def test_install_sends_every_connections_writes_through_write_now_and_uninstall_undoes_it():
+    original = tcp.Connection.write
+    assert original is not write_now
+    transport.install()
+    try:
+        assert tcp.Connection.write is write_now
+    finally:
+        transport.uninstall()
+    assert tcp.Connection.write is original
+
+
+def test_this_twisted_has_every_attribute_write_now_reads():
+    assert transport.missing_attributes() == []
+
+
+def test_install_refuses_a_twisted_without_what_write_now_reads(monkeypatch):
+    monkeypatch.delattr(abstract.FileDescriptor, "_writeDisconnected")  # as if an upgrade renamed it
+    with pytest.raises(TwistedChanged, match=r"_writeDisconnected.*FAST_SOCKET_WRITES=0"):
+        transport.install()
+    assert tcp.Connection.write is not write_now
+    monkeypatch.setattr(transport, "RELIED_ON", ("_tempDataBuffer", "_tempDataQueue"))  # set in __init__
+    assert transport.missing_attributes() == ["_tempDataQueue"]

@@ -5,7 +5,6 @@ Nothing here awaits or touches the database: consumers call `join`/`move`/`leave
 calls `tick` and applies other processes' batches, and sends what `tick` returns.
 """
 
-import json
 import math
 import random
 import time
@@ -13,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from world import messages
 from world.engine.contacts import Contacts, compute_contacts, initiator_of
 from world.engine.mapdata import Exit, MapData, Zone
 from world.engine.state import PlayerState
@@ -393,31 +393,15 @@ class WorldEngine:
             return None, []
         return zone, sorted(player.id for player in self.players.values() if player.zone == zone.index)
 
-    def welcome(self, session: Session) -> dict[str, Any]:
+    def welcome(self, session: Session) -> str:
         """The snapshot a player gets on connecting: itself, who is in view, the zones, its contacts."""
-        zone = self.zone_of_player(session.player.id)
-        return {
-            "type": "welcome",
-            "protocol": 1,
-            "world": {
-                "id": self.world_id,
-                "slug": self.slug,
-                "name": self.name,
-                "map_url": self.map_url,
-                "width": self.map.width,
-                "height": self.map.height,
-                "tile_width": self.map.tile_width,
-                "tile_height": self.map.tile_height,
-                "walk_speed": self.settings.walk_speed,
-                "talk_radius": self.settings.talk_radius,
-            },
-            "you": session.player.full(),
-            "zone": zone.as_json() if zone else None,
-            "zones": [zone.as_json() for zone in self.map.zones],
-            "players": [self.players[pid].full() for pid in sorted(session.visible) if pid in self.players],
-            "contacts": self.contacts_of(session.player.id),
-            "server_time": int(time.time() * 1000),
-        }
+        return messages.welcome(
+            world_id=self.world_id, slug=self.slug, name=self.name, map_url=self.map_url, mapdata=self.map,
+            walk_speed=self.settings.walk_speed, talk_radius=self.settings.talk_radius, you=session.player,
+            zone=self.zone_of_player(session.player.id),
+            players=[self.players[pid] for pid in sorted(session.visible) if pid in self.players],
+            contacts=self.contacts_of(session.player.id), server_time=int(time.time() * 1000),
+        )  # fmt: skip
 
     # --- the tick -----------------------------------------------------------------------------
 
@@ -451,6 +435,7 @@ class WorldEngine:
                 moved_by_cell.setdefault(player.cell, []).append(player.compact_json())
         moved_json = {cell: ",".join(entries) for cell, entries in moved_by_cell.items()}
         moved_by_window: dict[int, str] = {}  # by id(): the windows are alive all through the tick
+        now = str(now_ms)
         full_json: dict[int, str] = {}
 
         def full(player_id: int) -> str:
@@ -489,24 +474,21 @@ class WorldEngine:
                     elif inside:
                         session.visible.add(player_id)
                         entered.append(player_id)
-            parts = [f'{{"type":"tick","t":{now_ms}']
-            if entered:
-                parts.append(',"entered":[' + ",".join(full(pid) for pid in sorted(entered)) + "]")
             # Everyone standing in the same cell sees the same window: join its moves once.
             moved = moved_by_window.get(id(session.window))
             if moved is None:
                 moved = ",".join([moved_json[cell] for cell in session.window if cell in moved_json])
                 moved_by_window[id(session.window)] = moved
-            if moved:
-                parts.append(',"moved":[' + moved + "]")
             updated = [pid for cell in session.window for pid in updated_by_cell.get(cell, ()) if pid != own.id]
-            if updated:
-                parts.append(',"updated":[' + ",".join(full(pid) for pid in sorted(updated)) + "]")
-            if left:
-                parts.append(',"left":' + json.dumps(sorted(left)))
-            if len(parts) > 1:
-                parts.append("}")
-                result.messages.append((session, "".join(parts)))
+            if moved or entered or updated or left:
+                frame = messages.tick(
+                    now,
+                    ",".join([full(pid) for pid in sorted(entered)]) if entered else "",
+                    moved,
+                    ",".join([full(pid) for pid in sorted(updated)]) if updated else "",
+                    ",".join([str(pid) for pid in sorted(left)]) if left else "",
+                )
+                result.messages.append((session, frame))
 
     def _refresh_contacts(self, result: TickResult) -> None:
         self.contacts = compute_contacts(
@@ -523,8 +505,8 @@ class WorldEngine:
             added = sorted(current - session.contacts)
             removed = sorted(session.contacts - current)
             session.contacts = current
-            message = {"type": "contacts", "contacts": self.contacts_of(player_id), "added": added, "removed": removed}
-            result.messages.append((session, json.dumps(message, separators=(",", ":"))))
+            message = messages.contacts(self.contacts_of(player_id), added=added, removed=removed)
+            result.messages.append((session, message))
         # Listeners (signaling sockets) may sit on another process than the player's world
         # socket, so their view of the player's contacts is tracked separately.
         for player_id in self.contact_listeners:

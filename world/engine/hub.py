@@ -23,17 +23,21 @@ import os
 import socket
 import time
 import weakref
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.utils.module_loading import import_string
 
 from metaverse.bus import Bus, get_bus
 from metaverse.events import world_group
 from metaverse.tasks import stop_tasks
-from world.engine.engine import EngineSettings, Session, TickResult, WorldEngine
+from world import messages
+from world.engine.engine import EngineSettings, TickResult, WorldEngine
 from world.engine.mapdata import MapData
+from world.engine.records import WorldRecord
+from world.engine.store import PRESENCE_RENEW_SECONDS, WorldStore
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +46,6 @@ STATS_SECONDS = 60.0
 ORIGIN_TIMEOUT_SECONDS = 5.0
 SNAPSHOT_RETRY_SECONDS = 1.0
 SWEEP_SECONDS = 1.0
-PRESENCE_RENEW_SECONDS = 3.0  # the database's presence rows (world/services.py)
 OUTBOX_LIMIT = 200  # ~10 s of one world's batches at 20 Hz
 OUTBOX_FLUSH_SECONDS = 2.0
 
@@ -65,37 +68,14 @@ class TickStats:
         )
 
 
-@dataclass(frozen=True)
-class WorldRecord:
-    """What a replica is built from, read from the database."""
-
-    id: int
-    slug: str
-    name: str
-    capacity: int
-    guests_allowed: bool
-    map_json: dict[str, Any]
-    map_version: str
-    map_url: str
-
-
-RecordLoader = Callable[[int], Awaitable[WorldRecord | None]]
-Saver = Callable[[WorldEngine, list[Session], list[Session]], Awaitable[None]]
-
-
-def engine_settings() -> EngineSettings:
-    return EngineSettings(
-        walk_speed=settings.WORLD_WALK_SPEED,
-        talk_radius=settings.WORLD_TALK_RADIUS,
-        mesh_limit=settings.WORLD_MESH_LIMIT,
-        aoi_cell=settings.WORLD_AOI_CELL,
-        aoi_radius=settings.WORLD_AOI_RADIUS,
-    )
-
-
 class Hub:
-    def __init__(self, bus: Bus, *, tick_hz: float, save_seconds: float) -> None:
+    def __init__(
+        self, bus: Bus, store: WorldStore, *, tick_hz: float, save_seconds: float,
+        engine_settings: EngineSettings | None = None,
+    ) -> None:  # fmt: skip
         self.bus = bus
+        self.store = store
+        self.engine_settings = engine_settings or EngineSettings()
         self.tick_interval = 1.0 / tick_hz
         self.save_seconds = save_seconds
         self.server_name = f"{socket.gethostname()}:{os.getpid()}"
@@ -113,9 +93,6 @@ class Hub:
         self._asked: dict[tuple[int, str], float] = {}
         self._saved: dict[tuple[int, int], tuple[float, float]] = {}
         self.outbox_dropped = 0
-        # Writes to the database (world/persistence.py); a hub without them keeps no records.
-        self.on_save: Saver | None = None
-        self.load_record: RecordLoader | None = None
 
     # --- replicas ------------------------------------------------------------------------------
 
@@ -129,7 +106,7 @@ class Hub:
             await self._start()
             engine = WorldEngine(
                 world_id=record.id, slug=record.slug, name=record.name, capacity=record.capacity,
-                mapdata=MapData(record.map_json), map_url=record.map_url, settings=engine_settings(),
+                mapdata=MapData(record.map_json), map_url=record.map_url, settings=self.engine_settings,
                 origin=self.channel,
             )  # fmt: skip
             self.engines[record.id] = engine
@@ -363,24 +340,18 @@ class Hub:
         self._enqueue("channel", origin, {"type": "sync.hello", "world": engine.world_id, "origin": self.channel})
 
     async def _reload_map(self, engine: WorldEngine) -> None:
-        if self.load_record is None:
-            return
-        record = await self.load_record(engine.world_id)
+        record = await self.store.load_record(engine.world_id)
         if record is None or self.engines.get(engine.world_id) is not engine:
             return
         displaced = engine.replace_map(MapData(record.map_json), record.map_url)
         for session in displaced:
             x, y = engine.spawn_point()
             engine.set_position(session, x, y)
-        notice = f'{{"type":"map_changed","map_url":"{record.map_url}"}}'
+        notice = messages.map_changed(record.map_url)
         for session in list(engine.sessions.values()):
             await session.sink(notice)
             if session in displaced:
-                player = session.player
-                await session.sink(
-                    f'{{"type":"correction","x":{player.x},"y":{player.y},"dir":"{player.dir}",'
-                    f'"seq":{player.seq},"reason":"map_changed"}}'
-                )
+                await session.sink(messages.correction(session.player, seq=session.player.seq, reason="map_changed"))
 
     # --- saving --------------------------------------------------------------------------------
 
@@ -396,15 +367,13 @@ class Hub:
     async def save_now(self, *, positions: bool = True) -> None:
         """Renew the presence lease of everyone connected here, and save the positions of those
         who moved since the last save (with `positions`)."""
-        if self.on_save is None:
-            return
         for engine in list(self.engines.values()):
             sessions = [s for s in engine.sessions.values() if s.alive()]
             moved = [
                 s for s in sessions if self._saved.get((engine.world_id, s.player.id)) != (s.player.x, s.player.y)
             ] if positions else []  # fmt: skip
             try:
-                await self.on_save(engine, sessions, moved)
+                await self.store.save(engine, server=self.server_name, live=sessions, moved=moved)
             except Exception as error:  # noqa: BLE001 - the next round tries again
                 log.warning("saving positions in %s failed: %s: %s", engine.slug, type(error).__name__, error)
                 continue
@@ -419,13 +388,18 @@ _hubs: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub]" = weakref.Wea
 
 
 def get_hub() -> Hub:
-    """This process's hub (one per event loop, so each test's loop gets its own)."""
+    """This process's hub (one per event loop, so each test's loop gets its own), built from the
+    settings: the process's bus, the store named by WORLD_STORE, the WORLD_* figures."""
     loop = asyncio.get_running_loop()
     hub = _hubs.get(loop)
     if hub is None:
-        hub = Hub(get_bus(), tick_hz=settings.WORLD_TICK_HZ, save_seconds=settings.WORLD_SAVE_SECONDS)
-        from world.persistence import install  # the database side, kept out of the engine
-
-        install(hub)
-        _hubs[loop] = hub
+        store = import_string(settings.WORLD_STORE)()
+        hub = _hubs[loop] = Hub(
+            get_bus(), store, tick_hz=settings.WORLD_TICK_HZ, save_seconds=settings.WORLD_SAVE_SECONDS,
+            engine_settings=EngineSettings(
+                walk_speed=settings.WORLD_WALK_SPEED, talk_radius=settings.WORLD_TALK_RADIUS,
+                mesh_limit=settings.WORLD_MESH_LIMIT, aoi_cell=settings.WORLD_AOI_CELL,
+                aoi_radius=settings.WORLD_AOI_RADIUS,
+            ),
+        )  # fmt: skip
     return hub

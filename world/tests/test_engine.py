@@ -191,7 +191,7 @@ def test_welcome_holds_only_the_players_in_view():
     join(engine, 1, 2.5, 2.5)
     join(engine, 2, 55.5, 2.5)
     carol = join(engine, 3, 5.5, 2.5)
-    welcome = engine.welcome(carol)
+    welcome = json.loads(engine.welcome(carol))
     assert [player["id"] for player in welcome["players"]] == [1]
     assert welcome["you"]["id"] == 3
 

@@ -10,8 +10,10 @@ from metaverse.bus import Bus
 from metaverse.layers import RedisChannelLayer
 from metaverse.tasks import stop_tasks
 from metaverse.testing import need_redis
-from world.engine.hub import Hub, WorldRecord
+from world.engine.hub import Hub
+from world.engine.records import WorldRecord
 from world.engine.state import PlayerState
+from world.engine.store import MemoryStore
 from world.tests.maps import room_map
 
 
@@ -49,7 +51,7 @@ def tasks_named(prefix: str) -> set[asyncio.Task]:
 async def test_a_hub_that_empties_stops_all_its_tasks_and_so_does_the_bus_even_if_a_cancellation_is_lost():
     layer = DeafLayer()
     bus = Bus(layer, None)
-    hub = Hub(bus, tick_hz=20, save_seconds=3600)
+    hub = Hub(bus, MemoryStore(), tick_hz=20, save_seconds=3600)
     await hub.attach(record())
     assert len(tasks_named("world-")) == 3  # the publisher, the saver, the world's ticker
     assert len(tasks_named("bus-")) == 2  # the process's receiver and its membership refresher
@@ -83,7 +85,7 @@ async def test_the_hub_hears_other_processes_while_sockets_of_its_own_wait_for_m
     here, there = RedisChannelLayer(**config), RedisChannelLayer(**config)
     idle_socket = asyncio.ensure_future(here.receive(await here.new_channel()))  # a quiet consumer here
     bus_here, bus_there = Bus(here, None), Bus(there, None)
-    hub_here, hub_there = (Hub(bus, tick_hz=20, save_seconds=3600) for bus in (bus_here, bus_there))
+    hub_here, hub_there = (Hub(bus, MemoryStore(), tick_hz=20, save_seconds=3600) for bus in (bus_here, bus_there))
     try:
         engine_here = await hub_here.attach(record())
         engine_there = await hub_there.attach(record())
@@ -108,7 +110,7 @@ async def test_a_player_whose_socket_has_ended_is_swept_out_even_if_it_never_lef
     """Presence is a lease: the hub removes a session whose socket is no longer alive, whether or
     not its leave path ran (a crashed handler, a task stuck on its way out)."""
     bus = Bus(InMemoryChannelLayer(), None)
-    hub = Hub(bus, tick_hz=20, save_seconds=3600)
+    hub = Hub(bus, MemoryStore(), tick_hz=20, save_seconds=3600)
     engine = await hub.attach(record())
     alive = True
     player = PlayerState(id=7, name="Bob", avatar="", avatar_url="", status="available", x=2.5, y=2.5)

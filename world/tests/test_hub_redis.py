@@ -8,8 +8,10 @@ from django.conf import settings
 from metaverse.bus import Bus
 from metaverse.layers import RedisChannelLayer
 from metaverse.testing import need_redis
-from world.engine.hub import Hub, WorldRecord
+from world.engine.hub import Hub
+from world.engine.records import WorldRecord
 from world.engine.state import PlayerState
+from world.engine.store import MemoryStore
 from world.tests.maps import room_map
 
 
@@ -32,7 +34,7 @@ async def test_hubs_hear_each_other_while_sockets_wait_on_the_same_layer():
     need_redis()
     layers = [RedisChannelLayer(**settings.CHANNEL_LAYERS["default"]["CONFIG"]) for _ in range(2)]
     buses = [Bus(layer, None) for layer in layers]
-    hubs = [Hub(bus, tick_hz=20, save_seconds=3600) for bus in buses]
+    hubs = [Hub(bus, MemoryStore(), tick_hz=20, save_seconds=3600) for bus in buses]
     # An open socket on the first process, waiting for its messages the way every consumer does,
     # and idle for longer than redis-py's default read timeout.
     waiting = asyncio.ensure_future(layers[0].receive(await layers[0].new_channel()))

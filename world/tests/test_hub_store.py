@@ -1,0 +1,83 @@
+"""The hub and the store it is built with (here the in-memory one: no database needed)."""
+
+import asyncio
+import dataclasses
+import json
+
+from channels.layers import InMemoryChannelLayer
+
+from metaverse.bus import Bus
+from metaverse.events import world_group
+from world.engine.hub import Hub
+from world.engine.records import WorldRecord
+from world.engine.state import PlayerState
+from world.engine.store import MemoryStore
+from world.tests.maps import WALL, room_map
+
+WORLD = 31_337
+
+
+def record(**fields: object) -> WorldRecord:
+    stored = WorldRecord(
+        id=WORLD, slug="stored", name="Stored", capacity=10, guests_allowed=True, map_json=room_map(),
+        map_version="1", map_url="/maps/1",
+    )  # fmt: skip
+    return dataclasses.replace(stored, **fields)
+
+
+def bob(x: float = 4.5, y: float = 4.5) -> PlayerState:
+    return PlayerState(id=7, name="Bob", avatar="", avatar_url="", status="available", x=x, y=y)
+
+
+async def _ignore(*args: object) -> None:
+    return None
+
+
+async def test_a_hub_renews_presence_and_saves_who_moved_into_its_store():
+    store = MemoryStore()
+    bus = Bus(InMemoryChannelLayer(), None)
+    hub = Hub(bus, store, tick_hz=20, save_seconds=3600)
+    try:
+        engine = await hub.attach(record())
+        session = engine.join(bob(), sink=_ignore, close=_ignore)
+        await hub.save_now()
+        assert store.positions == {(WORLD, 7): (4.5, 4.5, "down")}
+        assert store.presence == {(WORLD, 7): hub.server_name}
+        store.positions.clear()
+        await hub.save_now()  # nobody moved since: presence renewed, no position written
+        assert store.positions == {}
+        engine.leave(session)
+        await hub.save_now()
+        assert store.presence == {}
+    finally:
+        await hub.shutdown()
+        await bus.stop()
+
+
+async def test_a_reimported_map_is_read_from_the_store_and_whoever_stands_in_a_wall_is_moved():
+    store = MemoryStore([record()])
+    bus = Bus(InMemoryChannelLayer(), None)
+    hub = Hub(bus, store, tick_hz=20, save_seconds=3600)
+    received: list[dict] = []
+
+    async def sink(text: str) -> None:
+        received.append(json.loads(text))
+
+    try:
+        engine = await hub.attach(record())
+        engine.join(bob(), sink=sink, close=_ignore)
+        walled = room_map()
+        walled["layers"][3]["data"][4 * 20 + 4] = WALL  # where bob stands
+        store.records[WORLD] = record(map_json=walled, map_url="/maps/2")
+        await bus.publish(world_group(WORLD), {"type": "sync.map_changed", "world": WORLD})
+        async with asyncio.timeout(3):
+            while not any(message["type"] == "correction" for message in received):  # noqa: ASYNC110
+                await asyncio.sleep(0.02)
+        notice, correction = [message for message in received if message["type"] != "tick"]
+        assert notice == {"type": "map_changed", "map_url": "/maps/2"}
+        assert correction["reason"] == "map_changed"
+        assert (int(correction["x"]), int(correction["y"])) in {(2, 2), (3, 2)}  # the start tiles
+        assert engine.map_url == "/maps/2"
+    finally:
+        await hub.shutdown()
+        await bus.stop()
