@@ -11,7 +11,14 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
 from metaverse.errors import AppError
-from moderation.admin_actions import ModerationPermissions, ServiceFormAdmin, ask_reason, moderator, report_outcome
+from moderation.admin_actions import (
+    ModerationPermissions,
+    ReadOnlyAdmin,
+    ServiceFormAdmin,
+    ask_reason,
+    moderator,
+    report_outcome,
+)
 from moderation.forms import BanForm
 from moderation.models import AuditEntry, Ban, Report, ReportStatus
 from moderation.services import (
@@ -220,7 +227,7 @@ class ReportAdmin(ModerationPermissions, admin.ModelAdmin[Report]):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
+class AuditEntryAdmin(ReadOnlyAdmin, admin.ModelAdmin[AuditEntry]):
     """Read-only for everyone, superusers included: the log is only ever written by the services."""
 
     list_display = ("created_at", "actor_label", "action", "target_label", "reason", "detail")
@@ -228,15 +235,6 @@ class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
     search_fields = ("actor_label", "target_label", "reason")
     date_hierarchy = "created_at"
     fields = ("created_at", "actor", "actor_label", "action", "target", "target_label", "reason", "detail")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
-        return False
 
 
 # The other apps' models, in the admin with moderation's actions: registered here, on top, so that

@@ -45,6 +45,19 @@ class ServiceFormAdmin(admin.ModelAdmin[Any]):
         return False
 
 
+class ReadOnlyAdmin:
+    """Shown, never added, changed or deleted from the admin (what someone said, the audit log)."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class ModerationPermissions:
     """`@admin.action(permissions=["kick"])` asks `has_kick_permission`, and so on."""
 

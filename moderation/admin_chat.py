@@ -9,13 +9,23 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
 from chat.models import Block, Message, Mute
-from moderation.admin_actions import ModerationPermissions, ServiceFormAdmin, ask_reason, moderator, report_outcome
+from moderation.admin_actions import (
+    ModerationPermissions,
+    ReadOnlyAdmin,
+    ServiceFormAdmin,
+    ask_reason,
+    moderator,
+    report_outcome,
+)
 from moderation.forms import MuteForm
 from moderation.services import chat_mute, chat_unmute, message_hide_by_moderator, user_label
 
 
 @admin.register(Message)
-class MessageAdmin(ModerationPermissions, admin.ModelAdmin[Message]):
+class MessageAdmin(ReadOnlyAdmin, ModerationPermissions, admin.ModelAdmin[Message]):
+    """Nobody edits what someone said, nor deletes it from here: moderators hide messages
+    (audited), operators purge old ones (python manage.py purge_chat)."""
+
     # `text` is shown through the admin's autoescaping: a message holding HTML stays text.
     list_display = ("created_at", "world", "scope", "sender", "recipient", "zone", "text", "hidden_at")
     list_filter = ("scope", "world", ("hidden_at", admin.EmptyFieldListFilter))
@@ -24,17 +34,6 @@ class MessageAdmin(ModerationPermissions, admin.ModelAdmin[Message]):
     fields = ("created_at", "world", "scope", "sender", "recipient", "zone", "text", "hidden_at", "hidden_by")
     date_hierarchy = "created_at"
     actions = ("hide_messages",)
-
-    # Nobody edits what someone said, nor deletes it from here: moderators hide messages (audited),
-    # operators purge old ones (python manage.py purge_chat).
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Message | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Message | None = None) -> bool:
-        return False
 
     @admin.action(description="Hide selected messages (from history and open chats)", permissions=["hide"])
     def hide_messages(self, request: HttpRequest, queryset: QuerySet[Message]) -> TemplateResponse | None:
