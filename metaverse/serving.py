@@ -28,7 +28,7 @@ from daphne.ws_protocol import WebSocketProtocol
 from django.conf import settings
 from twisted.internet import defer
 
-from metaverse import gcpolicy, transport
+from metaverse import frames, gcpolicy, transport
 from metaverse.bus import get_bus
 
 log = logging.getLogger(__name__)
@@ -53,6 +53,15 @@ class ReasonedWebSocketProtocol(WebSocketProtocol):
             self.sendCloseFrame(code=int(message.get("code") or 1000), reasonUtf8=reason, isReply=False)
             return
         super().handle_reply(message)
+
+    def write_frame(self, frame: bytes) -> None:
+        """A complete frame built elsewhere (metaverse/frames.py), written as autobahn would."""
+        if self.state != self.STATE_OPEN:
+            return  # closing or closed: daphne's own send path drops it too
+        if self.send_queue:
+            self.sendData(frame)  # behind what autobahn still has queued
+        else:
+            self.transport.write(frame)
 
 
 def install_process_patches() -> None:
@@ -80,6 +89,11 @@ class DrainingServer(Server):
         self.ws_factory.protocol = ReasonedWebSocketProtocol
         # An oversized frame gets a close frame with 1009, not a dropped TCP connection.
         self.ws_factory.setProtocolOptions(failByDrop=False)
+
+    def create_application(self, protocol: Any, scope: dict[str, Any]) -> Any:
+        if isinstance(protocol, ReasonedWebSocketProtocol):
+            scope[frames.SCOPE_KEY] = protocol.write_frame
+        return super().create_application(protocol, scope)
 
     def listen_success(self, port: Any) -> None:
         self._ports.append(port)

@@ -72,7 +72,9 @@ class WorldConsumer(WorldSocketConsumer):
             notice=f"at most {MOVES_PER_SECOND} moves a second",
             closing="Too many moves.",
         )
-        self.session = engine.join(player, sink=self.send_text, close=self.close_with, alive=self.is_alive)
+        self.session = engine.join(
+            player, sink=self.send_text, close=self.close_with, alive=self.is_alive, write=self.frame_writer()
+        )
         await self.send_text(engine.welcome(self.session))
         await database_sync_to_async(presence_join)(
             user_id=user.pk,

@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from metaverse.frames import FrameWriter
 from world import messages
 from world.engine.contacts import Contacts, compute_contacts, initiator_of
 from world.engine.mapdata import Exit, MapData, Zone
@@ -48,6 +49,7 @@ class Session:
     sink: Sink
     close: Callable[[int, str], Awaitable[None]]
     alive: Callable[[], bool] = _always  # False once the socket has ended (the hub sweeps it out)
+    write: FrameWriter | None = None  # writes a frame built once for many (None: use `sink`)
     connected_at: float = field(default_factory=time.time)
     visible: set[int] = field(default_factory=set)
     window: frozenset[int] = frozenset()
@@ -67,7 +69,8 @@ class MoveResult:
 
 @dataclass
 class TickResult:
-    messages: list[tuple[Session, str]] = field(default_factory=list)
+    messages: list[tuple[Session, str]] = field(default_factory=list)  # each for one session
+    shared: list[tuple[str, list[Session]]] = field(default_factory=list)  # the same frame for many
     contact_changes: list[tuple[int, list[int], list[int]]] = field(default_factory=list)
     publication: dict[str, Any] | None = None
 
@@ -169,7 +172,7 @@ class WorldEngine:
 
     def join(
         self, player: PlayerState, *, sink: Sink, close: Callable[[int, str], Awaitable[None]],
-        alive: Callable[[], bool] = _always,
+        alive: Callable[[], bool] = _always, write: FrameWriter | None = None,
     ) -> Session:  # fmt: skip
         """Add a player connected to this process; an older connection of the same player here is
         dropped from the world (the caller closes its socket, see `session_of`)."""
@@ -183,7 +186,9 @@ class WorldEngine:
         player.cell = GONE
         self.players[player.id] = player
         self._place(player)
-        session = Session(player=player, sink=sink, close=close, alive=alive, budget=self.settings.burst_tiles)
+        session = Session(
+            player=player, sink=sink, close=close, alive=alive, write=write, budget=self.settings.burst_tiles
+        )
         session.window = self.window_of(player.cell)
         session.visible = self._players_in(session.window) - {player.id}
         session.exit_index = self.map.exit_at[self.map.index_of(player.x, player.y)]
@@ -434,7 +439,8 @@ class WorldEngine:
             if player is not None:
                 moved_by_cell.setdefault(player.cell, []).append(player.compact_json())
         moved_json = {cell: ",".join(entries) for cell, entries in moved_by_cell.items()}
-        moved_by_window: dict[int, str] = {}  # by id(): the windows are alive all through the tick
+        # By id(): the windows are alive all through the tick. (moved JSON, who gets it)
+        shared: dict[int, tuple[str, list[Session]]] = {}
         now = str(now_ms)
         full_json: dict[int, str] = {}
 
@@ -474,21 +480,31 @@ class WorldEngine:
                     elif inside:
                         session.visible.add(player_id)
                         entered.append(player_id)
-            # Everyone standing in the same cell sees the same window: join its moves once.
-            moved = moved_by_window.get(id(session.window))
-            if moved is None:
-                moved = ",".join([moved_json[cell] for cell in session.window if cell in moved_json])
-                moved_by_window[id(session.window)] = moved
-            updated = [pid for cell in session.window for pid in updated_by_cell.get(cell, ()) if pid != own.id]
-            if moved or entered or updated or left:
+            updated = (
+                [pid for cell in session.window for pid in updated_by_cell.get(cell, ()) if pid != own.id]
+                if updated_by_cell
+                else ()
+            )
+            if entered or updated or left:
                 frame = messages.tick(
                     now,
                     ",".join([full(pid) for pid in sorted(entered)]) if entered else "",
-                    moved,
+                    "",
                     ",".join([full(pid) for pid in sorted(updated)]) if updated else "",
                     ",".join([str(pid) for pid in sorted(left)]) if left else "",
                 )
                 result.messages.append((session, frame))
+            # Everyone standing in the same cell sees the same window, so the same moves: one
+            # frame per window, which the hub encodes once and writes to each of them.
+            audience = shared.get(id(session.window))
+            if audience is None:
+                moved = ",".join([moved_json[cell] for cell in session.window if cell in moved_json])
+                audience = shared[id(session.window)] = (moved, [])
+            if audience[0]:
+                audience[1].append(session)
+        for moved, sessions in shared.values():
+            if sessions:
+                result.shared.append((messages.tick(now, "", moved, "", ""), sessions))
 
     def _refresh_contacts(self, result: TickResult) -> None:
         self.contacts = compute_contacts(

@@ -32,9 +32,10 @@ from django.utils.module_loading import import_string
 
 from metaverse.bus import Bus, get_bus
 from metaverse.events import world_group
+from metaverse.frames import text_frame
 from metaverse.tasks import stop_tasks
 from world import messages
-from world.engine.engine import EngineSettings, TickResult, WorldEngine
+from world.engine.engine import EngineSettings, Session, TickResult, WorldEngine
 from world.engine.mapdata import MapData
 from world.engine.records import WorldRecord
 from world.engine.store import PRESENCE_RENEW_SECONDS, WorldStore
@@ -226,17 +227,35 @@ class Hub:
                 log.exception("tick of world %s failed", engine.slug)
 
     async def deliver(self, engine: WorldEngine, result: TickResult) -> None:
+        """Each session's own messages first, then the frames shared by everyone in one window:
+        encoded once, the same bytes written to every connection that can take them."""
         for session, text in result.messages:
-            try:
-                await session.sink(text)
-            except Exception:
-                log.warning("could not send to player %s", session.player.id, exc_info=True)
+            await self._send(session, text)
+        for text, sessions in result.shared:
+            frame = text_frame(text)
+            for session in sessions:
+                if session.write is None:
+                    await self._send(session, text)
+                    continue
+                try:
+                    session.write(frame)
+                except Exception:
+                    log.warning("could not write to player %s", session.player.id, exc_info=True)
         for player_id, added, removed in result.contact_changes:
             for listener in list(engine.contact_listeners.get(player_id, ())):
                 try:
                     await listener(added, removed)
                 except Exception:
                     log.exception("contact listener of player %s failed", player_id)
+
+    async def _send(self, session: Session, text: str) -> None:
+        try:
+            if session.write is not None:
+                session.write(text_frame(text))
+            else:
+                await session.sink(text)
+        except Exception:
+            log.warning("could not send to player %s", session.player.id, exc_info=True)
 
     def _publish(self, engine: WorldEngine, message: dict[str, Any]) -> None:
         message.update({"world": engine.world_id, "origin": self.channel})

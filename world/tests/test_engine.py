@@ -30,7 +30,11 @@ def join(engine: WorldEngine, player_id: int, x: float, y: float, status: str = 
 
 
 def inbox(result: TickResult, session: Session) -> list[dict]:
-    return [json.loads(text) for target, text in result.messages if target is session]
+    """What the session gets from this tick, in the order the hub sends it: its own messages,
+    then the frames it shares with the others in its window."""
+    own = [text for target, text in result.messages if target is session]
+    shared = [text for text, targets in result.shared if any(target is session for target in targets)]
+    return [json.loads(text) for text in own + shared]
 
 
 def walk(engine: WorldEngine, session: Session, x: float, y: float, *, at: float, seq: int | None = None):
@@ -126,12 +130,20 @@ def test_zone_changes_and_exits_are_reported_to_the_mover():
 # --- interest management and batching --------------------------------------------------------
 
 
-def test_one_message_per_player_per_tick_and_none_when_nothing_changed():
+def test_a_tick_is_a_view_change_then_one_shared_moves_frame_and_nothing_when_nothing_changed():
     engine = make_engine(open_map(), aoi_cell=10, aoi_radius=1)
     sessions = [join(engine, pid, 2.5 + pid, 2.5) for pid in range(1, 6)]
     first = engine.tick(1000)
     for session in sessions:
-        assert len([m for m in inbox(first, session) if m["type"] == "tick"]) == 1
+        *view, moves = [m for m in inbox(first, session) if m["type"] == "tick"]
+        later = [pid for pid in range(1, 6) if pid > session.player.id]  # the earlier ones were in its welcome
+        assert [sorted(state["id"] for state in message["entered"]) for message in view] == ([later] if later else [])
+        assert all(message["t"] == 1000 and "moved" not in message for message in view)
+        assert moves["t"] == 1000
+        assert set(moves) == {"type", "t", "moved"}
+    # All five stand in one window: one moves frame, the same text for each of them.
+    assert len(first.shared) == 1
+    assert set(map(id, first.shared[0][1])) == set(map(id, sessions))
     for session in sessions:
         walk(engine, session, session.player.x, 3.0, at=session.last_move + 0.2)
         walk(engine, session, session.player.x, 3.4, at=session.last_move + 0.2)
@@ -140,7 +152,9 @@ def test_one_message_per_player_per_tick_and_none_when_nothing_changed():
         ticks = [m for m in inbox(second, session) if m["type"] == "tick"]
         assert len(ticks) == 1
         assert sorted(entry[0] for entry in ticks[0]["moved"]) == [1, 2, 3, 4, 5]
-    assert engine.tick(1200).messages == []
+    quiet = engine.tick(1200)
+    assert quiet.messages == []
+    assert quiet.shared == []
 
 
 def test_each_player_hears_the_moves_in_its_own_window():

@@ -81,3 +81,35 @@ async def test_a_reimported_map_is_read_from_the_store_and_whoever_stands_in_a_w
     finally:
         await hub.shutdown()
         await bus.stop()
+
+
+async def test_a_tick_frame_shared_by_a_window_is_encoded_once_and_written_to_every_connection():
+    store = MemoryStore()
+    bus = Bus(InMemoryChannelLayer(), None)
+    hub = Hub(bus, store, tick_hz=20, save_seconds=3600)
+    written: dict[int, list[bytes]] = {7: [], 8: []}
+    texts: list[str] = []
+
+    async def sink(text: str) -> None:
+        texts.append(text)
+
+    try:
+        engine = await hub.attach(record())
+        for player_id, write in ((7, written[7].append), (8, written[8].append)):
+            player = dataclasses.replace(bob(), id=player_id)
+            engine.join(player, sink=sink, close=_ignore, write=write)
+        third = dataclasses.replace(bob(), id=9)
+        engine.join(third, sink=sink, close=_ignore)  # a connection without a frame writer
+        await hub.deliver(engine, engine.tick(1000))
+        # 7 and 8: their own messages (who entered their view, their contacts), then the
+        # window's moves, as one and the same bytes object.
+        assert written[7][-1] is written[8][-1]
+        assert all(frame is not written[8][-1] for frame in written[7][:-1])
+        frame = written[7][-1]
+        moves = json.loads(frame[2:] if frame[1] < 126 else frame[4:])  # after the frame's header
+        assert sorted(entry[0] for entry in moves["moved"]) == [7, 8, 9]
+        # 9 gets the same moves as text, through its sink.
+        assert json.loads(texts[-1]) == moves
+    finally:
+        await hub.shutdown()
+        await bus.stop()
