@@ -418,14 +418,14 @@ class WorldEngine:
                 found |= members
         return found
 
-    def tick(self, now_ms: int) -> TickResult:
+    def tick(self, now_ms: int, *, contacts: bool = True) -> TickResult:
+        """What changed since the last tick, for each player here and for the other processes;
+        with `contacts`, the contacts too when they are due (else ask `tick_contacts` after)."""
         result = TickResult()
         if self._moved or self._updated or self._cell_changed:
             self._fan_out(now_ms, result)
-        if self._contacts_stale and now_ms - self._contacts_at >= self.settings.contacts_interval_ms:
-            self._contacts_stale = False
-            self._contacts_at = now_ms
-            self._refresh_contacts(result)
+        if contacts:
+            self._contacts_if_due(now_ms, result)
         result.publication = self._take_publication()
         self._moved.clear()
         self._updated.clear()
@@ -505,6 +505,19 @@ class WorldEngine:
         for moved, sessions in shared.values():
             if sessions:
                 result.shared.append((messages.tick(now, "", moved, "", ""), sessions))
+
+    def tick_contacts(self, now_ms: int) -> TickResult:
+        """The contacts' half of a tick, when they are due: the hub asks for it once the tick's
+        frames are out, so that working them out in a crowd delays no move."""
+        result = TickResult()
+        self._contacts_if_due(now_ms, result)
+        return result
+
+    def _contacts_if_due(self, now_ms: int, result: TickResult) -> None:
+        if self._contacts_stale and now_ms - self._contacts_at >= self.settings.contacts_interval_ms:
+            self._contacts_stale = False
+            self._contacts_at = now_ms
+            self._refresh_contacts(result)
 
     def _refresh_contacts(self, result: TickResult) -> None:
         self.contacts = compute_contacts(

@@ -200,8 +200,9 @@ class Hub:
             try:
                 started = loop.time()
                 now = time.time()
-                result = engine.tick(int(now * 1000))
+                result = engine.tick(int(now * 1000), contacts=False)
                 await self.deliver(engine, result)
+                await self.deliver(engine, engine.tick_contacts(int(now * 1000)))
                 took = loop.time() - started
                 stats.ticks += 1
                 stats.busy += took
@@ -227,20 +228,25 @@ class Hub:
                 log.exception("tick of world %s failed", engine.slug)
 
     async def deliver(self, engine: WorldEngine, result: TickResult) -> None:
-        """Each session's own messages first, then the frames shared by everyone in one window:
-        encoded once, the same bytes written to every connection that can take them."""
+        """Each session's own messages first, then the frame shared by everyone in its window:
+        encoded once, the same bytes written to every connection that can take them, after that
+        connection's own frames in the same write (a system call per player per tick)."""
+        own: dict[Session, bytes] = {}
         for session, text in result.messages:
-            await self._send(session, text)
+            if session.write is None:
+                await self._send(session, text)
+            else:
+                own[session] = own.get(session, b"") + text_frame(text)
         for text, sessions in result.shared:
             frame = text_frame(text)
             for session in sessions:
                 if session.write is None:
                     await self._send(session, text)
-                    continue
-                try:
-                    session.write(frame)
-                except Exception:
-                    log.warning("could not write to player %s", session.player.id, exc_info=True)
+                else:
+                    mine = own.pop(session, None)
+                    self._write(session, mine + frame if mine else frame)
+        for session, frames in own.items():
+            self._write(session, frames)
         for player_id, added, removed in result.contact_changes:
             for listener in list(engine.contact_listeners.get(player_id, ())):
                 try:
@@ -250,12 +256,16 @@ class Hub:
 
     async def _send(self, session: Session, text: str) -> None:
         try:
-            if session.write is not None:
-                session.write(text_frame(text))
-            else:
-                await session.sink(text)
+            await session.sink(text)
         except Exception:
             log.warning("could not send to player %s", session.player.id, exc_info=True)
+
+    def _write(self, session: Session, frames: bytes) -> None:
+        assert session.write is not None
+        try:
+            session.write(frames)
+        except Exception:
+            log.warning("could not write to player %s", session.player.id, exc_info=True)
 
     def _publish(self, engine: WorldEngine, message: dict[str, Any]) -> None:
         message.update({"world": engine.world_id, "origin": self.channel})

@@ -93,23 +93,37 @@ async def test_a_tick_frame_shared_by_a_window_is_encoded_once_and_written_to_ev
     async def sink(text: str) -> None:
         texts.append(text)
 
+    def payloads(data: bytes) -> list[dict]:
+        """The messages in one write, frame by frame (unmasked text frames)."""
+        found = []
+        while data:
+            size, start = (data[1], 2) if data[1] < 126 else (int.from_bytes(data[2:4], "big"), 4)
+            found.append(json.loads(data[start : start + size]))
+            data = data[start + size :]
+        return found
+
     try:
         engine = await hub.attach(record())
-        for player_id, write in ((7, written[7].append), (8, written[8].append)):
-            player = dataclasses.replace(bob(), id=player_id)
-            engine.join(player, sink=sink, close=_ignore, write=write)
-        third = dataclasses.replace(bob(), id=9)
-        engine.join(third, sink=sink, close=_ignore)  # a connection without a frame writer
+        sessions = [
+            engine.join(dataclasses.replace(bob(), id=7), sink=sink, close=_ignore, write=written[7].append),
+            engine.join(dataclasses.replace(bob(), id=8), sink=sink, close=_ignore, write=written[8].append),
+            engine.join(dataclasses.replace(bob(), id=9), sink=sink, close=_ignore),  # no frame writer
+        ]
         await hub.deliver(engine, engine.tick(1000))
-        # 7 and 8: their own messages (who entered their view, their contacts), then the
-        # window's moves, as one and the same bytes object.
-        assert written[7][-1] is written[8][-1]
-        assert all(frame is not written[8][-1] for frame in written[7][:-1])
-        frame = written[7][-1]
-        moves = json.loads(frame[2:] if frame[1] < 126 else frame[4:])  # after the frame's header
-        assert sorted(entry[0] for entry in moves["moved"]) == [7, 8, 9]
-        # 9 gets the same moves as text, through its sink.
-        assert json.loads(texts[-1]) == moves
+        # One write per connection per tick: its own messages (who entered its view, its
+        # contacts), then the window's moves.
+        assert len(written[7]) == len(written[8]) == 1
+        first = payloads(written[7][0])
+        assert [message["type"] for message in first] == ["tick", "contacts", "tick"]
+        assert sorted(entry[0] for entry in first[-1]["moved"]) == [7, 8, 9]
+        assert payloads(written[8][0])[-1] == first[-1]
+        assert json.loads(texts[-1]) == first[-1]  # 9 gets the same moves as text, through its sink
+        for session in sessions:
+            engine.move(session, x=5.0, y=4.5, direction="right", moving=True, seq=1, now=session.last_move + 0.5)
+        await hub.deliver(engine, engine.tick(1050))
+        # Nothing of their own this time: the one frame, the very same bytes for both.
+        assert written[7][1] is written[8][1]
+        assert [entry[1] for entry in payloads(written[7][1])[0]["moved"]] == [5.0, 5.0, 5.0]
     finally:
         await hub.shutdown()
         await bus.stop()
