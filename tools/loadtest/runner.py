@@ -28,7 +28,9 @@ import gc
 import http.cookiejar
 import json
 import multiprocessing
+import os
 import random
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -46,6 +48,7 @@ from world.walking import RandomWalker
 HISTOGRAM_MS = 10_000  # latencies are counted in 0.1 ms buckets up to 10 s
 DRAIN_SECONDS = 2.0
 START_DELAY_US = 300_000  # workers get the start time this far ahead, so all begin together
+JOINER_STAYS_US = 1_000_000
 WORKER_TIMEOUT = 120.0  # seconds a worker may take to connect its players, or to report
 
 
@@ -65,6 +68,8 @@ class Options:
     observers: int = 50
     processes: int = 2
     connect_concurrency: int = 50
+    joiners: int = 20  # guests who connect while the others walk, each timed from connect to welcome
+    server_pids: list[int] = field(default_factory=list)  # whose CPU time to read (/proc), if any
 
 
 @dataclass
@@ -85,6 +90,7 @@ class WorkerSpec:
     map_json: dict[str, Any]
     guests: list[Guest]
     connect_concurrency: int
+    joiners: list[Guest] = field(default_factory=list)
 
 
 @dataclass
@@ -98,6 +104,9 @@ class Report:
     last_seq: dict[int, int] = field(default_factory=dict)  # player -> its last move's seq
     # (sender, seq the view opened on, moves received, seq it closed on or None if still open)
     views: list[tuple[int, int, int, int | None]] = field(default_factory=list)
+    joins_ms: list[float] = field(default_factory=list)  # connect to welcome, for each joiner
+    observer_bytes: int = 0  # message bytes the observers received while measuring
+    updates: int = 0  # positions (moved entries) every player received while measuring
 
     def error(self, kind: str) -> None:
         self.error_kinds[kind] = self.error_kinds.get(kind, 0) + 1
@@ -110,6 +119,12 @@ class Results:
     received: int = 0
     expected: int = 0
     error_kinds: dict[str, int] = field(default_factory=dict)
+    joins_ms: list[float] = field(default_factory=list)
+    observer_bytes: int = 0
+    updates: int = 0
+    observers: int = 0
+    seconds: float = 0.0  # how long the measurement ran
+    server_cpu_seconds: float | None = None  # of the --server-pid processes, while measuring
 
     @property
     def errors(self) -> int:
@@ -125,6 +140,19 @@ class Results:
             if seen >= rank:
                 return bucket / 10
         return HISTOGRAM_MS
+
+    def join_percentile(self, fraction: float) -> float:
+        if not self.joins_ms:
+            return float("nan")
+        ordered = sorted(self.joins_ms)
+        return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time a process has used so far (Linux /proc)."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 # --- the parent: guests, workers, the sums -------------------------------------------------------
@@ -157,7 +185,7 @@ class LoadTest:
                 raise
             raise LoadTestError(
                 f"the server refused guest {index + 1}: too many guests from this address; start it with "
-                f"GUEST_RATE_PER_HOUR={self.options.players} or more"
+                f"GUEST_RATE_PER_HOUR={self.options.players + self.options.joiners} or more"
             ) from None
         session = next((cookie.value for cookie in jar if cookie.name == "sessionid"), None)
         if session is None:
@@ -178,9 +206,11 @@ class LoadTest:
         options = self.options
         map_json = self._map_json()
         with ThreadPoolExecutor(max_workers=8) as pool:
-            cookies = list(pool.map(self._guest_cookie, range(options.players)))
+            cookies = list(pool.map(self._guest_cookie, range(options.players + options.joiners)))
+        cookies, joiner_cookies = cookies[: options.players], cookies[options.players :]
         observers = set(self.rng.sample(range(len(cookies)), min(options.observers, len(cookies))))
         guests = [Guest(index, cookie, index in observers) for index, cookie in enumerate(cookies)]
+        joiners = [Guest(options.players + index, cookie, False) for index, cookie in enumerate(joiner_cookies)]
         processes = max(1, min(options.processes, len(guests)))
         specs = [
             WorkerSpec(
@@ -193,6 +223,7 @@ class LoadTest:
                 map_json=map_json,
                 guests=guests[number::processes],
                 connect_concurrency=max(1, options.connect_concurrency // processes),
+                joiners=joiners[number::processes],
             )
             for number in range(processes)
         ]
@@ -213,13 +244,25 @@ class LoadTest:
             for pipe in pipes:
                 pipe.send(("go", start_us))
             walking = options.warmup + options.seconds
+            cpu = self._server_cpu(start_us + int(options.warmup * 1_000_000), options.seconds)
             reports = [expect(pipe, "report", timeout=walking + WORKER_TIMEOUT) for pipe in pipes]
         finally:
             for worker in workers:
                 worker.join(timeout=10)
                 if worker.is_alive():
                     worker.kill()
-        return add_up(reports)
+        results = add_up(reports)
+        results.observers, results.seconds, results.server_cpu_seconds = len(observers), options.seconds, cpu
+        return results
+
+    def _server_cpu(self, from_us: int, seconds: float) -> float | None:
+        """The CPU time the servers use while latency is measured (None without --server-pid)."""
+        if not self.options.server_pids:
+            return None
+        time.sleep(max(0.0, (from_us - now_us()) / 1_000_000))
+        before = sum(cpu_seconds(pid) for pid in self.options.server_pids)
+        time.sleep(seconds)
+        return sum(cpu_seconds(pid) for pid in self.options.server_pids) - before
 
 
 def expect(pipe: Connection, kind: str, timeout: float = WORKER_TIMEOUT) -> Any:
@@ -248,6 +291,9 @@ def add_up(reports: list[Report]) -> Results:
             results.error_kinds[kind] = results.error_kinds.get(kind, 0) + count
         published.update(report.published)
         last_seq.update(report.last_seq)
+        results.joins_ms += report.joins_ms
+        results.observer_bytes += report.observer_bytes
+        results.updates += report.updates
     for report in reports:
         for sender, entered_seq, received, closed_seq in report.views:
             seqs = published.get(sender)
@@ -261,11 +307,20 @@ def add_up(reports: list[Report]) -> Results:
 
 def summary_line(options: Options, results: Results) -> str:
     delivered = results.received / results.expected if results.expected else float("nan")
-    return (
+    line = (
         f"players={options.players} rate={options.rate:g} p50_ms={results.percentile(0.50):.1f} "
         f"p95_ms={results.percentile(0.95):.1f} p99_ms={results.percentile(0.99):.1f} "
         f"delivered={delivered:.3f} errors={results.errors}"
     )
+    if results.joins_ms:
+        line += f" join_p99_ms={results.join_percentile(0.99):.1f}"
+    if results.observers and results.seconds:
+        line += f" client_kb_s={results.observer_bytes / results.observers / results.seconds / 1000:.1f}"
+    if results.server_cpu_seconds is not None and results.updates:
+        per_1k = results.server_cpu_seconds * 1000 / (results.updates / 1000)
+        line += f" server_cpu_pct={results.server_cpu_seconds / results.seconds * 100:.0f}"
+        line += f" cpu_ms_per_1k_updates={per_1k:.2f}"
+    return line
 
 
 # --- a worker process: its share of the guests -------------------------------------------------
@@ -308,6 +363,7 @@ class Worker:
         self.players: list[Player] = []
         self.running = False
         self.measure_from_us = 2**63  # latencies count from then (after the warm-up)
+        self.measure_until_us = 0
 
     async def run(self) -> None:
         loop = asyncio.get_running_loop()
@@ -316,6 +372,8 @@ class Worker:
         self.pipe.send(("ready", len(self.players)))
         _, start_us = await loop.run_in_executor(None, self.pipe.recv)
         self.measure_from_us = start_us + int(self.spec.warmup * 1_000_000)
+        until_us = start_us + int((self.spec.warmup + self.spec.seconds) * 1_000_000)
+        self.measure_until_us = until_us
         # The generator's own garbage collection would pause it for tens of milliseconds and
         # count as the server's latency: it is off while measuring (memory grows a little).
         gc.collect()
@@ -323,8 +381,10 @@ class Worker:
         gc.disable()
         try:
             self.running = True
-            until_us = start_us + int((self.spec.warmup + self.spec.seconds) * 1_000_000)
-            await asyncio.gather(*(self._walk(player, start_us, until_us) for player in self.players))
+            await asyncio.gather(
+                *(self._walk(player, start_us, until_us) for player in self.players),
+                *(self._join(guest, self.measure_from_us, until_us) for guest in self.spec.joiners),
+            )
             await asyncio.sleep(DRAIN_SECONDS)  # let the last moves arrive
             self.running = False
         finally:
@@ -353,6 +413,27 @@ class Worker:
         client.closed.add_done_callback(self._closed)
         return player
 
+    async def _join(self, guest: Guest, from_us: int, until_us: int) -> None:
+        """Arrive at a random moment while the others walk, time connect to welcome, stay a
+        second, and leave."""
+        latest = max(from_us, until_us - JOINER_STAYS_US)
+        await asyncio.sleep(max(0, from_us + int(self.rng.random() * (latest - from_us)) - now_us()) / 1_000_000)
+        started = now_us()
+        client = await WebSocketClient.connect(
+            self.spec.ws_url, headers={"Cookie": f"sessionid={guest.cookie}", "Origin": self.spec.origin}
+        )
+        try:
+            async with asyncio.timeout(30):
+                welcome = orjson.loads(await client.recv())
+            if welcome.get("type") != "welcome":
+                self.report.error(f"joiner:{welcome.get('type')}")
+                return
+            self.report.joins_ms.append((now_us() - started) / 1000)
+            client.listen(lambda text, read_at: None)
+            await asyncio.sleep(JOINER_STAYS_US / 1_000_000)
+        finally:
+            await client.close()
+
     def _closed(self, _: object) -> None:
         if self.running:
             self.report.error("connection_closed")
@@ -374,8 +455,12 @@ class Worker:
             next_us += interval_us
 
     def _walker(self, player: Player) -> Any:
+        report = self.report
+
         def on_text(text: str, read_at: int) -> None:
             if text.startswith('{"type":"tick"'):
+                if self.measure_from_us <= read_at <= self.measure_until_us and '"moved":[' in text:
+                    report.updates += text.count("],[") + 1  # entries are arrays; nothing else in a tick is
                 # Only its own entry matters, and parsing the whole tick would make the generator
                 # the bottleneck: `[id,` starts a `moved` entry and nothing else.
                 start = text.find(player.own_entry)
@@ -393,9 +478,14 @@ class Worker:
 
         def on_text(text: str, read_at: int) -> None:
             message = orjson.loads(text)
+            measuring = self.measure_from_us <= read_at <= self.measure_until_us
+            if measuring:
+                report.observer_bytes += len(text)
             if message["type"] != "tick":
                 self._handle(player, message)
                 return
+            if measuring:
+                report.updates += len(message.get("moved", ()))
             for state in message.get("entered", ()):
                 views[state["id"]] = View(entered_seq=state["seq"], last_seq=state["seq"])
             for sender, _x, _y, _dir, _moving, seq in message.get("moved", ()):

@@ -1,6 +1,7 @@
 """`manage.py loadtest`: the arguments and the summary line; the load test itself is in
 `tools/loadtest/`, which only a source checkout has (the Docker image leaves `tools/` out)."""
 
+import os
 import sys
 from argparse import ArgumentParser
 from typing import Any
@@ -28,6 +29,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--processes", type=int, default=2, help="worker processes the players are shared among (default: 2)"
         )
+        parser.add_argument(
+            "--joiners", type=int, default=20,
+            help="guests who connect while the others walk, timed to their welcome (join_p99_ms; default: 20)",
+        )  # fmt: skip
+        parser.add_argument(
+            "--server-pid", type=int, action="append", default=[], dest="server_pids",
+            help="a server process whose CPU time to report (server_cpu_pct, cpu_ms_per_1k_updates); repeat for each",
+        )  # fmt: skip
 
     def handle(self, *args: Any, **options: Any) -> None:
         # Imported here, not at the top: the runtime never imports tools/, and in the image, which has
@@ -50,10 +59,16 @@ class Command(BaseCommand):
             raise CommandError("--observers must be at least 1")
         if not 1 <= options["processes"] <= 64:
             raise CommandError("--processes must be between 1 and 64")
+        if options["joiners"] < 0:
+            raise CommandError("--joiners must not be negative")
+        for pid in options["server_pids"]:
+            if not os.path.exists(f"/proc/{pid}/stat"):
+                raise CommandError(f"--server-pid {pid}: no such process on this machine")
         settings = Options(
             url=options["url"], world=options["world"], players=options["players"], rate=options["rate"],
             seconds=options["seconds"], seed=options["seed"], observers=options["observers"],
-            processes=options["processes"], warmup=options["warmup"],
+            processes=options["processes"], warmup=options["warmup"], joiners=options["joiners"],
+            server_pids=options["server_pids"],
         )  # fmt: skip
         try:
             results = LoadTest(settings).run()
