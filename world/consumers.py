@@ -16,12 +16,13 @@ from metaverse.sockets import (
     client_address,
 )
 from world import messages
+from world.admission import Admission
 from world.engine.engine import Session, WorldEngine
 from world.engine.hub import Hub, get_hub
 from world.engine.mapdata import Exit
 from world.engine.state import PlayerState
 from world.schemas import parse_move, parse_ping
-from world.selectors import exit_destination, player_entry, player_profile
+from world.selectors import Entry, exit_destination, player_entry, player_profile
 from world.services import position_row, presence_join, presence_leave
 from world.sockets import WorldSocketConsumer
 
@@ -39,13 +40,13 @@ class WorldConsumer(WorldSocketConsumer):
     hub: Hub | None = None
     engine: WorldEngine | None = None
     session: Session | None = None
+    entry: Entry
 
     async def connect(self) -> None:
         admission = await self.admit()
         if admission is None:
             return
-        user, record = self.scope["user"], admission.record
-        entry = await database_sync_to_async(player_entry)(user_id=user.pk, world_id=record.id)
+        user, record, entry = self.scope["user"], admission.record, self.entry
         self.hub = get_hub()
         self.engine = engine = await self.hub.attach(record)
         # One connection per player and world: an older one, here or on another process, closes,
@@ -54,8 +55,12 @@ class WorldConsumer(WorldSocketConsumer):
         live = engine.players.get(user.pk)
         if live is None and entry.connected_elsewhere:
             live = await self._replicated(engine, user.pk)
-        await self.bus.publish_user_event(
-            user.pk, {"type": "world.replaced", "world": record.id, "channel": self.channel_name}
+        # Not awaited: the arrival does not wait on Redis for the older socket to hear of it.
+        self.hub.spawn(
+            self.bus.publish_user_event(
+                user.pk, {"type": "world.replaced", "world": record.id, "channel": self.channel_name}
+            ),
+            name=f"world-replaced-{user.pk}",
         )
         older = engine.session_of(user.pk)
         if older is not None:
@@ -64,7 +69,11 @@ class WorldConsumer(WorldSocketConsumer):
             await self.close_with(CloseCode.WORLD_FULL, "world_full", f"{record.name} is full ({record.capacity}).")
             return
         x, y, direction = self._starting_point(engine, (live.x, live.y, live.dir) if live else entry.saved)
-        player = PlayerState(id=user.pk, x=x, y=y, dir=direction, **entry.profile)
+        profile = entry.profile
+        player = PlayerState(
+            id=user.pk, x=x, y=y, dir=direction, name=profile["name"], avatar=profile["avatar"],
+            avatar_url=profile["avatar_url"], status=profile["status"],
+        )  # fmt: skip
         self.moves = TokenBucket(MOVES_PER_SECOND, MOVE_BURST)
         self.flood = Flood(
             limit=RATE_DROPS_BEFORE_CLOSE,
@@ -84,6 +93,9 @@ class WorldConsumer(WorldSocketConsumer):
             connected_at=self.session.connected_at,
             address=client_address(self.scope),
         )
+
+    def read_on_admission(self, admission: Admission) -> None:
+        self.entry = player_entry(user_id=self.scope["user"].pk, world_id=admission.record.id)
 
     async def _replicated(self, engine: WorldEngine, user_id: int) -> PlayerState | None:
         """The player as another process holds them, once its snapshot has arrived (or None)."""
