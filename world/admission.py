@@ -32,9 +32,9 @@ def admit(*, user: User, slug: str, address: str | None = None) -> Admission | R
     restriction = restriction_of(user=user, address=address)
     if restriction is not None:
         return Refusal(CloseCode.BANNED, "banned", restriction)
-    world = World.objects.filter(slug=slug).first()
+    world = World.objects.filter(slug=slug).defer("map_json").first()
     if world is None:
         return Refusal(CloseCode.UNKNOWN_WORLD, "unknown_world", f"There is no world '{slug}'.")
     if user.is_guest and not world.guests_allowed:
         return Refusal(CloseCode.GUESTS_NOT_ALLOWED, "guests_not_allowed", "This world is for members only.")
-    return Admission(record=record_of(world), world=world)
+    return Admission(record=record_of(world, with_map=False), world=world)

@@ -12,14 +12,16 @@ from world.models import Presence, SavedPosition, World
 from world.services import presence_stale_seconds
 
 
-def record_of(world: World) -> WorldRecord:
+def record_of(world: World, *, with_map: bool = True) -> WorldRecord:
+    """The world as the engine is built from it; `with_map=False` for a row read without its map
+    (a socket's admission: only the hub needs the map, once per process and world)."""
     return WorldRecord(
         id=world.pk,
         slug=world.slug,
         name=world.name,
         capacity=world.capacity,
         guests_allowed=world.guests_allowed,
-        map_json=world.map_json,
+        map_json=world.map_json if with_map else None,
         map_version=world.map_version,
         map_url=world.map_url,
     )

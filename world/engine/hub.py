@@ -104,6 +104,13 @@ class Hub:
             engine = self.engines.get(record.id)
             if engine is not None:
                 return engine
+            if record.map_json is None:
+                stored = await self.store.load_record(record.id)
+                if stored is None:
+                    self._users[record.id] -= 1
+                    raise LookupError(f"world {record.id} is no longer stored")
+                record = stored
+            assert record.map_json is not None  # a stored record has its map
             await self._start()
             engine = WorldEngine(
                 world_id=record.id, slug=record.slug, name=record.name, capacity=record.capacity,
@@ -370,7 +377,7 @@ class Hub:
 
     async def _reload_map(self, engine: WorldEngine) -> None:
         record = await self.store.load_record(engine.world_id)
-        if record is None or self.engines.get(engine.world_id) is not engine:
+        if record is None or record.map_json is None or self.engines.get(engine.world_id) is not engine:
             return
         displaced = engine.replace_map(MapData(record.map_json), record.map_url)
         for session in displaced:

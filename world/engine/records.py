@@ -12,6 +12,6 @@ class WorldRecord:
     name: str
     capacity: int
     guests_allowed: bool
-    map_json: dict[str, Any]
+    map_json: dict[str, Any] | None  # None: not read (admission); the hub reads it from its store if it needs it
     map_version: str
     map_url: str
