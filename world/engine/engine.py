@@ -21,6 +21,7 @@ from world.engine.state import PlayerState
 Sink = Callable[[str], Awaitable[None]]
 ContactListener = Callable[[list[int], list[int]], Awaitable[None]]
 GONE = -1
+CONTACTS_SHARE = 20  # a contacts pass waits at least 20 times as long as the last one took
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,7 @@ class WorldEngine:
         self._cell_changed: set[int] = set()
         self._contacts_stale = False
         self._contacts_at = -(10**12)  # ms of the last contacts refresh
+        self._contacts_wait_ms: float = settings.contacts_interval_ms
         self._local_moved: set[int] = set()
         self._local_upserts: set[int] = set()
         self._local_gone: set[int] = set()
@@ -514,10 +516,15 @@ class WorldEngine:
         return result
 
     def _contacts_if_due(self, now_ms: int, result: TickResult) -> None:
-        if self._contacts_stale and now_ms - self._contacts_at >= self.settings.contacts_interval_ms:
+        if self._contacts_stale and now_ms - self._contacts_at >= self._contacts_wait_ms:
             self._contacts_stale = False
             self._contacts_at = now_ms
+            started = time.perf_counter()
             self._refresh_contacts(result)
+            # In a dense crowd a pass costs tens of milliseconds: the next waits long enough that
+            # contacts take at most 1/CONTACTS_SHARE of the process's time.
+            took_ms = (time.perf_counter() - started) * 1000
+            self._contacts_wait_ms = max(self.settings.contacts_interval_ms, took_ms * CONTACTS_SHARE)
 
     def _refresh_contacts(self, result: TickResult) -> None:
         self.contacts = compute_contacts(
