@@ -240,7 +240,7 @@ REST_FRAMEWORK = {
 
 # --- The world ------------------------------------------------------------------------------
 
-WORLD_TICK_HZ = env_float("WORLD_TICK_HZ", 20.0, minimum=1.0, maximum=60.0)
+WORLD_TICK_HZ = env_float("WORLD_TICK_HZ", 30.0, minimum=1.0, maximum=60.0)
 WORLD_WALK_SPEED = env_float("WORLD_WALK_SPEED", 5.0, minimum=0.5, maximum=50.0)  # tiles per second
 WORLD_TALK_RADIUS = env_float("WORLD_TALK_RADIUS", 2.5, minimum=0.5, maximum=50.0)  # tiles
 WORLD_CHAT_RADIUS = env_float("WORLD_CHAT_RADIUS", 8.0, minimum=0.5, maximum=200.0)  # tiles, for "nearby" chat

@@ -47,7 +47,7 @@ STATS_SECONDS = 60.0
 ORIGIN_TIMEOUT_SECONDS = 5.0
 SNAPSHOT_RETRY_SECONDS = 1.0
 SWEEP_SECONDS = 1.0
-OUTBOX_LIMIT = 200  # ~10 s of one world's batches at 20 Hz
+OUTBOX_LIMIT = 200  # ~7 s of one world's batches at 30 Hz
 OUTBOX_FLUSH_SECONDS = 2.0
 
 
