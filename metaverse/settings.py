@@ -119,11 +119,6 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
     # and a writer work at once, and IMMEDIATE transactions take the write lock up front, where
     # a deferred one failed at once with "database is locked" when it tried to upgrade.
     _database["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
-# A server process's database work runs on one thread (channels' database_sync_to_async); it
-# keeps its connection instead of opening one per socket arrival, and checks it is still usable
-# before each use (PostgreSQL restarted: a new one, no error).
-_database["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0, maximum=3600)
-_database["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -2,10 +2,13 @@
 profile changes and map re-imports reaching open connections."""
 
 import asyncio
+import time
 from io import StringIO
 
 import pytest
 from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+from django.conf import settings
 from django.core.management import call_command
 
 from conftest import open_socket, receive_until
@@ -38,10 +41,30 @@ async def walk_next_to(socket, welcome: dict, target: dict, world) -> None:
         await asyncio.sleep(0.11)
 
 
-async def test_moving_runs_no_queries(demo_worlds, cookies):
+class LayerCounter:
+    """Every message given to a channel layer while counting: (layer, method, message type)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.sent: list[tuple[str, str, str]] = []
+        for alias in ("default", "control"):
+            layer = get_channel_layer(alias)
+            for method in ("send", "group_send"):
+                monkeypatch.setattr(layer, method, self._counting(alias, method, getattr(layer, method)))
+
+    def _counting(self, alias: str, method: str, real):
+        async def counted(target: str, message: dict) -> None:
+            self.sent.append((alias, method, str(message.get("type"))))
+            await real(target, message)
+
+        return counted
+
+
+async def test_moving_runs_no_queries_and_sends_no_layer_message_per_move(demo_worlds, cookies, monkeypatch):
     alice, welcome = await enter(cookies, "alice")
     bob, _ = await enter(cookies, "bob")
     you = welcome["you"]
+    layers = LayerCounter(monkeypatch)
+    started = time.monotonic()
     with QueryCounter() as queries:
         x = you["x"]
         for seq in range(1, 31):
@@ -54,6 +77,12 @@ async def test_moving_runs_no_queries(demo_worlds, cookies):
             bob, "tick", where=lambda m: any(e[0] == you["id"] and e[5] == 30 for e in m.get("moved", []))
         )
     assert queries.count == 0, queries.statements
+    # Nothing went to bob's socket through a layer: his ticks are written by the hub here. What
+    # went through one is the world's batch for the other processes, at most one per tick,
+    # however many moves each carried.
+    ticks = (time.monotonic() - started) * settings.WORLD_TICK_HZ
+    assert all(alias == "control" and kind.startswith("sync.") for alias, _, kind in layers.sent), layers.sent
+    assert len(layers.sent) <= ticks + 2
     await alice.disconnect()
     await bob.disconnect()
 
