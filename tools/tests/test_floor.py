@@ -1,5 +1,6 @@
 """The floor server (tools/loadtest/floor.py) under the real load generator, briefly."""
 
+import shutil
 import socket
 import subprocess
 import sys
@@ -55,3 +56,16 @@ def test_the_load_generator_runs_unchanged_against_the_floor(tmp_path):
     assert results.latencies > 0
     assert results.received == results.expected > 0, (results.received, results.expected)
     assert results.errors == 0, results.error_kinds
+
+
+def test_the_two_process_nginx_config_is_valid():
+    """tools/loadtest/nginx-pair.conf (docs/performance.md's two-process setup) as nginx reads it,
+    with docker/nginx/site.conf included."""
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(nginx).exists():
+        pytest.skip("nginx is not installed (.ci/run installs it)")
+    checked = subprocess.run(
+        [nginx, "-t", "-p", str(ROOT), "-c", "tools/loadtest/nginx-pair.conf", "-e", "/tmp/nginx-pair-test.log"],
+        capture_output=True, text=True, timeout=30, check=False,
+    )  # fmt: skip
+    assert checked.returncode == 0, checked.stderr
