@@ -15,12 +15,14 @@ from enum import IntEnum
 from typing import Any, ClassVar
 
 from autobahn.exception import Disconnected
-from channels.auth import AuthMiddleware, CookieMiddleware, SessionMiddleware
+from channels.auth import AuthMiddleware, CookieMiddleware, SessionMiddleware, UserLazyObject, get_user
 from channels.consumer import get_handler_name
+from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 from django.contrib.auth.models import AnonymousUser
+from django.utils.functional import empty
 
 from metaverse import frames, wire
 from metaverse.addresses import scope_address
@@ -144,26 +146,36 @@ def field_choice(data: dict[str, Any], name: str, choices: tuple[str, ...], *, d
     return str(value)
 
 
-class ResilientAuthMiddleware(AuthMiddleware):
-    """Channels' session authentication, except that a database it cannot reach leaves the user
-    anonymous and says so in the scope, and the socket answers with a `closing` 1013 instead of
-    the handshake failing with HTTP 500."""
+class DeferredAuthMiddleware(AuthMiddleware):
+    """Channels' session authentication, left for the socket to resolve (`authenticate_now`) in
+    its first trip to the database thread, which a world's sockets share with their admission:
+    one trip per arrival instead of two, each a wait on a busy server (docs/performance.md)."""
 
     async def resolve_scope(self, scope: dict[str, Any]) -> None:
-        try:
-            await super().resolve_scope(scope)
-        except Exception as error:
-            if not is_infrastructure_error(error) and not isinstance(error, AttributeError):
-                raise
-            # AttributeError: a session whose load failed half-way ('_session_cache').
-            log.warning("a socket could not be authenticated: %s: %s", type(error).__name__, str(error)[:200])
-            scope["user"]._wrapped = AnonymousUser()
-            scope["unavailable"] = True
+        return None
+
+
+def authenticate_now(scope: dict[str, Any]) -> None:
+    """Resolve the scope's user from its session (synchronous: on the database thread). A database
+    it cannot reach leaves the user anonymous and says so in the scope, and the socket answers
+    with a `closing` 1013 instead of failing."""
+    user = scope.get("user")
+    if not isinstance(user, UserLazyObject) or user._wrapped is not empty:
+        return  # resolved already, or a scope built without the middleware (tests)
+    try:
+        user._wrapped = get_user.func(scope)
+    except Exception as error:
+        if not is_infrastructure_error(error) and not isinstance(error, AttributeError):
+            raise
+        # AttributeError: a session whose load failed half-way ('_session_cache').
+        log.warning("a socket could not be authenticated: %s: %s", type(error).__name__, str(error)[:200])
+        user._wrapped = AnonymousUser()
+        scope["unavailable"] = True
 
 
 def socket_auth_stack(inner: Any) -> Any:
-    """AuthMiddlewareStack with ResilientAuthMiddleware."""
-    return CookieMiddleware(SessionMiddleware(ResilientAuthMiddleware(inner)))
+    """AuthMiddlewareStack, the user resolved by the socket (DeferredAuthMiddleware)."""
+    return CookieMiddleware(SessionMiddleware(DeferredAuthMiddleware(inner)))
 
 
 class JsonSocketConsumer(AsyncWebsocketConsumer):
@@ -292,6 +304,7 @@ class JsonSocketConsumer(AsyncWebsocketConsumer):
         if self.bus.draining:
             await self.close_with(CloseCode.SERVICE_RESTART, "service_restart", RESTART_MESSAGE)
             raise StopConsumer
+        await self.authenticate()
         if self.scope.get("unavailable"):
             await self.close_with(CloseCode.TRY_AGAIN_LATER, "unavailable", UNAVAILABLE_MESSAGE)
             raise StopConsumer
@@ -300,6 +313,11 @@ class JsonSocketConsumer(AsyncWebsocketConsumer):
             self.user_id = user.pk
         self.bus.register(self)
         await self.connect()
+
+    async def authenticate(self) -> None:
+        """Resolve the user from the session: a trip to the database thread. A world's sockets
+        make it part of their admission's (world/sockets.py)."""
+        await database_sync_to_async(authenticate_now)(self.scope)
 
     async def websocket_disconnect(self, message: dict[str, Any]) -> None:
         self.closing = True  # the client has gone: nothing more can be sent
