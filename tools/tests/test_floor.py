@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from metaverse.testing import need
 from tools.loadtest.runner import LoadTest, Options
 
 pytestmark = pytest.mark.multiprocess
@@ -61,9 +62,9 @@ def test_the_load_generator_runs_unchanged_against_the_floor(tmp_path):
 def test_the_two_process_nginx_config_is_valid():
     """tools/loadtest/nginx-pair.conf (docs/performance.md's two-process setup) as nginx reads it,
     with docker/nginx/site.conf included."""
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    if not Path(nginx).exists():
-        pytest.skip("nginx is not installed (.ci/run installs it)")
+    nginx = shutil.which("nginx")
+    need(nginx is not None, "needs nginx installed (apt-get install nginx)")
+    assert nginx is not None
     checked = subprocess.run(
         [nginx, "-t", "-p", str(ROOT), "-c", "tools/loadtest/nginx-pair.conf", "-e", "/tmp/nginx-pair-test.log"],
         capture_output=True, text=True, timeout=30, check=False,

@@ -100,17 +100,16 @@ class Hub:
     async def attach(self, record: WorldRecord) -> WorldEngine:
         """The replica of a world, started if this process had none; pair with `detach`."""
         async with self._locks.setdefault(record.id, asyncio.Lock()):
-            self._users[record.id] = self._users.get(record.id, 0) + 1
             engine = self.engines.get(record.id)
-            if engine is not None:
-                return engine
-            if record.map_json is None:
+            if engine is None and record.map_json is None:  # admission reads no map: the store has it
                 stored = await self.store.load_record(record.id)
-                if stored is None:
-                    self._users[record.id] -= 1
+                if stored is None or stored.map_json is None:
                     raise LookupError(f"world {record.id} is no longer stored")
                 record = stored
-            assert record.map_json is not None  # a stored record has its map
+            self._users[record.id] = self._users.get(record.id, 0) + 1
+            if engine is not None:
+                return engine
+            assert record.map_json is not None
             await self._start()
             engine = WorldEngine(
                 world_id=record.id, slug=record.slug, name=record.name, capacity=record.capacity,
