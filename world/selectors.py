@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from world.engine.records import WorldRecord
@@ -113,10 +113,35 @@ class Entry:
 
 
 def player_entry(*, user_id: int, world_id: int) -> Entry:
+    """Profile, saved position and whether a connection is live elsewhere: one query, because
+    it is read on every arrival, on a thread that waits for the interpreter after each round trip
+    while the world's loop is busy (docs/performance.md, "Arrivals")."""
+    from players.models import Player
+
+    saved = SavedPosition.objects.filter(player_id=OuterRef("user_id"), world_id=world_id)
+    cutoff = timezone.now() - timedelta(seconds=presence_stale_seconds())
+    player = (
+        Player.objects.select_related("avatar")
+        .filter(user_id=user_id)
+        .annotate(
+            saved_x=Subquery(saved.values("x")[:1]),
+            saved_y=Subquery(saved.values("y")[:1]),
+            saved_direction=Subquery(saved.values("direction")[:1]),
+            live=Exists(Presence.objects.filter(user_id=OuterRef("user_id"), world_id=world_id, last_seen__gte=cutoff)),
+        )
+        .first()
+    )
+    if player is None:  # no profile (yet): the three questions one by one
+        return Entry(
+            profile=player_profile(user_id=user_id),
+            saved=saved_position(user_id=user_id, world_id=world_id),
+            connected_elsewhere=presence_live(user_id=user_id, world_id=world_id),
+        )
+    found = player.saved_x is not None
     return Entry(
-        profile=player_profile(user_id=user_id),
-        saved=saved_position(user_id=user_id, world_id=world_id),
-        connected_elsewhere=presence_live(user_id=user_id, world_id=world_id),
+        profile=_profile(player),
+        saved=(player.saved_x, player.saved_y, player.saved_direction) if found else None,
+        connected_elsewhere=player.live,
     )
 
 
@@ -124,9 +149,13 @@ def player_profile(*, user_id: int) -> dict[str, str]:
     """What the engine shows of a player: name, look and status."""
     from players.models import Player
 
-    player = Player.objects.select_related("avatar", "user").filter(user_id=user_id).first()
+    player = Player.objects.select_related("avatar").filter(user_id=user_id).first()
     if player is None:
         return {"name": "", "avatar": "", "avatar_url": "", "status": "available"}
+    return _profile(player)
+
+
+def _profile(player: Any) -> dict[str, str]:
     return {
         "name": player.display_name,
         "avatar": player.avatar.slug if player.avatar else "",
