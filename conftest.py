@@ -282,3 +282,12 @@ def server_factory(transactional_db: None) -> Iterator[Callable[..., ServerProce
     yield start
     for server in started:
         server.stop()
+
+
+@pytest.fixture(scope="module")
+def janus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A real Janus from docker/janus/ (signaling/tests/janus_helpers.py), for a module's tests."""
+    from signaling.tests.janus_helpers import running_janus
+
+    with running_janus(tmp_path_factory.mktemp("janus")) as running:
+        yield running

@@ -136,6 +136,16 @@ class ProjectCommandLine(CommandLineInterface):
     server_class = DrainingServer
 
 
+def calls_summary() -> str:
+    """How calls are carried, said once at start-up."""
+    if settings.JANUS_URL:
+        return (
+            f"Calls: peer-to-peer up to {settings.CALL_P2P_LIMIT} people; larger meetings through Janus "
+            f"({settings.JANUS_INTERNAL_URL or settings.JANUS_URL})"
+        )
+    return "Calls: peer-to-peer only (set JANUS_URL, JANUS_TOKEN_SECRET and JANUS_ADMIN_KEY for meetings of any size)"
+
+
 def serve(*, host: str, port: int, extra: list[str]) -> None:
     argv = [
         "-b", host, "-p", str(port),

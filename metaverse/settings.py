@@ -277,6 +277,20 @@ TURN_TTL = env_int("TURN_TTL", 600, minimum=60, maximum=7 * 86400)  # seconds a 
 # world page takes one on entering and one every 0.8 × TURN_TTL: about 8 an hour at the default.
 TURN_RATE_PER_HOUR = env_int("TURN_RATE_PER_HOUR", 20, minimum=1, maximum=100_000)
 
+# The media server (Janus, docker/janus/, docs/janus.md). Unset: every call is peer-to-peer.
+JANUS_URL = env_str("JANUS_URL")  # what browsers connect to, e.g. wss://example.org/janus/
+JANUS_INTERNAL_URL = env_str("JANUS_INTERNAL_URL")  # what the server connects to; default JANUS_URL
+JANUS_TOKEN_SECRET = env_str("JANUS_TOKEN_SECRET")  # Janus's token_auth_secret
+JANUS_ADMIN_KEY = env_str("JANUS_ADMIN_KEY")  # the VideoRoom/AudioBridge admin_key
+JANUS_TOKEN_TTL = env_int("JANUS_TOKEN_TTL", 3600, minimum=60, maximum=86400)
+if JANUS_URL and not (JANUS_TOKEN_SECRET and JANUS_ADMIN_KEY):
+    raise ImproperlyConfigured("JANUS_URL is set: set JANUS_TOKEN_SECRET and JANUS_ADMIN_KEY as Janus has them")
+for _name, _url in (("JANUS_URL", JANUS_URL), ("JANUS_INTERNAL_URL", JANUS_INTERNAL_URL)):
+    if _url and not _url.startswith(("ws://", "wss://")):
+        raise ImproperlyConfigured(f"{_name} must be a ws:// or wss:// URL (Janus's WebSocket transport)")
+# A call of more than this many people goes through Janus (when configured); up to it, peer-to-peer.
+CALL_P2P_LIMIT = env_int("CALL_P2P_LIMIT", 4, minimum=2, maximum=50)
+
 # --- HTTP, static files, security -----------------------------------------------------------
 
 LANGUAGE_CODE = "en-us"

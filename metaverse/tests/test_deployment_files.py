@@ -55,10 +55,12 @@ def test_every_service_has_a_healthcheck():
         assert service.get("healthcheck", {}).get("test"), f"{name} has no healthcheck"
 
 
-def test_only_nginx_and_coturn_can_be_reached_from_outside():
+def test_only_nginx_coturn_and_janus_media_can_be_reached_from_outside():
     services = compose()["services"]
     reachable = {name for name, service in services.items() if service.get("ports") or service.get("network_mode")}
-    assert reachable == {"nginx", "coturn"}
+    assert reachable == {"nginx", "coturn", "janus"}
+    assert all(port.endswith("/udp") for port in services["janus"]["ports"])  # media only; its API via nginx
+    assert services["janus"]["profiles"] == ["media"]
     assert services["coturn"]["network_mode"] == "host"
     assert "ports" not in services["web"]
     assert services["web"]["expose"] == ["8000"]
@@ -68,8 +70,9 @@ def test_web_believes_forwarded_headers_only_from_the_network_it_shares_with_ngi
     spec = compose()
     web, nginx = spec["services"]["web"], spec["services"]["nginx"]
     edge = [ipaddress.ip_network(pool["subnet"]) for pool in spec["networks"]["edge"]["ipam"]["config"]]
-    assert nginx["networks"] == ["edge"]
+    assert nginx["networks"] == ["edge", "media"]  # media: Janus's WebSocket, not web's
     assert set(web["networks"]) == {"default", "edge"}
+    assert "edge" not in spec["services"]["janus"]["networks"]
     # Only nginx, web itself and Docker's gateway fit in the edge network.
     assert [ipaddress.ip_network(web["environment"]["TRUSTED_PROXIES"])] == edge
     assert edge[0].num_addresses <= 8
@@ -108,7 +111,7 @@ def test_the_compose_nginx_serves_tls_with_the_site_and_redirects_plain_http():
     assert "return 301 https://$host$request_uri;" in plain
     assert "listen 443 ssl;" in tls
     assert directives(tls, "root") == ["/srv"]
-    assert directives(tls, "set") == ["$metaverse_app http://web:8000"]
+    assert directives(tls, "set") == ["$metaverse_app http://web:8000", "$metaverse_janus http://janus:8188"]
     assert directives(tls, "include") == ["/etc/nginx/metaverse/site.conf"]
     dockerfile = (BASE_DIR / "docker" / "Dockerfile").read_text()
     assert "COPY docker/nginx/site.conf /etc/nginx/metaverse/site.conf" in dockerfile

@@ -3,7 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from metaverse.serving import serve
+from metaverse.serving import calls_summary, serve
 
 PROXY_HEADERS_GONE = (
     "--proxy-headers is gone: daphne believed X-Forwarded-For from anyone. Set TRUSTED_PROXIES to "
@@ -30,4 +30,5 @@ class Command(BaseCommand):
         extra = daphne_options[1:] if daphne_options[:1] == ["--"] else daphne_options
         if proxy_headers or any(option.startswith("--proxy-headers") for option in extra):
             raise CommandError(PROXY_HEADERS_GONE)
+        self.stdout.write(calls_summary())
         serve(host=bind, port=port, extra=extra)
