@@ -10,7 +10,9 @@ from typing import Any
 
 from metaverse.errors import AppError
 from metaverse.sockets import CloseCode, Flood, TokenBucket
+from signaling.janus import JanusError
 from signaling.schemas import MAX_FRAME_BYTES, SCHEMAS, Outgoing, parse_candidate, parse_description, parse_hangup
+from signaling.sfu import get_keeper, room_id, ticket
 from world.engine.contacts import initiator_of
 from world.engine.engine import WorldEngine
 from world.engine.hub import Hub, get_hub
@@ -32,6 +34,7 @@ SDP_PER_SECOND, SDP_BURST = 10, 20  # offers and answers
 SMALL_PER_SECOND, SMALL_BURST = 200, 400  # candidates and hang-ups: a mesh of 6 trickles ~100 at once
 RATE_DROPS_BEFORE_CLOSE = 400  # within RATE_WINDOW_SECONDS
 RATE_WINDOW_SECONDS = 10.0
+CALL_UNAVAILABLE = "The meeting server cannot be reached; try again in a moment."
 
 
 def signal_group(world_id: int, user_id: int) -> str:
@@ -46,11 +49,13 @@ class SignalingConsumer(WorldSocketConsumer):
     hub: Hub | None = None
     engine: WorldEngine | None = None
     listening = False
+    call: str | None = None  # the media server's call this player is in (world/engine/calls.py)
 
     async def connect(self) -> None:
         self._held: dict[int, list[Outgoing]] = {}
         self._contact_added: dict[int, asyncio.Event] = {}
         self._held_bytes = 0
+        self._call_lock = asyncio.Lock()
         self._waiters: set[asyncio.Future[None]] = set()
         self._sdp_bucket = TokenBucket(SDP_PER_SECOND, SDP_BURST)
         self._small_bucket = TokenBucket(SMALL_PER_SECOND, SMALL_BURST)
@@ -80,6 +85,7 @@ class SignalingConsumer(WorldSocketConsumer):
         engine.listen_contacts(user.pk, self.contacts_changed)
         self.listening = True
         await self.send_json({"type": "ready", "you": user.pk, "contacts": engine.contacts_of(user.pk)})
+        self._call_changed(engine.call_of(user.pk))
 
     async def _wait_until_in_world(self, engine: WorldEngine, user_id: int) -> bool:
         deadline = time.monotonic() + IN_WORLD_WAIT_SECONDS
@@ -96,6 +102,14 @@ class SignalingConsumer(WorldSocketConsumer):
             waiter.cancel()
         if self.engine is not None and self.listening:
             self.engine.unlisten_contacts(self.user_id, self.contacts_changed)
+        if self.engine is not None and self.call is not None and code != CloseCode.REPLACED:
+            # The page is gone: its token leaves the room's list and its feed the room. (A socket
+            # replaced by a newer one leaves both to the newer one, which is in the same call.)
+            room = room_id(world_id=self.engine.world_id, name=self.call)
+            try:
+                await get_keeper().dismiss(room, self.user_id)
+            except JanusError as error:
+                log.warning("signaling: could not take player %s out of %s: %s", self.user_id, self.call, error)
         if self.hub is not None and self.engine is not None:
             await self.hub.detach(self.engine.world_id)
 
@@ -191,17 +205,56 @@ class SignalingConsumer(WorldSocketConsumer):
 
     # --- the world and the channel layer ------------------------------------------------------
 
-    async def contacts_changed(self, added: list[int], removed: list[int]) -> None:
+    async def contacts_changed(self, added: list[int], removed: list[int], call: str | None) -> None:
         """Each side's own socket hears its own contacts end, on whichever process it is: so both
-        sides are told to hang up."""
+        sides are told to hang up. A pair that has moved into one call of the media server is told
+        so (`call_moved`): the page keeps the peer connection until the call carries that peer."""
         if self.engine is None or self.closing:
             return
         for peer in added:
             if peer in self._contact_added:
                 self._contact_added[peer].set()
         for peer in removed:
-            reason = "contact_ended" if peer in self.engine.players else "peer_left"
+            if peer not in self.engine.players:
+                reason = "peer_left"
+            elif call is not None and self.engine.call_of(peer) == call:
+                reason = "call_moved"
+            else:
+                reason = "contact_ended"
             await self.send_json({"type": "hangup", "from": peer, "reason": reason})
+        self._call_changed(call)
+
+    def _call_changed(self, call: str | None) -> None:
+        if call == self.call or self.hub is None:
+            return
+        previous, self.call = self.call, call
+        # In the background: Janus answers in milliseconds, but the world's tick calls this.
+        self.hub.spawn(self._switch_call(previous, call), name=f"call-{self.user_id}")
+
+    async def _switch_call(self, previous: str | None, call: str | None) -> None:
+        """Out of the previous call's room, into the new one's, then tell the page; one switch at a
+        time per socket, in the order they happened."""
+        assert self.engine is not None
+        world_id, keeper = self.engine.world_id, get_keeper()
+        async with self._call_lock:
+            try:
+                if previous is not None:
+                    await keeper.dismiss(room_id(world_id=world_id, name=previous), self.user_id)
+                if call is None:
+                    message: dict[str, Any] = {"type": "call", "mode": "p2p", "call": None}
+                else:
+                    room = room_id(world_id=world_id, name=call)
+                    await keeper.ensure_room(room, description=f"{self.engine.name}: {call}")
+                    await keeper.admit(room, self.user_id)
+                    message = {
+                        "type": "call", "mode": "sfu", "call": call, "members": self.engine.call_members(call),
+                        "janus": ticket(room=room, user_id=self.user_id).as_message(),
+                    }  # fmt: skip
+            except JanusError as error:
+                log.warning("signaling: the media server failed for player %s: %s", self.user_id, error)
+                message = {"type": "call", "mode": "unavailable", "call": call, "message": CALL_UNAVAILABLE}
+            if not self.closing and self.call == call:
+                await self.send_json(message)
 
     async def signal_relay(self, event: dict[str, Any]) -> None:
         if not self.closing:

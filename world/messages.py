@@ -77,8 +77,9 @@ def zone(zone: Zone | None) -> str:
     return wire.dumps({"type": "zone", "zone": zone.as_json() if zone else None})
 
 
-def contacts(contacts: list[dict[str, Any]], *, added: list[int], removed: list[int]) -> str:
-    return wire.dumps({"type": "contacts", "contacts": contacts, "added": added, "removed": removed})
+def contacts(contacts: list[dict[str, Any]], *, added: list[int], removed: list[int], call: str | None = None) -> str:
+    """`call`: the media server's call you are in (world/engine/calls.py), or None."""
+    return wire.dumps({"type": "contacts", "contacts": contacts, "added": added, "removed": removed, "call": call})
 
 
 def exit(target: Exit, *, world: str | None) -> str:

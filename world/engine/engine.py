@@ -14,12 +14,14 @@ from typing import Any
 
 from metaverse.frames import FrameWriter
 from world import messages
+from world.engine.calls import Calls, compute_calls, without_call_pairs
 from world.engine.contacts import Contacts, compute_contacts, initiator_of
 from world.engine.mapdata import Exit, MapData, Zone
 from world.engine.state import PlayerState
 
 Sink = Callable[[str], Awaitable[None]]
-ContactListener = Callable[[list[int], list[int]], Awaitable[None]]
+# (added contacts, removed contacts, the call the player is in now or None)
+ContactListener = Callable[[list[int], list[int], str | None], Awaitable[None]]
 GONE = -1
 CONTACTS_SHARE = 20  # a contacts pass waits at least 20 times as long as the last one took
 
@@ -29,6 +31,7 @@ class EngineSettings:
     walk_speed: float = 5.0  # tiles per second
     talk_radius: float = 2.5
     mesh_limit: int = 6
+    call_limit: int = 0  # a meeting of more goes through the media server; 0: there is none
     aoi_cell: int = 10
     aoi_radius: int = 2
     speed_allowance: float = 1.2  # how much faster than walk_speed a client may seem to move
@@ -55,6 +58,7 @@ class Session:
     visible: set[int] = field(default_factory=set)
     window: frozenset[int] = frozenset()
     contacts: frozenset[int] = frozenset()
+    call: str | None = None
     budget: float = 0.0  # tiles the player may still move now
     last_move: float = field(default_factory=time.monotonic)
     exit_index: int = -1  # the exit tile the player stands on, so each exit is announced once
@@ -72,7 +76,7 @@ class MoveResult:
 class TickResult:
     messages: list[tuple[Session, str]] = field(default_factory=list)  # each for one session
     shared: list[tuple[str, list[Session]]] = field(default_factory=list)  # the same frame for many
-    contact_changes: list[tuple[int, list[int], list[int]]] = field(default_factory=list)
+    contact_changes: list[tuple[int, list[int], list[int], str | None]] = field(default_factory=list)
     publication: dict[str, Any] | None = None
 
 
@@ -92,6 +96,7 @@ class WorldEngine:
         self.players: dict[int, PlayerState] = {}
         self.sessions: dict[int, Session] = {}
         self.contacts: Contacts = {}
+        self.calls: Calls = {}
         self.contact_listeners: dict[int, set[ContactListener]] = {}
         self._cells_x = math.ceil(mapdata.width / settings.aoi_cell)
         self._cells_y = math.ceil(mapdata.height / settings.aoi_cell)
@@ -108,7 +113,7 @@ class WorldEngine:
         self._local_gone: set[int] = set()
         self._publication_seq = 0
         self._shadows: dict[int, PlayerState] = {}  # remote claims on players connected here
-        self._listened_contacts: dict[int, frozenset[int]] = {}
+        self._listened_contacts: dict[int, tuple[frozenset[int], str | None]] = {}
 
     # --- placing players ----------------------------------------------------------------------
 
@@ -364,7 +369,8 @@ class WorldEngine:
     def listen_contacts(self, player_id: int, listener: ContactListener) -> None:
         """Call `listener(added, removed)` after each tick in which the player's contacts change."""
         self.contact_listeners.setdefault(player_id, set()).add(listener)
-        self._listened_contacts.setdefault(player_id, self.contacts.get(player_id, frozenset()))
+        current = (self.contacts.get(player_id, frozenset()), self.calls.get(player_id))
+        self._listened_contacts.setdefault(player_id, current)
 
     def unlisten_contacts(self, player_id: int, listener: ContactListener) -> None:
         listeners = self.contact_listeners.get(player_id)
@@ -373,6 +379,13 @@ class WorldEngine:
             if not listeners:
                 del self.contact_listeners[player_id]
                 self._listened_contacts.pop(player_id, None)
+
+    def call_of(self, player_id: int) -> str | None:
+        """The media server's call the player is in (world/engine/calls.py), if any."""
+        return self.calls.get(player_id)
+
+    def call_members(self, call: str) -> list[int]:
+        return sorted(player for player, joined in self.calls.items() if joined == call)
 
     def in_contact(self, first: int, second: int) -> bool:
         return second in self.contacts.get(first, ())
@@ -527,30 +540,33 @@ class WorldEngine:
             self._contacts_wait_ms = max(self.settings.contacts_interval_ms, took_ms * CONTACTS_SHARE)
 
     def _refresh_contacts(self, result: TickResult) -> None:
-        self.contacts = compute_contacts(
+        contacts = compute_contacts(
             self.players.values(),
             zones=self.map.zones,
             radius=self.settings.talk_radius,
             cap=self.settings.mesh_limit,
         )
+        self.calls = compute_calls(self.players.values(), zones=self.map.zones, limit=self.settings.call_limit)
+        self.contacts = without_call_pairs(contacts, self.calls)
         for session in self.sessions.values():
             player_id = session.player.id
-            current = self.contacts.get(player_id, frozenset())
-            if current == session.contacts:
+            current, call = self.contacts.get(player_id, frozenset()), self.calls.get(player_id)
+            if current == session.contacts and call == session.call:
                 continue
             added = sorted(current - session.contacts)
             removed = sorted(session.contacts - current)
-            session.contacts = current
-            message = messages.contacts(self.contacts_of(player_id), added=added, removed=removed)
+            session.contacts, session.call = current, call
+            message = messages.contacts(self.contacts_of(player_id), added=added, removed=removed, call=call)
             result.messages.append((session, message))
         # Listeners (signaling sockets) may sit on another process than the player's world
         # socket, so their view of the player's contacts is tracked separately.
         for player_id in self.contact_listeners:
-            current = self.contacts.get(player_id, frozenset())
-            previous = self._listened_contacts.get(player_id, frozenset())
-            if current != previous:
-                self._listened_contacts[player_id] = current
-                result.contact_changes.append((player_id, sorted(current - previous), sorted(previous - current)))
+            current, call = self.contacts.get(player_id, frozenset()), self.calls.get(player_id)
+            previous, previous_call = self._listened_contacts.get(player_id, (frozenset(), None))
+            if current != previous or call != previous_call:
+                self._listened_contacts[player_id] = (current, call)
+                change = (player_id, sorted(current - previous), sorted(previous - current), call)
+                result.contact_changes.append(change)
 
     def _take_publication(self) -> dict[str, Any] | None:
         if not (self._local_moved or self._local_upserts or self._local_gone):

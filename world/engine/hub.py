@@ -253,10 +253,10 @@ class Hub:
                     self._write(session, mine + frame if mine else frame)
         for session, frames in own.items():
             self._write(session, frames)
-        for player_id, added, removed in result.contact_changes:
+        for player_id, added, removed, call in result.contact_changes:
             for listener in list(engine.contact_listeners.get(player_id, ())):
                 try:
-                    await listener(added, removed)
+                    await listener(added, removed, call)
                 except Exception:
                     log.exception("contact listener of player %s failed", player_id)
 
@@ -434,6 +434,7 @@ def get_hub() -> Hub:
             engine_settings=EngineSettings(
                 walk_speed=settings.WORLD_WALK_SPEED, talk_radius=settings.WORLD_TALK_RADIUS,
                 mesh_limit=settings.WORLD_MESH_LIMIT, aoi_cell=settings.WORLD_AOI_CELL,
+                call_limit=settings.CALL_P2P_LIMIT if settings.JANUS_URL else 0,  # no media server: no calls
                 aoi_radius=settings.WORLD_AOI_RADIUS,
             ),
         )  # fmt: skip

@@ -347,9 +347,9 @@ def test_contact_listeners_hear_changes_even_without_a_world_socket_here():
     engine.listen_contacts(8, _ignore)
     engine.tick(0)
     engine.apply_remote("other", upserts=[], moved=[[9, 6.5, 5.5, "left", False, 1]], gone=[])
-    assert engine.tick(100).contact_changes == [(8, [9], [])]
+    assert engine.tick(100).contact_changes == [(8, [9], [], None)]
     engine.apply_remote("other", upserts=[], moved=[], gone=[9])
-    assert engine.tick(200).contact_changes == [(8, [], [9])]
+    assert engine.tick(200).contact_changes == [(8, [], [9], None)]
     engine.unlisten_contacts(8, _ignore)
     assert engine.contact_listeners == {}
 

@@ -1,0 +1,70 @@
+"""Meetings over the media server's limit become one call (world/engine/calls.py)."""
+
+from world.engine.calls import compute_calls, without_call_pairs
+from world.tests.test_engine import _ignore, contacts_after_tick, join, make_engine
+
+
+def _room_of_four(engine):
+    for pid, (x, y) in enumerate([(12.5, 2.5), (17.5, 5.5), (15.5, 3.5), (13.5, 4.5)], start=1):
+        join(engine, pid, x, y)  # all in "Room", a meeting zone
+
+
+def test_a_meeting_over_the_limit_is_one_call_and_no_mesh():
+    engine = make_engine(call_limit=3)
+    _room_of_four(engine)
+    join(engine, 5, 11.5, 2.5)  # outside the room
+    assert contacts_after_tick(engine) == {}
+    [call] = set(engine.calls.values())
+    assert call.startswith("zone-")
+    assert engine.call_members(call) == [1, 2, 3, 4]
+    assert engine.call_of(5) is None
+
+
+def test_at_the_limit_the_meeting_stays_peer_to_peer():
+    engine = make_engine(call_limit=4)
+    _room_of_four(engine)
+    assert contacts_after_tick(engine) == {1: [2, 3, 4], 2: [1, 3, 4], 3: [1, 2, 4], 4: [1, 2, 3]}
+    assert engine.calls == {}
+
+
+def test_without_a_media_server_there_are_no_calls():
+    engine = make_engine(call_limit=0)
+    _room_of_four(engine)
+    contacts_after_tick(engine)
+    assert engine.calls == {}
+
+
+def test_do_not_disturb_is_left_out_of_the_call_and_its_count():
+    engine = make_engine(call_limit=3)
+    _room_of_four(engine)
+    join(engine, 6, 14.5, 3.5, status="dnd")
+    contacts_after_tick(engine)
+    assert sorted(engine.calls) == [1, 2, 3, 4]
+
+
+def test_listeners_hear_the_call_they_join_and_leave():
+    engine = make_engine(call_limit=2)
+    join(engine, 1, 12.5, 2.5)
+    join(engine, 2, 17.5, 5.5)
+    engine.listen_contacts(1, _ignore)
+    assert engine.tick(0).contact_changes == [(1, [2], [], None)]
+    third = join(engine, 3, 15.5, 3.5)
+    [(player, added, removed, call)] = engine.tick(100).contact_changes
+    assert (player, added, removed) == (1, [], [2])
+    assert call is not None
+    assert call == engine.call_of(2) == engine.call_of(3)
+    engine.leave(third)
+    assert engine.tick(200).contact_changes == [(1, [2], [], None)]
+
+
+def test_call_pairs_leave_the_contacts_but_other_pairs_stay():
+    contacts = {1: frozenset({2, 9}), 2: frozenset({1}), 9: frozenset({1})}
+    assert without_call_pairs(contacts, {1: "zone-1", 2: "zone-1"}) == {1: frozenset({9}), 9: frozenset({1})}
+
+
+def test_calls_are_a_pure_function_of_the_players():
+    engine = make_engine(call_limit=1)
+    _room_of_four(engine)
+    players = list(engine.players.values())
+    zones = engine.map.zones
+    assert compute_calls(players, zones=zones, limit=1) == compute_calls(reversed(players), zones=zones, limit=1)
