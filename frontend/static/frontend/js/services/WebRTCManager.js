@@ -9,6 +9,7 @@
 // connect, and trouble on the signal socket, are said in the page (store.notice).
 
 import { SpeakingDetector } from "../lib/audio.js";
+import { JanusCall } from "./JanusCall.js";
 import { ReconnectingSocket } from "./socket.js";
 
 const RESEND_MS = 1200; // then half as long again each time
@@ -24,6 +25,10 @@ const ICE_NOT_IN_WORLD_RETRIES = 10;
 const ICE_ERROR_RETRY_MS = 30000;
 const KINDS = ["audio", "video"];
 const FAILED_NOTICE_MS = 12000;
+// A peer who moved into our media server call stays connected peer-to-peer until the call carries
+// them, at most this long (no gap in what we hear).
+const MOVED_KEEP_MS = 10000;
+const MOVED_CHECK_MS = 250;
 const TROUBLE_AGAIN_MS = 30000; // the same signal socket trouble is said at most this often
 // Signal socket errors that happen in normal use: a candidate or two in flight when someone
 // walks away (not_in_contact), or leaves the world (unknown_player).
@@ -45,6 +50,7 @@ export class WebRTCManager {
     this.stopped = false;
     this.ready = false;
     this.troubleSaid = new Map(); // signal error code -> when we last said it
+    this.janus = null; // the media server call we are in (JanusCall), if any
     this.socket = new ReconnectingSocket(`/ws/signal/${encodeURIComponent(store.state.config.slug)}/`, {
       onMessage: (message) => this.handle(message),
       onStatus: (status) => {
@@ -59,7 +65,7 @@ export class WebRTCManager {
   // Called once the world has welcomed us; connects when the camera/microphone question is
   // settled (`mediaSettled`), so that the first offers already carry our tracks.
   async start(mediaSettled) {
-    this.store.on("contacts", ({ added, removed }) => this._contactsChanged(added, removed));
+    this.store.on("contacts", ({ added, removed, call }) => this._contactsChanged(added, removed, call));
     // Back in the world after a reconnect: TURN refused for not being in it is worth asking again.
     this.store.on("welcome", () => {
       if (this.iceTurn !== "not_in_world" || this.stopped) return;
@@ -81,6 +87,7 @@ export class WebRTCManager {
     clearTimeout(this.iceTimer);
     clearInterval(this.levels);
     this.socket.close();
+    this._leaveCall();
     for (const id of [...this.peers.keys()]) this._close(id);
   }
 
@@ -118,6 +125,16 @@ export class WebRTCManager {
     }
   }
 
+  // Which way calls go now: the media server's call and whom it carries, the peer-to-peer peers.
+  callStatus() {
+    const janus = this.janus;
+    return {
+      call: janus ? janus.call : null,
+      carried: janus ? [...janus.peers.keys()].filter((feed) => janus.carries(feed)) : [],
+      p2p: [...this.peers.keys()],
+    };
+  }
+
   // A copy of the ICE servers the next call will use, and the last `turn` answer.
   iceStatus() {
     return { turn: this.iceTurn, servers: structuredClone(this.iceServers) };
@@ -152,6 +169,8 @@ export class WebRTCManager {
         });
         return undefined;
       }
+      case "call":
+        return this._call(message);
       case "error":
         console.warn("signal socket:", message.code, message.message);
         if (!SIGNAL_ROUTINE.has(message.code)) this._trouble(message.code);
@@ -165,6 +184,7 @@ export class WebRTCManager {
     if (this.peers.get(peer.id) !== peer) return; // closed meanwhile
     const pc = peer.pc;
     if (message.type === "hangup") {
+      if (message.reason === "call_moved") return this._closeWhenCarried(peer);
       this._close(peer.id);
       if (message.reason !== "contact_ended") setTimeout(() => this._sync([]), REJOIN_MS);
       return;
@@ -232,9 +252,60 @@ export class WebRTCManager {
 
   // --- peers -------------------------------------------------------------------------------
 
-  _contactsChanged(added, removed) {
-    for (const id of removed) this._close(id);
+  _contactsChanged(added, removed, call) {
+    for (const id of removed) {
+      const peer = this.peers.get(id);
+      if (peer && call) this._closeWhenCarried(peer);
+      else this._close(id);
+    }
     if (this.ready && added.length) this._sync([]);
+  }
+
+  // --- meetings through the media server (docs/janus.md) ---------------------------------------
+
+  _call(message) {
+    if (message.mode === "sfu" && message.janus) {
+      if (this.janus && this.janus.call === message.call && !this.janus.closed) return;
+      this._leaveCall();
+      const call = new JanusCall(this.store, this.media, {
+        ticket: message.janus, call: message.call, iceServers: this.iceServers,
+        onEnded: (reason) => {
+          if (this.janus === call) this.janus = null;
+          if (reason) this.store.notice(`The meeting call ended: ${reason}`, { kind: "warning" });
+        },
+      });  // prettier-ignore
+      this.janus = call;
+      call.start().catch((error) => {
+        console.warn("meeting: could not join the call:", error);
+        if (this.janus === call) this._leaveCall();
+        this.store.notice("Could not join the meeting's call; walk out and in again to retry.", { kind: "warning" });
+      });
+      return;
+    }
+    this._leaveCall();
+    if (message.mode === "unavailable") this.store.notice(message.message, { kind: "warning" });
+    this._sync([]);
+  }
+
+  _leaveCall() {
+    const call = this.janus;
+    this.janus = null;
+    if (call) call.stop();
+  }
+
+  // Keep a peer who moved into our call until the call plays their media (or MOVED_KEEP_MS).
+  _closeWhenCarried(peer) {
+    if (peer.moving) return;
+    peer.moving = true;
+    const since = performance.now();
+    const check = () => {
+      if (this.peers.get(peer.id) !== peer) return;
+      const carried = this.janus && this.janus.carries(peer.id);
+      if (carried) this.janus.show(peer.id);
+      if (carried || performance.now() - since > MOVED_KEEP_MS) this._close(peer.id);
+      else peer.movingTimer = setTimeout(check, MOVED_CHECK_MS);
+    };
+    check();
   }
 
   // Make the peers match our contacts (the world's, and those the signal socket listed).
@@ -243,6 +314,7 @@ export class WebRTCManager {
     const wanted = new Map(this.store.state.contacts);
     for (const contact of listed) if (!wanted.has(contact.id)) wanted.set(contact.id, contact);
     for (const [id, peer] of this.peers) {
+      if (peer.moving) continue; // on its way into our call (_closeWhenCarried)
       if (!wanted.has(id) || ["failed", "closed"].includes(peer.pc.connectionState)) this._close(id);
     }
     for (const contact of wanted.values()) if (!this.peers.has(contact.id)) this._open(contact);
@@ -367,10 +439,14 @@ export class WebRTCManager {
     this.peers.delete(id);
     clearTimeout(peer.resendTimer);
     clearTimeout(peer.politeTimer);
+    clearTimeout(peer.movingTimer);
     if (peer.detector) peer.detector.close();
     peer.pc.close();
     peer.state = "closed";
-    this.store.state.peers.delete(id);
+    if (this.store.state.peers.get(id) === peer) {
+      this.store.state.peers.delete(id);
+      if (this.janus) this.janus.show(id); // their tile from our call, if it has them
+    }
     this.store.emit("peers");
   }
 
@@ -411,10 +487,12 @@ export class WebRTCManager {
     const state = this.store.state;
     const now = performance.now();
     let changed = this.media.updateSpeaking(now);
+    if (this.janus && this.janus.levels(now)) changed = true;
     const me = state.me;
     const radius = (state.world && state.world.talk_radius) || 2.5;
     const meeting = state.zone && state.zone.kind === "meeting";
     for (const peer of this.peers.values()) {
+      if (peer.moving) continue;
       const speaking = Boolean(peer.detector && !peer.muted && peer.detector.speaking(now));
       if (speaking !== peer.speaking) {
         peer.speaking = speaking;

@@ -64,7 +64,7 @@ export class WorldService {
         this.store.state.zone = message.zone;
         return this.store.emit("zone", { entered: true });
       case "contacts":
-        return this._setContacts(message.contacts || []);
+        return this._setContacts(message.contacts || [], message.call ?? null);
       case "correction":
         return this._correction(message);
       case "exit":
@@ -164,14 +164,17 @@ export class WorldService {
     player.glideMs = Math.min(GLIDE_MAX_MS, Math.max(GLIDE_MIN_MS, gap));
   }
 
-  _setContacts(list) {
+  // `call`: the media server's call we are in, or null (docs/protocol.md): contacts removed because
+  // they moved into it are kept on until the call carries them.
+  _setContacts(list, call = null) {
+    this.store.state.call = call;
     const contacts = this.store.state.contacts;
     const next = new Map(list.map((contact) => [contact.id, contact]));
     const added = [...next.keys()].filter((id) => !contacts.has(id));
     const removed = [...contacts.keys()].filter((id) => !next.has(id));
     contacts.clear();
     for (const [id, contact] of next) contacts.set(id, contact);
-    if (added.length || removed.length) this.store.emit("contacts", { added, removed });
+    if (added.length || removed.length) this.store.emit("contacts", { added, removed, call });
   }
 
   _correction(message) {
