@@ -29,6 +29,10 @@ const FAILED_NOTICE_MS = 12000;
 // them, at most this long (no gap in what we hear).
 const MOVED_KEEP_MS = 10000;
 const MOVED_CHECK_MS = 250;
+// After a reconnect (a server restart, a network change) the server knows our contacts again only
+// once everyone is back: a call whose media still flows is kept this long for its contact to be
+// confirmed, on the same connection, instead of being torn down and made again.
+const RECONNECT_GRACE_MS = 20000;
 const TROUBLE_AGAIN_MS = 30000; // the same signal socket trouble is said at most this often
 // Signal socket errors that happen in normal use: a candidate or two in flight when someone
 // walks away (not_in_contact), or leaves the world (unknown_player).
@@ -51,10 +55,15 @@ export class WebRTCManager {
     this.ready = false;
     this.troubleSaid = new Map(); // signal error code -> when we last said it
     this.janus = null; // the media server call we are in (JanusCall), if any
+    this.graceUntil = 0; // until then, unconfirmed peers with media flowing survive a reconnect
+    this.created = 0; // peer connections made, for the test hook
+    this.signalOpened = false;
     this.socket = new ReconnectingSocket(`/ws/signal/${encodeURIComponent(store.state.config.slug)}/`, {
       onMessage: (message) => this.handle(message),
       onStatus: (status) => {
         if (status !== "open") this.ready = false;
+        if (status === "open" && this.signalOpened) this._reconnected();
+        if (status === "open") this.signalOpened = true;
         store.state.connection.signal = status;
         store.emit("connection");
       },
@@ -65,7 +74,10 @@ export class WebRTCManager {
   // Called once the world has welcomed us; connects when the camera/microphone question is
   // settled (`mediaSettled`), so that the first offers already carry our tracks.
   async start(mediaSettled) {
-    this.store.on("contacts", ({ added, removed, call }) => this._contactsChanged(added, removed, call));
+    this.store.on("contacts", ({ added, removed, call, resync }) => {
+      if (resync) this._reconnected();
+      this._contactsChanged(added, removed, call);
+    });
     // Back in the world after a reconnect: TURN refused for not being in it is worth asking again.
     this.store.on("welcome", () => {
       if (this.iceTurn !== "not_in_world" || this.stopped) return;
@@ -132,6 +144,8 @@ export class WebRTCManager {
       call: janus ? janus.call : null,
       carried: janus ? [...janus.peers.keys()].filter((feed) => janus.carries(feed)) : [],
       p2p: [...this.peers.keys()],
+      unconfirmed: [...this.peers.values()].filter((peer) => peer.unconfirmed).map((peer) => peer.id),
+      created: this.created,
     };
   }
 
@@ -185,6 +199,7 @@ export class WebRTCManager {
     const pc = peer.pc;
     if (message.type === "hangup") {
       if (message.reason === "call_moved") return this._closeWhenCarried(peer);
+      if (this._survives(peer)) return undefined; // the other side is reconnecting too
       this._close(peer.id);
       if (message.reason !== "contact_ended") setTimeout(() => this._sync([]), REJOIN_MS);
       return;
@@ -253,12 +268,32 @@ export class WebRTCManager {
   // --- peers -------------------------------------------------------------------------------
 
   _contactsChanged(added, removed, call) {
+    for (const id of added) {
+      const peer = this.peers.get(id);
+      if (peer) peer.unconfirmed = false;
+    }
     for (const id of removed) {
       const peer = this.peers.get(id);
       if (peer && call) this._closeWhenCarried(peer);
-      else this._close(id);
+      else if (!peer || !this._survives(peer)) this._close(id);
     }
     if (this.ready && added.length) this._sync([]);
+  }
+
+  // --- surviving a reconnect -------------------------------------------------------------------
+
+  // Either socket came back: until each peer is confirmed by the world's contacts again (or the
+  // grace ends), a connection whose media flows is not torn down (no new offers, no gap).
+  _reconnected() {
+    this.graceUntil = performance.now() + RECONNECT_GRACE_MS;
+    for (const peer of this.peers.values()) peer.unconfirmed = true;
+    clearTimeout(this.graceTimer);
+    this.graceTimer = setTimeout(() => this._sync([]), RECONNECT_GRACE_MS + 100);
+  }
+
+  _survives(peer) {
+    const flowing = ["connected", "connecting"].includes(peer.pc.connectionState);
+    return Boolean(peer.unconfirmed && flowing && performance.now() < this.graceUntil);
   }
 
   // --- meetings through the media server (docs/janus.md) ---------------------------------------
@@ -315,6 +350,8 @@ export class WebRTCManager {
     for (const contact of listed) if (!wanted.has(contact.id)) wanted.set(contact.id, contact);
     for (const [id, peer] of this.peers) {
       if (peer.moving) continue; // on its way into our call (_closeWhenCarried)
+      if (wanted.has(id)) peer.unconfirmed = false;
+      else if (this._survives(peer)) continue;
       if (!wanted.has(id) || ["failed", "closed"].includes(peer.pc.connectionState)) this._close(id);
     }
     for (const contact of wanted.values()) if (!this.peers.has(contact.id)) this._open(contact);
@@ -322,6 +359,7 @@ export class WebRTCManager {
 
   _open({ id, initiator, polite }) {
     const pc = new RTCPeerConnection({ iceServers: this.iceServers });
+    this.created += 1;
     const peer = {
       id, initiator: Boolean(initiator), polite: Boolean(polite), pc,
       stream: new MediaStream(), queue: Promise.resolve(), candidates: [],

@@ -98,7 +98,9 @@ export class WorldService {
       // A reload should bring us back where we stand, not to the exit we came in by.
       history.replaceState(null, "", location.pathname);
     }
-    this._setContacts(message.contacts || []);
+    // After a reconnect the server may not have worked our contacts out yet: the calls we are in
+    // are not ended for that (WebRTCManager keeps them while it reconnects).
+    this._setContacts(message.contacts || [], message.call ?? null, state.stats.welcomes > 1);
     this.store.emit("welcome", message);
     this.store.emit("me");
     this.store.emit("players");
@@ -166,7 +168,7 @@ export class WorldService {
 
   // `call`: the media server's call we are in, or null (docs/protocol.md): contacts removed because
   // they moved into it are kept on until the call carries them.
-  _setContacts(list, call = null) {
+  _setContacts(list, call = null, resync = false) {
     this.store.state.call = call;
     const contacts = this.store.state.contacts;
     const next = new Map(list.map((contact) => [contact.id, contact]));
@@ -174,7 +176,7 @@ export class WorldService {
     const removed = [...contacts.keys()].filter((id) => !next.has(id));
     contacts.clear();
     for (const [id, contact] of next) contacts.set(id, contact);
-    if (added.length || removed.length) this.store.emit("contacts", { added, removed, call });
+    if (added.length || removed.length) this.store.emit("contacts", { added, removed, call, resync });
   }
 
   _correction(message) {

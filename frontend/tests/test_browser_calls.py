@@ -1,0 +1,97 @@
+"""Calls in real Chromium pages against a real server process: a meeting over CALL_P2P_LIMIT
+through a real Janus (docs/janus.md) and back to peer-to-peer, and a call that lives through a
+restart of the server on the connection it had."""
+
+from typing import Any
+
+import pytest
+
+from frontend.tests.test_browser import (  # noqa: F401 - fixtures
+    ASYNC_UNSAFE,
+    REMOTE_VIDEO_PLAYS,
+    WAIT_MS,
+    Pages,
+    browser,
+    connected,
+    hold,
+    inspect,
+    orm_beside_playwright,
+    pages,
+    place,
+    server,
+    wait_for,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.timeout(180)]
+
+BLUE_ROOM = [(56.5, 2.5), (57.5, 2.5), (58.5, 8.5)]  # the demo's Blue Room; the third by its door
+
+
+@pytest.fixture
+def meeting_pages(browser: Any, janus: Any, demo_worlds: dict[str, Any], server_factory: Any):  # noqa: F811
+    meeting = server_factory({ASYNC_UNSAFE: "", **janus.settings(), "CALL_P2P_LIMIT": "2"}, name="meeting")
+    opened = Pages(browser, meeting)
+    yield opened
+    opened.close()
+    assert not opened.errors, f"uncaught errors in the page: {opened.errors}"
+
+
+def test_three_pages_meet_through_janus_and_go_back_to_peer_to_peer(meeting_pages, demo_worlds, alice, bob, carol):
+    people = (alice, bob, carol)
+    for user, (x, y) in zip(people, BLUE_ROOM, strict=True):
+        place(user, demo_worlds["demo"], x, y)
+    opened = {user.pk: meeting_pages.enter(user) for user in people}
+    for page in opened.values():
+        connected(page, "signal")
+    for user in people:
+        others = [other.pk for other in people if other is not user]
+        page = opened[user.pk]
+        wait_for(page, "s.calls.call === 'zone-5' && arg.every((id) => s.calls.carried.includes(id))", others)
+        for other in others:
+            page.wait_for_function(REMOTE_VIDEO_PLAYS, arg=other, timeout=WAIT_MS)
+        assert inspect(page)["calls"]["p2p"] == []  # nobody peer-to-peer inside the call
+
+    # Carol walks out of the room: two are left, at the limit, so the call ends for everyone and
+    # alice and bob talk peer-to-peer again.
+    carol_page = opened[carol.pk]
+    carol_page.locator("#world-canvas").focus()
+    hold(carol_page, "ArrowDown", "s.me.y > 9.6")
+    for user in (alice, bob):
+        other = bob if user is alice else alice
+        page = opened[user.pk]
+        wait_for(page, "s.calls.call === null && s.calls.p2p.includes(arg)", other.pk)
+        page.wait_for_function(REMOTE_VIDEO_PLAYS, arg=other.pk, timeout=WAIT_MS)
+    assert inspect(carol_page)["calls"]["call"] is None
+    assert inspect(carol_page)["calls"]["p2p"] == []
+
+
+def test_a_call_survives_a_server_restart_on_the_same_connection(pages, demo_worlds, alice, bob):  # noqa: F811
+    place(alice, demo_worlds["demo"], 24.5, 27.5, "right")
+    place(bob, demo_worlds["demo"], 26.5, 27.5, "left")  # within the talk radius: a call at once
+    alice_page, bob_page = pages.enter(alice), pages.enter(bob)
+    both = ((alice_page, bob), (bob_page, alice))
+    for page, other in both:
+        page.wait_for_function(REMOTE_VIDEO_PLAYS, arg=other.pk, timeout=WAIT_MS)
+    made = {other.pk: inspect(page)["calls"]["created"] for page, other in both}
+
+    pages.server.stop()  # SIGTERM: every socket closes with 1012
+    alice_page.locator('#connection[data-world="reconnecting"]').wait_for(timeout=WAIT_MS)
+    pages.server.start()
+    for page, other in both:
+        wait_for(page, "s.stats.welcomes === 2", timeout=30000)
+        connected(page, "world", "signal")
+        # the world has them in contact again: confirmed, on the connection made before the restart
+        wait_for(page, "s.calls.p2p.includes(arg) && s.calls.unconfirmed.length === 0", other.pk, timeout=30000)
+        assert inspect(page)["calls"]["created"] == made[other.pk]
+        page.wait_for_function(REMOTE_VIDEO_PLAYS, arg=other.pk, timeout=WAIT_MS)
+        playing = page.evaluate(VIDEO_TIME, other.pk)
+        page.wait_for_function(f"(id) => ({VIDEO_TIME})(id) > {playing + 0.5}", arg=other.pk, timeout=WAIT_MS)
+
+    # Confirmed again, a call ends as always: walking apart hangs up at once.
+    alice_page.locator("#world-canvas").focus()
+    hold(alice_page, "ArrowLeft", "s.me.x < 21.5")
+    wait_for(alice_page, "s.calls.p2p.length === 0")
+    wait_for(bob_page, "s.calls.p2p.length === 0")
+
+
+VIDEO_TIME = """(id) => document.querySelector(`.video-tile.remote[data-peer="${id}"] video`).currentTime"""
