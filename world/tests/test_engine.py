@@ -247,6 +247,7 @@ def test_contact_events_say_who_offers():
         "contacts": [{"id": 2, "initiator": True, "polite": False}],
         "added": [2],
         "removed": [],
+        "call": None,
     }
     assert to_bob["contacts"] == [{"id": 1, "initiator": False, "polite": True}]
     now = bob.last_move
