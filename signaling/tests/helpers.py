@@ -1,20 +1,18 @@
 """What the signaling tests share: placing and walking players, socket adapters, media that needs
 no device."""
 
-import array
 import asyncio
-import fractions
 import json
 import math
 from typing import Any
 
 import ifaddr
-from aiortc.mediastreams import AudioStreamTrack, VideoStreamTrack
-from av import AudioFrame, AudioResampler, VideoFrame
-from PIL import Image
 
 from conftest import open_socket, receive_until
 from signaling.bot import SocketClosed
+from signaling.synthetic import ColourTrack, ToneTrack, average_colour, loudness
+
+__all__ = ["ColourTrack", "ToneTrack", "average_colour", "loudness"]  # for the tests that import them here
 from world.services import PositionRow, positions_save
 
 # A stretch of the demo Lobby with no wall on row 25 between x=20 and x=47, away from the spawn
@@ -75,58 +73,6 @@ class CommunicatorSocket:
 
     async def close(self) -> None:
         await self.communicator.disconnect()
-
-
-class ToneTrack(AudioStreamTrack):
-    """A 440 Hz tone, 20 ms a frame, as a microphone would give it."""
-
-    RATE, SAMPLES = 48000, 960
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.sent = 0
-
-    async def recv(self) -> AudioFrame:
-        silence = await super().recv()  # paces the frames in real time
-        samples = array.array(
-            "h",
-            (int(8000 * math.sin(2 * math.pi * 440 * (self.sent + i) / self.RATE)) for i in range(self.SAMPLES)),
-        )
-        frame = AudioFrame(format="s16", layout="mono", samples=self.SAMPLES)
-        frame.planes[0].update(samples.tobytes())
-        frame.sample_rate = self.RATE
-        frame.pts = silence.pts
-        frame.time_base = fractions.Fraction(1, self.RATE)
-        self.sent += self.SAMPLES
-        return frame
-
-
-class ColourTrack(VideoStreamTrack):
-    """A camera that sees one flat colour."""
-
-    def __init__(self, colour: tuple[int, int, int]) -> None:
-        super().__init__()
-        self.image = Image.new("RGB", (320, 240), colour)
-
-    async def recv(self) -> VideoFrame:
-        pts, time_base = await self.next_timestamp()
-        frame = VideoFrame.from_image(self.image)
-        frame.pts, frame.time_base = pts, time_base
-        return frame
-
-
-def loudness(frame: AudioFrame) -> float:
-    """Root mean square of a frame's samples, as 16-bit mono."""
-    samples = array.array("h")
-    for mono in AudioResampler(format="s16", layout="mono", rate=frame.sample_rate).resample(frame):
-        samples.frombytes(bytes(mono.planes[0])[: mono.samples * 2])
-    return math.sqrt(sum(s * s for s in samples) / max(1, len(samples)))
-
-
-def average_colour(frame: VideoFrame) -> tuple[int, int, int]:
-    centre = frame.to_image().resize((1, 1), Image.Resampling.BOX).getpixel((0, 0))
-    assert isinstance(centre, tuple)
-    return (int(centre[0]), int(centre[1]), int(centre[2]))
 
 
 class Player:

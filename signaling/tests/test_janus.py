@@ -72,11 +72,11 @@ async def test_a_member_publishes_and_another_member_receives_through_the_room(j
     try:
         await alice.publish(ColourTrack(RED), ToneTrack())
         await bob.subscribe(11)
-        frames = await bob.frames("video", 10)
+        frames = await bob.frames("video", 5)
         red, green, blue = average_colour(frames[-1])
         assert (red > 150, green < 90, blue < 90) == (True, True, True), (red, green, blue)
-        audio = await bob.frames("audio", 50)
-        assert max(loudness(frame) for frame in audio[-20:]) > 1000
+        audio = await bob.frames("audio", 5)
+        assert max(loudness(frame) for frame in audio) > 1000
         ids = {found["id"] for found in await keeper.participants(room)}
         assert ids == {11, 12}
     finally:

@@ -1,0 +1,164 @@
+import asyncio
+import logging
+import math
+import os
+import time
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from websockets.exceptions import InvalidStatus
+
+from accounts.models import User
+from players.services import player_for_user
+from signaling.bot import SocketClosed
+from signaling.janus import JanusError
+from signaling.meeting import Guest, MeetingResult, percentile, run_meeting
+from signaling.services import bot_session_create
+from world.engine.mapdata import MEETING, MapData, Zone
+from world.models import World
+from world.services import PositionRow, positions_save
+
+USERNAME = "meeting-check-{}"
+
+
+class Command(BaseCommand):
+    help = (
+        "Meet N guests in one meeting room through the real server and its media server (Janus), each "
+        "sending its own colour and tone, and count the streams that arrive as sent. Exit 1 if any is missing."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--url", default="http://127.0.0.1:8000", help="the server (http(s):// or ws(s)://)")
+        parser.add_argument("--world", required=True, metavar="SLUG")
+        parser.add_argument("--participants", type=int, default=8, help="how many meet (2-30, default 8)")
+        parser.add_argument("--zone", help="the meeting zone's name (default: the world's largest)")
+        parser.add_argument("--seconds", type=float, default=30.0, help="how long each step may take (default 30)")
+        parser.add_argument("--janus-pid", type=int, help="Janus's process, for its CPU use (default: found by name)")
+        parser.add_argument("--origin", help="Origin header to send (default: the server's own)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        for noisy in ("aioice", "aiortc"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)
+        count = options["participants"]
+        if not 2 <= count <= 30:
+            raise CommandError("--participants must be 2-30")
+        parts = urlsplit(str(options["url"]).rstrip("/"))
+        if parts.scheme not in ("http", "https", "ws", "wss") or not parts.netloc:
+            raise CommandError(f"--url {options['url']!r}: give http://host:port")
+        secure = parts.scheme in ("https", "wss")
+        ws_url = f"{'wss' if secure else 'ws'}://{parts.netloc}"
+        origin = options["origin"] or f"{'https' if secure else 'http'}://{parts.netloc}"
+        world = World.objects.filter(slug=options["world"]).first()
+        if world is None:
+            raise CommandError(f"there is no world {options['world']!r}")
+        tiles = self._seats(world, options["zone"], count)
+        guests = self._guests(world, tiles)
+        janus_pid = options["janus_pid"] or _process_named("janus")
+
+        def out(line: str) -> None:
+            self.stdout.write(f"meeting_check: {line}")
+            self.stdout.flush()
+
+        cpu_before, started = _cpu_seconds(janus_pid), time.monotonic()
+        try:
+            result = asyncio.run(
+                run_meeting(
+                    ws_url=ws_url, slug=world.slug, origin=origin, guests=guests, seconds=options["seconds"], out=out
+                )
+            )
+        except InvalidStatus as error:
+            raise CommandError(
+                f"{ws_url} refused the connection ({error.response.status_code}): is --origin right?"
+            ) from None
+        except SocketClosed as closed:
+            raise CommandError(f"the server closed a connection: {closed}") from None
+        except TimeoutError:
+            raise CommandError(
+                "the participants were not put in a media server call in time: is the server's JANUS_URL set, and "
+                f"CALL_P2P_LIMIT below {count}?"
+            ) from None
+        except (JanusError, RuntimeError, OSError) as error:
+            raise CommandError(str(error)) from None
+        finally:
+            User.objects.filter(pk__in=[guest.user_id for guest in guests]).delete()
+        cpu_after, elapsed = _cpu_seconds(janus_pid), time.monotonic() - started
+        cpu = "n/a" if cpu_before is None or cpu_after is None else f"{100 * (cpu_after - cpu_before) / elapsed:.0f}"
+        self.stdout.write(_line(result, cpu))
+        for missing in result.missing:
+            self.stdout.write(f"missing: {missing}")
+        if result.streams < result.expected:
+            raise SystemExit(1)
+
+    def _seats(self, world: World, name: str | None, count: int) -> list[tuple[float, float]]:
+        """`count` walkable tiles spread over the meeting zone."""
+        mapdata = MapData(world.map_json)
+        zones = [zone for zone in mapdata.zones if zone.kind == MEETING and (name is None or zone.name == name)]
+        if not zones:
+            raise CommandError(f"{world.name} has no meeting zone" + (f" named {name!r}" if name else ""))
+        seats_by_zone = {zone.index: _tiles_of(mapdata, zone) for zone in zones}
+        index = max(seats_by_zone, key=lambda key: len(seats_by_zone[key]))
+        seats = seats_by_zone[index]
+        if len(seats) < count:
+            raise CommandError(f"the meeting zone has {len(seats)} free tiles, fewer than {count} participants")
+        step = len(seats) / count
+        return [seats[int(i * step)] for i in range(count)]
+
+    def _guests(self, world: World, seats: list[tuple[float, float]]) -> list[Guest]:
+        guests = []
+        for index, (x, y) in enumerate(seats):
+            username = USERNAME.format(index + 1)
+            User.objects.filter(username=username).delete()  # a run that was killed
+            user = User(username=username, email="")
+            user.set_unusable_password()
+            user.save()
+            player_for_user(user=user)
+            positions_save(world_id=world.pk, rows=[PositionRow(user_id=user.pk, x=x, y=y, direction="down", zone="")])
+            guests.append(Guest(index=index, user_id=user.pk, cookie=bot_session_create(user=user)))
+        return guests
+
+
+def _tiles_of(mapdata: MapData, zone: Zone) -> list[tuple[float, float]]:
+    return [
+        (x + 0.5, y + 0.5)
+        for y in range(mapdata.height)
+        for x in range(mapdata.width)
+        if mapdata.is_walkable(x + 0.5, y + 0.5)
+        and (found := mapdata.zone_of(x + 0.5, y + 0.5))
+        and found.index == zone.index
+    ]
+
+
+def _line(result: MeetingResult, cpu: str) -> str:
+    def ms(values: list[float]) -> str:
+        found = percentile(values, 0.95)
+        return "n/a" if math.isnan(found) else f"{found:.0f}"
+
+    return (
+        f"participants={result.participants} streams={result.streams}/{result.expected} "
+        f"join_p95_ms={ms(result.join_ms)} first_frame_p95_ms={ms(result.first_frame_ms)} janus_cpu_pct={cpu}"
+    )
+
+
+def _process_named(name: str) -> int | None:
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/comm") as comm:
+                    if comm.read().strip() == name:
+                        return int(entry)
+            except OSError:
+                continue
+    return None
+
+
+def _cpu_seconds(pid: int | None) -> float | None:
+    """User + system CPU time of a process, from /proc (Linux); None when it cannot be read."""
+    if pid is None:
+        return None
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

@@ -1,0 +1,277 @@
+"""A participant in a Janus VideoRoom that needs no browser (aiortc), and the meeting check built
+on it (`manage.py meeting_check`): N guests walk into one meeting through the real server, get
+their call tickets on the signal socket, join the call's Janus room, each sends its own colour and
+tone, and each checks that what it receives from every other one is that one's colour and tone.
+"""
+
+import asyncio
+import contextlib
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
+from aiortc.mediastreams import MediaStreamTrack
+
+from signaling.bot import ClientSocket, expect
+from signaling.janus import VIDEOROOM, JanusSession
+from signaling.synthetic import ColourTrack, ToneTrack, average_colour, tone_power
+
+CONNECTED_SECONDS = 15.0
+FRAMES_KEPT = 10  # per stream, the latest: enough to recognise it (200 ms of sound)
+COLOUR_TOLERANCE = 60  # per channel, after VP8's round trip
+TONE_DOMINANCE = 4.0  # the sender's pitch must hold this many times the power of any other's
+
+
+class JanusParticipant:
+    """One aiortc peer in a VideoRoom: a publisher of its own tracks, a subscriber of others'."""
+
+    def __init__(self, session: JanusSession, *, room: int, feed: int, member_token: str) -> None:
+        self.session, self.room, self.feed, self.member_token = session, room, feed, member_token
+        self.handle = 0
+        self.private_id = 0
+        self.publisher = RTCPeerConnection(RTCConfiguration(iceServers=[]))
+        self.subscribers: list[RTCPeerConnection] = []
+        self.received: dict[tuple[int, str], list[Any]] = {}  # (feed, kind) -> first frames
+        self.first_frame_at: dict[tuple[int, str], float] = {}
+        self.subscribed_at = 0.0
+        self.readers: list[asyncio.Task[None]] = []
+
+    @classmethod
+    async def join(cls, url: str, *, token: str, room: int, feed: int, member_token: str) -> "JanusParticipant":
+        session = await JanusSession.open(url, token=token)
+        participant = cls(session, room=room, feed=feed, member_token=member_token)
+        try:
+            participant.handle = await session.attach(VIDEOROOM)
+            body = {
+                "request": "join",
+                "ptype": "publisher",
+                "room": room,
+                "id": feed,
+                "display": str(feed),
+                "token": member_token,
+            }
+            joined, _ = await session.message(participant.handle, body)
+        except BaseException:
+            await participant.close()
+            raise
+        participant.private_id = int(joined["private_id"])
+        return participant
+
+    async def publish(self, *tracks: MediaStreamTrack) -> None:
+        """Publish and return once the media is up (Janus offers a feed to others only then)."""
+        for track in tracks:
+            self.publisher.addTrack(track)
+        await self.publisher.setLocalDescription(await self.publisher.createOffer())
+        offer = {"type": "offer", "sdp": self.publisher.localDescription.sdp, "trickle": False}
+        _, answer = await self.session.message(self.handle, {"request": "publish", "audio": True, "video": True}, offer)
+        if answer is None:
+            raise RuntimeError("Janus answered the offer without a session description")
+        await self.publisher.setRemoteDescription(RTCSessionDescription(answer["sdp"], answer["type"]))
+        async with asyncio.timeout(CONNECTED_SECONDS):
+            while self.publisher.connectionState != "connected":  # noqa: ASYNC110 - aiortc's state has no awaitable
+                await asyncio.sleep(0.05)
+
+    async def subscribe(self, *feeds: int) -> None:
+        """One subscription, and one connection, per feed. (Janus can put every feed in one
+        connection, as the page does; aiortc then routes same-codec streams by SSRC alone and
+        mixes up whose sound is whose.)"""
+        self.subscribed_at = time.monotonic()
+        await asyncio.gather(*(self._subscribe(feed) for feed in feeds))
+
+    async def _subscribe(self, feed: int) -> None:
+        handle = await self.session.attach(VIDEOROOM)
+        body = {
+            "request": "join", "ptype": "subscriber", "room": self.room, "private_id": self.private_id,
+            "streams": [{"feed": feed}], "token": self.member_token,
+        }  # fmt: skip
+        _, offer = await self.session.message(handle, body)
+        if offer is None:
+            raise RuntimeError("Janus attached the subscriber without an offer")
+        peer = RTCPeerConnection(RTCConfiguration(iceServers=[]))
+        self.subscribers.append(peer)
+
+        @peer.on("track")
+        def on_track(track: MediaStreamTrack) -> None:
+            self.readers.append(asyncio.ensure_future(self._read(feed, track)))
+
+        await peer.setRemoteDescription(RTCSessionDescription(offer["sdp"], offer["type"]))
+        await peer.setLocalDescription(await peer.createAnswer())
+        answer = {"type": "answer", "sdp": peer.localDescription.sdp, "trickle": False}
+        await self.session.message(handle, {"request": "start"}, answer)
+
+    async def _read(self, feed: int, track: MediaStreamTrack) -> None:
+        key = (feed, track.kind)
+        frames = self.received.setdefault(key, [])
+        with contextlib.suppress(Exception):
+            while True:
+                frame = await track.recv()
+                self.first_frame_at.setdefault(key, time.monotonic())
+                frames.append(frame)
+                if len(frames) > FRAMES_KEPT:
+                    del frames[0]  # the latest: a decoder's first frames may be silence
+
+    async def wait_for(self, keys: list[tuple[int, str]], seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(seconds):
+                while any(len(self.received.get(key, ())) < FRAMES_KEPT for key in keys):  # noqa: ASYNC110 - frames come in other tasks
+                    await asyncio.sleep(0.1)
+
+    async def close(self) -> None:
+        for reader in self.readers:
+            reader.cancel()
+        await self.publisher.close()
+        for subscriber in self.subscribers:
+            await subscriber.close()
+        await self.session.close()
+
+
+# --- the meeting check ------------------------------------------------------------------------
+
+
+def _palette(count: int) -> list[tuple[int, int, int]]:
+    """`count` colours as far apart as a grid of four levels a channel allows: each next one the
+    farthest (in its most different channel) from those already taken."""
+    levels = (0, 85, 170, 255)
+    grid = [(r, g, b) for r in levels for g in levels for b in levels]
+    chosen = [(255, 0, 0)]
+    while len(chosen) < count:
+        chosen.append(max(grid, key=lambda colour: min(_distance(colour, taken) for taken in chosen)))
+    return chosen
+
+
+def _distance(first: tuple[int, int, int], second: tuple[int, int, int]) -> int:
+    return max(abs(a - b) for a, b in zip(first, second, strict=True))
+
+
+PALETTE = _palette(30)
+
+
+def signature(index: int) -> tuple[tuple[int, int, int], float]:
+    """Participant `index`'s colour (a palette of colours far apart) and tone (minor thirds up
+    from 300 Hz)."""
+    return PALETTE[index], 300.0 * 2 ** (3 * index / 12)
+
+
+@dataclass
+class Guest:
+    index: int
+    user_id: int
+    cookie: str
+    colour: tuple[int, int, int] = (0, 0, 0)
+    tone: float = 0.0
+    joined_ms: float = math.nan
+    participant: JanusParticipant | None = None
+    sockets: list[ClientSocket] = field(default_factory=list)
+
+
+@dataclass
+class MeetingResult:
+    participants: int
+    streams: int
+    expected: int
+    join_ms: list[float]
+    first_frame_ms: list[float]
+    missing: list[str]
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(value for value in values if not math.isnan(value))
+    if not ordered:
+        return math.nan
+    return ordered[min(len(ordered) - 1, math.ceil(fraction * len(ordered)) - 1)]
+
+
+async def run_meeting(
+    *, ws_url: str, slug: str, origin: str, guests: list[Guest], seconds: float, out: Callable[[str], None]
+) -> MeetingResult:
+    for guest in guests:
+        guest.colour, guest.tone = signature(guest.index)
+    try:
+        await asyncio.gather(*(_arrive(guest, ws_url, slug, origin, seconds) for guest in guests))
+        out(f"all {len(guests)} joined the call; receiving")
+        feeds = {guest.user_id: guest for guest in guests}
+        await asyncio.gather(*(_receive(guest, [f for f in feeds if f != guest.user_id], seconds) for guest in guests))
+        return _judge(guests, feeds)
+    finally:
+        for guest in guests:
+            if guest.participant is not None:
+                await guest.participant.close()
+            for socket in guest.sockets:
+                with contextlib.suppress(Exception):
+                    await socket.close()
+
+
+async def _arrive(guest: Guest, ws_url: str, slug: str, origin: str, seconds: float) -> None:
+    """World socket, signal socket, the `call` ticket, into Janus, publishing: timed as a join."""
+    started = time.monotonic()
+    async with asyncio.timeout(seconds):
+        world = await ClientSocket.open(f"{ws_url}/ws/world/{slug}/", cookie=guest.cookie, origin=origin)
+        guest.sockets.append(world)
+        await expect(world, "welcome")
+        signal = await ClientSocket.open(f"{ws_url}/ws/signal/{slug}/", cookie=guest.cookie, origin=origin)
+        guest.sockets.append(signal)
+        while (call := await expect(signal, "call"))["mode"] != "sfu":
+            if call["mode"] == "unavailable":
+                raise RuntimeError(f"the server says: {call['message']}")
+        ticket = call["janus"]
+        guest.participant = await JanusParticipant.join(
+            ticket["url"],
+            token=ticket["token"],
+            room=ticket["room"],
+            feed=ticket["feed"],
+            member_token=ticket["member_token"],
+        )
+        await guest.participant.publish(ColourTrack(guest.colour, (160, 120)), ToneTrack(guest.tone))
+    guest.joined_ms = (time.monotonic() - started) * 1000
+
+
+async def _receive(guest: Guest, feeds: list[int], seconds: float) -> None:
+    assert guest.participant is not None
+    await guest.participant.subscribe(*feeds)
+    await guest.participant.wait_for([(feed, kind) for feed in feeds for kind in ("video", "audio")], seconds)
+
+
+def _judge(guests: list[Guest], feeds: dict[int, Guest]) -> MeetingResult:
+    streams, missing, first_frames = 0, [], []
+    tones = [guest.tone for guest in guests]
+    colours = [guest.colour for guest in guests]
+    for guest in guests:
+        participant = guest.participant
+        assert participant is not None
+        for feed, sender in feeds.items():
+            if sender is guest:
+                continue
+            video = participant.received.get((feed, "video"), [])
+            audio = participant.received.get((feed, "audio"), [])
+            seen = bool(video) and _same_colour(average_colour(video[-1]), sender.colour, colours)
+            heard = bool(audio) and _same_tone(audio, sender.tone, tones)
+            if seen and heard:
+                streams += 1  # one stream: this sender's picture and voice, both as sent
+            if not seen:
+                missing.append(f"{guest.index + 1} did not see {sender.index + 1}'s colour")
+            if not heard:
+                powers = (
+                    ", ".join(f"{tone:.0f} Hz {tone_power(audio, tone):.2g}" for tone in tones) if audio else "no audio"
+                )
+                missing.append(f"{guest.index + 1} did not hear {sender.index + 1}'s tone ({powers})")
+            for kind in ("video", "audio"):
+                arrived = participant.first_frame_at.get((feed, kind))
+                if arrived is not None:
+                    first_frames.append((arrived - participant.subscribed_at) * 1000)
+    expected = len(guests) * (len(guests) - 1)
+    return MeetingResult(len(guests), streams, expected, [g.joined_ms for g in guests], first_frames, missing)
+
+
+def _same_colour(seen: tuple[int, int, int], sent: tuple[int, int, int], colours: list[tuple[int, int, int]]) -> bool:
+    """Close to the sender's colour, and closer to it than to anyone else's."""
+    nearest = min(colours, key=lambda colour: _distance(seen, colour))
+    return nearest == sent and _distance(seen, sent) <= COLOUR_TOLERANCE
+
+
+def _same_tone(frames: list[Any], sent: float, tones: list[float]) -> bool:
+    own = tone_power(frames, sent)
+    others = max((tone_power(frames, tone) for tone in tones if tone != sent), default=0.0)
+    return own > 0 and own >= TONE_DOMINANCE * others
