@@ -5,6 +5,7 @@ restart of the server on the connection it had."""
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from frontend.tests.test_browser import (  # noqa: F401 - fixtures
     ASYNC_UNSAFE,
@@ -65,6 +66,38 @@ def test_three_pages_meet_through_janus_and_go_back_to_peer_to_peer(meeting_page
     assert inspect(carol_page)["calls"]["p2p"] == []
 
 
+SCREEN_PLAYS = """(id) => {
+  const video = document.querySelector(`.screen-share[data-peer="${id}"] video`);
+  return Boolean(video && video.videoWidth > 0 && video.readyState >= 2 && video.videoWidth / video.videoHeight > 1.5);
+}"""
+
+
+def screen_of(page: Any, user: Any) -> Any:
+    return page.locator(f'.screen-share[data-peer="{user.pk}"]')
+
+
+def test_sharing_a_screen_in_a_meeting_through_janus(meeting_pages, demo_worlds, alice, bob, carol):
+    people = (alice, bob, carol)
+    for user, (x, y) in zip(people, BLUE_ROOM, strict=True):
+        place(user, demo_worlds["demo"], x, y)
+    opened = {user.pk: meeting_pages.enter(user) for user in people}
+    for user in people:
+        others = [other.pk for other in people if other is not user]
+        wait_for(opened[user.pk], "arg.every((id) => s.calls.carried.includes(id))", others)
+
+    alice_page = opened[alice.pk]
+    alice_page.locator("#screen-button").click()
+    expect(alice_page.locator("#screen-button")).to_have_text("Stop sharing")
+    for user in (bob, carol):
+        page = opened[user.pk]
+        page.wait_for_function(SCREEN_PLAYS, arg=alice.pk, timeout=WAIT_MS)
+        expect(screen_of(page, alice)).to_have_accessible_name("Alice is sharing their screen")
+        page.wait_for_function(REMOTE_VIDEO_PLAYS, arg=alice.pk, timeout=WAIT_MS)  # her camera too
+    alice_page.locator("#screen-button").click()
+    for user in (bob, carol):
+        screen_of(opened[user.pk], alice).wait_for(state="detached", timeout=WAIT_MS)
+
+
 def test_a_call_survives_a_server_restart_on_the_same_connection(pages, demo_worlds, alice, bob):  # noqa: F811
     place(alice, demo_worlds["demo"], 24.5, 27.5, "right")
     place(bob, demo_worlds["demo"], 26.5, 27.5, "left")  # within the talk radius: a call at once
@@ -87,6 +120,15 @@ def test_a_call_survives_a_server_restart_on_the_same_connection(pages, demo_wor
         playing = page.evaluate(VIDEO_TIME, other.pk)
         page.wait_for_function(f"(id) => ({VIDEO_TIME})(id) > {playing + 0.5}", arg=other.pk, timeout=WAIT_MS)
 
+    # Alice shares her screen: Bob sees it large, her camera still in her tile; she stops, it goes.
+    alice_page.locator("#screen-button").click()
+    bob_page.wait_for_function(SCREEN_PLAYS, arg=alice.pk, timeout=WAIT_MS)
+    expect(screen_of(bob_page, alice)).to_have_accessible_name("Alice is sharing their screen")
+    bob_page.wait_for_function(REMOTE_VIDEO_PLAYS, arg=alice.pk, timeout=WAIT_MS)
+    assert bob_page.evaluate(CAMERA_IS_NOT_SCREEN, alice.pk)
+    alice_page.locator("#screen-button").click()
+    screen_of(bob_page, alice).wait_for(state="detached", timeout=WAIT_MS)
+
     # Confirmed again, a call ends as always: walking apart hangs up at once.
     alice_page.locator("#world-canvas").focus()
     hold(alice_page, "ArrowLeft", "s.me.x < 21.5")
@@ -94,4 +136,8 @@ def test_a_call_survives_a_server_restart_on_the_same_connection(pages, demo_wor
     wait_for(bob_page, "s.calls.p2p.length === 0")
 
 
+CAMERA_IS_NOT_SCREEN = """(id) => {
+  const video = document.querySelector(`.video-tile.remote[data-peer="${id}"] video`);
+  return video.videoWidth / video.videoHeight < 1.5;
+}"""
 VIDEO_TIME = """(id) => document.querySelector(`.video-tile.remote[data-peer="${id}"] video`).currentTime"""

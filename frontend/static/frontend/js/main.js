@@ -34,8 +34,18 @@ const menu = new PlayerMenu({
   dialog: $("player-menu"), opener: $("menu-button"), store, world, media,
   muteButton: $("mute-button"), cameraButton: $("camera-button"),
 });
-const tiles = new VideoTiles({ root: $("videos"), store, media, reporter });
+const tiles = new VideoTiles({ root: $("videos"), screens: $("screens"), store, media, reporter });
 const people = new PeopleList({ root: $("people"), store });
+
+// Share screen: to whoever we are in a call with (peer-to-peer or through the media server).
+const screenButton = $("screen-button");
+screenButton.hidden = !media.canShareScreen;
+screenButton.addEventListener("click", () => (media.screen ? media.stopScreen() : media.startScreen()));
+store.on("media", () => {
+  const sharing = Boolean(media.screen);
+  screenButton.setAttribute("aria-pressed", String(sharing));
+  screenButton.textContent = sharing ? "Stop sharing" : "Share screen";
+});
 
 // --- what the page says about itself -----------------------------------------------------
 

@@ -22,7 +22,7 @@ export function createStore(config) {
     connection: { world: "connecting", chat: "idle", signal: "idle" },
     closed: null, // {code, reason, message} once the server sent us away for good
     chat: { messages: [], unread: { world: 0, nearby: 0, zone: 0, direct: 0 }, lastError: null },
-    media: { status: "idle", muted: false, cameraOff: false, speaking: false, message: "", devices: [] },
+    media: { status: "idle", muted: false, cameraOff: false, speaking: false, sharing: false, message: "", devices: [] },
     peers: new Map(), // id -> {id, stream, state, muted, cameraOff, speaking, sfu (in a media server call)}
     call: null, // the media server's call we are in (docs/janus.md), or null
     stats: { welcomes: 0, corrections: 0 }, // and rtt; WorldView measures the frame rate itself

@@ -1,5 +1,5 @@
-// The video tiles of the people we are talking to (name, muted, speaking), and our own
-// picture while we are in a call.
+// The video tiles of the people we are talking to (name, muted, speaking), our own picture while
+// we are in a call, and the screens they share, shown large with the sharer's name.
 
 import { h } from "../lib/dom.js";
 
@@ -8,9 +8,10 @@ function initials(name) {
 }
 
 export class VideoTiles {
-  constructor({ root, store, media, reporter }) {
-    Object.assign(this, { root, store, media, reporter });
+  constructor({ root, screens, store, media, reporter }) {
+    Object.assign(this, { root, screens, store, media, reporter });
     this.tiles = new Map(); // peer id (or "me") -> tile element
+    this.shared = new Map(); // peer id -> shared screen element
   }
 
   start() {
@@ -84,6 +85,7 @@ export class VideoTiles {
       tile.classList.toggle("speaking", Boolean(peer.speaking));
     }
     this._self(state.peers.size > 0);
+    this._screens();
     this._names();
     this.root.classList.toggle("in-call", state.peers.size > 0);
   }
@@ -110,8 +112,43 @@ export class VideoTiles {
     tile.mutedEl.hidden = !(media.muted || !this.media.track("audio"));
   }
 
+  _screens() {
+    const sharing = new Map([...this.store.state.peers.values()].filter((peer) => peer.screen).map((peer) => [peer.id, peer]));
+    for (const [key, figure] of this.shared) {
+      if (!sharing.has(key)) {
+        figure.video.srcObject = null;
+        figure.remove();
+        this.shared.delete(key);
+      }
+    }
+    for (const peer of sharing.values()) {
+      let figure = this.shared.get(peer.id);
+      if (!figure) {
+        const video = h("video", { autoplay: true, playsinline: true });
+        video.muted = true; // a screen has no sound here; their voice comes with their tile
+        const caption = h("figcaption", {});
+        figure = h("figure", { class: "screen-share", dataset: { peer: String(peer.id) } }, video, caption);
+        Object.assign(figure, { video, caption });
+        this.shared.set(peer.id, figure);
+        this.screens.append(figure);
+      }
+      if (figure.video.srcObject !== peer.screen) {
+        figure.video.srcObject = peer.screen;
+        figure.video.play().catch(() => {});
+      }
+    }
+  }
+
   _names() {
     const state = this.store.state;
+    for (const [key, figure] of this.shared) {
+      const person = state.players.get(key);
+      const text = `${(person && person.name) || "Someone"} is sharing their screen`;
+      if (figure.caption.textContent !== text) {
+        figure.caption.textContent = text;
+        figure.setAttribute("aria-label", text);
+      }
+    }
     for (const [key, tile] of this.tiles) {
       const person = key === "me" ? state.me : state.players.get(key);
       const name = key === "me" ? `${(person && person.name) || "You"} (you)` : (person && person.name) || "Someone";

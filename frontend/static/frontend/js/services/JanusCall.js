@@ -32,9 +32,14 @@ export class JanusCall {
     this.next = 1;
     this.closed = false;
     this.peers = new Map(); // feed (player id) -> peer
-    this.mids = new Map(); // subscriber mid -> feed
+    this.mids = new Map(); // subscriber mid -> {feed, screen}
     this.subscribed = new Set(); // feeds asked for
+    this.subscribedStreams = new Set(); // "feed:mid" of the publishers' streams we receive
+    this.screenStreams = new Set(); // "feed:mid" of the publishers' streams that are screens
     this.subscriberQueue = Promise.resolve();
+    this.publisherQueue = Promise.resolve();
+    this.published = false;
+    this.screenTransceiver = null;
   }
 
   // Join the room and publish; resolves once our offer is answered.
@@ -57,6 +62,8 @@ export class JanusCall {
     await this._publish();
     this._publishersListed(joined.data.publishers || []);
     this.media.onTracksChanged(() => this._replaceTracks());
+    this.media.onScreenChanged(() => this._queuePublisher(() => this._shareScreen()));
+    if (this.media.screen) this._queuePublisher(() => this._shareScreen());
   }
 
   // Leave the room (the server also takes our token away); peers we showed go.
@@ -169,18 +176,45 @@ export class JanusCall {
       if (track) pc.addTransceiver(track, { direction: "sendonly", streams: [this.media.stream] });
     }
     if (!pc.getTransceivers().length) return; // no camera, no microphone: we only listen
+    await this._offer();
+  }
+
+  // (Re)negotiate our publication: `publish` the first time, `configure` after; a shared screen
+  // is described as such so the others show it large.
+  async _offer() {
+    const pc = this.publisher;
     await pc.setLocalDescription();
-    const { jsep } = await this._plugin(
-      this.publisherHandle,
-      { request: "publish", audio: Boolean(this.media.track("audio")), video: Boolean(this.media.track("video")) },
-      { type: "offer", sdp: pc.localDescription.sdp },
-    );
+    const body = { request: this.published ? "configure" : "publish" };
+    const screen = this.screenTransceiver;
+    if (screen && screen.mid !== null && !screen.stopped) body.descriptions = [{ mid: screen.mid, description: "screen" }];
+    const { jsep } = await this._plugin(this.publisherHandle, body, { type: "offer", sdp: pc.localDescription.sdp });
+    this.published = true;
     await pc.setRemoteDescription(jsep);
+  }
+
+  _queuePublisher(work) {
+    this.publisherQueue = this.publisherQueue.then(work).catch((error) => {
+      console.warn("meeting: publishing failed:", error);
+      this.store.notice("Your screen could not be shared in the meeting.", { kind: "warning" });
+    });
+  }
+
+  async _shareScreen() {
+    if (this.closed || !this.publisher) return;
+    const track = this.media.screenTrack();
+    if (track && !this.screenTransceiver) {
+      this.screenTransceiver = this.publisher.addTransceiver(track, { direction: "sendonly", streams: [this.media.screen] });
+    } else if (!track && this.screenTransceiver) {
+      this.screenTransceiver.stop();
+      this.screenTransceiver = null;
+    } else return;
+    await this._offer();
   }
 
   _replaceTracks() {
     if (!this.publisher || this.closed) return;
     for (const transceiver of this.publisher.getTransceivers()) {
+      if (transceiver === this.screenTransceiver || transceiver.stopped) continue;
       const kind = transceiver.sender.track ? transceiver.sender.track.kind : transceiver.receiver.track.kind;
       transceiver.sender.replaceTrack(this.media.track(kind)).catch(() => {});
     }
@@ -198,19 +232,40 @@ export class JanusCall {
 
   // --- receiving ------------------------------------------------------------------------------
 
+  // New publishers, and new streams of known ones (a screen they started sharing), are
+  // subscribed to; a screen they stopped sharing goes.
   _publishersListed(publishers) {
     const fresh = publishers.map((publisher) => publisher.id).filter((feed) => !this.subscribed.has(feed));
-    if (!fresh.length) return;
+    const added = [];
+    for (const publisher of publishers) {
+      for (const stream of publisher.streams || []) {
+        if (stream.description === "screen") this.screenStreams.add(`${publisher.id}:${stream.mid}`);
+      }
+      if (!this.subscribed.has(publisher.id) || fresh.includes(publisher.id)) continue;
+      for (const stream of publisher.streams || []) {
+        const key = `${publisher.id}:${stream.mid}`;
+        if (stream.disabled) {
+          // A stream they stopped (a disabled one no longer says what it was).
+          if (this.screenStreams.delete(key)) this._screen(publisher.id, null);
+          this.subscribedStreams.delete(key);
+        } else if (!this.subscribedStreams.has(key)) {
+          added.push({ feed: publisher.id, mid: stream.mid });
+        }
+      }
+    }
     for (const feed of fresh) this.subscribed.add(feed);
-    this.subscriberQueue = this.subscriberQueue.then(() => this._subscribe(fresh)).catch((error) => {
-      console.warn("meeting: could not receive", fresh, error);
+    const streams = [...fresh.map((feed) => ({ feed })), ...added];
+    if (!streams.length) return;
+    for (const { feed, mid } of added) this.subscribedStreams.add(`${feed}:${mid}`);
+    this.subscriberQueue = this.subscriberQueue.then(() => this._subscribe(streams)).catch((error) => {
+      console.warn("meeting: could not receive", streams, error);
       for (const feed of fresh) this.subscribed.delete(feed);
+      for (const { feed, mid } of added) this.subscribedStreams.delete(`${feed}:${mid}`);
     });
   }
 
-  async _subscribe(feeds) {
+  async _subscribe(streams) {
     if (this.closed) return;
-    const streams = feeds.map((feed) => ({ feed }));
     if (!this.subscriberHandle) {
       this.subscriberHandle = await this._attach();
       const { data, jsep } = await this._plugin(this.subscriberHandle, {
@@ -242,14 +297,46 @@ export class JanusCall {
 
   _streamsListed(streams) {
     for (const stream of streams) {
-      if (stream.feed_id !== undefined && stream.mid !== undefined) this.mids.set(String(stream.mid), stream.feed_id);
+      if (stream.mid === undefined) continue;
+      const known = this.mids.get(String(stream.mid));
+      if (stream.active === false) {
+        // A stream that ended (a screen no longer shared): its entry may no longer say whose.
+        if (known && known.screen) this._screen(known.feed, null);
+        continue;
+      }
+      if (stream.feed_id === undefined) continue;
+      const screen = stream.feed_description === "screen";
+      this.mids.set(String(stream.mid), { feed: stream.feed_id, screen });
+      if (stream.feed_mid !== undefined) this.subscribedStreams.add(`${stream.feed_id}:${stream.feed_mid}`);
     }
   }
 
+  _screen(feed, stream) {
+    const peer = this.peers.get(feed);
+    if (!peer || peer.screen === stream) return;
+    peer.screen = stream;
+    this.store.emit("peers");
+  }
+
   _track({ track, transceiver }) {
-    const feed = this.mids.get(String(transceiver.mid));
-    if (feed === undefined) return;
+    const found = this.mids.get(String(transceiver.mid));
+    if (found === undefined) return;
+    const { feed, screen } = found;
     const peer = this._peer(feed);
+    if (screen) {
+      const stream = new MediaStream([track]);
+      this._screen(feed, stream);
+      const gone = () => {
+        if (peer.screen === stream) this._screen(feed, null);
+      };
+      track.addEventListener("ended", gone);
+      // Janus stops forwarding a screen that is no longer shared: the track falls silent.
+      track.addEventListener("mute", gone);
+      track.addEventListener("unmute", () => {
+        if (this.peers.get(feed) === peer && !peer.screen) this._screen(feed, stream);
+      });
+      return;
+    }
     for (const old of peer.stream.getTracks()) if (old.kind === track.kind) peer.stream.removeTrack(old);
     peer.stream.addTrack(track);
     if (track.kind === "audio") {
@@ -270,7 +357,7 @@ export class JanusCall {
     let peer = this.peers.get(feed);
     if (!peer) {
       peer = {
-        id: feed, sfu: true, call: this.call, stream: new MediaStream(),
+        id: feed, sfu: true, call: this.call, stream: new MediaStream(), screen: null,
         state: this.subscriber ? this.subscriber.connectionState : "new",
         muted: false, cameraOff: false, speaking: false, volume: 1, detector: null,
       };

@@ -35,6 +35,51 @@ export class LocalMedia {
     this.chosen = remembered(); // {audio: deviceId, video: deviceId}
     this.listeners = new Set();
     this.speaking = null;
+    this.screen = null; // our shared screen (a MediaStream of one video track), while we share
+    this.screenListeners = new Set();
+  }
+
+  get canShareScreen() {
+    return Boolean(navigator.mediaDevices && navigator.mediaDevices.getDisplayMedia);
+  }
+
+  onScreenChanged(listener) {
+    this.screenListeners.add(listener);
+  }
+
+  // Share a screen, a window or a tab (the browser asks which). Stopped by stopScreen() or from
+  // the browser's own "Stop sharing".
+  async startScreen() {
+    if (this.screen || !this.canShareScreen) return;
+    let stream;
+    try {
+      stream = await navigator.mediaDevices.getDisplayMedia({ video: { frameRate: { ideal: 10, max: 15 } }, audio: false });
+    } catch (error) {
+      if (error.name !== "NotAllowedError") this.store.notice(`Screen sharing did not start (${error.name}).`, { kind: "warning" });
+      return;
+    }
+    const [track] = stream.getVideoTracks();
+    track.contentHint = "detail";
+    track.addEventListener("ended", () => this.stopScreen());
+    this.screen = stream;
+    this._screenChanged();
+  }
+
+  stopScreen() {
+    if (!this.screen) return;
+    for (const track of this.screen.getTracks()) track.stop();
+    this.screen = null;
+    this._screenChanged();
+  }
+
+  screenTrack() {
+    return this.screen ? this.screen.getVideoTracks()[0] || null : null;
+  }
+
+  _screenChanged() {
+    this.media.sharing = Boolean(this.screen);
+    for (const listener of this.screenListeners) listener(this.screen);
+    this.store.emit("media");
   }
 
   get media() {
@@ -180,5 +225,6 @@ export class LocalMedia {
 
   stop() {
     for (const track of this.stream.getTracks()) track.stop();
+    this.stopScreen();
   }
 }

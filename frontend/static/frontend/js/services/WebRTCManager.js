@@ -7,8 +7,14 @@
 // came. ICE restarts on failure (initiator side). A data channel ("state", opened by the
 // initiator) tells the other side when we mute or turn the camera off. A call that cannot
 // connect, and trouble on the signal socket, are said in the page (store.notice).
+//
+// A meeting the server moves to the media server (`call` on the signal socket) is JanusCall's;
+// peers who moved into it stay until it carries them. A shared screen is one more track on each
+// connection. After a reconnect, connections whose media flows are kept until the world confirms
+// them (no teardown on a server restart). ICE servers: IceServers.js.
 
 import { SpeakingDetector } from "../lib/audio.js";
+import { IceServers } from "./IceServers.js";
 import { JanusCall } from "./JanusCall.js";
 import { ReconnectingSocket } from "./socket.js";
 
@@ -18,11 +24,6 @@ const POLITE_WAIT_MS = 2000;
 const REJOIN_MS = 1200;
 const LEVELS_EVERY_MS = 150;
 const MIN_VOLUME = 0.25;
-// /api/rtc/ice-servers/ hands out TURN credentials only to a player in a world, stored a moment
-// after the world's welcome: asked too early, ask again soon.
-const ICE_NOT_IN_WORLD_RETRY_MS = 1000;
-const ICE_NOT_IN_WORLD_RETRIES = 10;
-const ICE_ERROR_RETRY_MS = 30000;
 const KINDS = ["audio", "video"];
 const FAILED_NOTICE_MS = 12000;
 // A peer who moved into our media server call stays connected peer-to-peer until the call carries
@@ -47,10 +48,7 @@ export class WebRTCManager {
     this.store = store;
     this.media = media;
     this.peers = new Map(); // id -> peer (below)
-    this.iceServers = [];
-    this.iceTimer = null;
-    this.iceRetries = 0;
-    this.iceTurn = null; // the last answer's `turn`: issued, not_configured, not_in_world, rate_limited
+    this.ice = new IceServers(store.state.config.urls.iceServers);
     this.stopped = false;
     this.ready = false;
     this.troubleSaid = new Map(); // signal error code -> when we last said it
@@ -78,63 +76,28 @@ export class WebRTCManager {
       if (resync) this._reconnected();
       this._contactsChanged(added, removed, call);
     });
-    // Back in the world after a reconnect: TURN refused for not being in it is worth asking again.
-    this.store.on("welcome", () => {
-      if (this.iceTurn !== "not_in_world" || this.stopped) return;
-      this.iceRetries = 0;
-      this._loadIceServers();
-    });
+    this.store.on("welcome", () => this.ice.welcomed());
     this.media.onTracksChanged(() => {
       for (const peer of this.peers.values()) this._attachLocal(peer);
       this._sendStateToAll();
     });
+    this.media.onScreenChanged(() => {
+      for (const peer of this.peers.values()) this._attachScreen(peer);
+      this._sendStateToAll();
+    });
     window.addEventListener("pagehide", () => this.stop());
-    await Promise.all([this._loadIceServers(), mediaSettled]);
+    await Promise.all([this.ice.load(), mediaSettled]);
     this.socket.open();
     this.levels = setInterval(() => this._levels(), LEVELS_EVERY_MS);
   }
 
   stop() {
     this.stopped = true;
-    clearTimeout(this.iceTimer);
+    this.ice.stop();
     clearInterval(this.levels);
     this.socket.close();
     this._leaveCall();
     for (const id of [...this.peers.keys()]) this._close(id);
-  }
-
-  // The STUN/TURN servers, asked once we are in the world (TURN only comes then), and again
-  // before the TURN credentials expire (docs/protocol.md, "ICE servers"). A connection keeps the
-  // servers it was made with; new ones take the latest.
-  async _loadIceServers() {
-    let again = 0;
-    try {
-      const response = await fetch(this.store.state.config.urls.iceServers, { credentials: "same-origin" });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      const body = await response.json();
-      // Credentials we have stay until new ones come: still valid for a while, and harmless after.
-      const hadTurn = this.iceServers.some((server) => server.username);
-      if (Array.isArray(body.iceServers) && (body.turn === "issued" || !hadTurn)) this.iceServers = body.iceServers;
-      this.iceTurn = body.turn || null;
-      const ttl = Number(body.ttl) || 0;
-      if (body.turn === "not_in_world" && this.iceRetries < ICE_NOT_IN_WORLD_RETRIES) {
-        this.iceRetries += 1;
-        again = ICE_NOT_IN_WORLD_RETRY_MS;
-      } else if (body.turn === "rate_limited") {
-        console.warn("no TURN relay for now: too many from this network address");
-        again = Math.max(60, Number(body.retry_after) || 0) * 1000;
-      } else if (body.turn === "issued" && ttl > 60) {
-        this.iceRetries = 0;
-        again = ttl * 800; // before the TURN credentials expire
-      }
-    } catch (error) {
-      console.warn("no ICE servers for now, calls may work on the local network only:", error.message);
-      again = ICE_ERROR_RETRY_MS;
-    }
-    if (again && !this.stopped) {
-      clearTimeout(this.iceTimer);
-      this.iceTimer = setTimeout(() => this._loadIceServers(), again);
-    }
   }
 
   // Which way calls go now: the media server's call and whom it carries, the peer-to-peer peers.
@@ -151,7 +114,7 @@ export class WebRTCManager {
 
   // A copy of the ICE servers the next call will use, and the last `turn` answer.
   iceStatus() {
-    return { turn: this.iceTurn, servers: structuredClone(this.iceServers) };
+    return this.ice.status();
   }
 
   // --- signaling ---------------------------------------------------------------------------
@@ -303,7 +266,7 @@ export class WebRTCManager {
       if (this.janus && this.janus.call === message.call && !this.janus.closed) return;
       this._leaveCall();
       const call = new JanusCall(this.store, this.media, {
-        ticket: message.janus, call: message.call, iceServers: this.iceServers,
+        ticket: message.janus, call: message.call, iceServers: this.ice.servers,
         onEnded: (reason) => {
           if (this.janus === call) this.janus = null;
           if (reason) this.store.notice(`The meeting call ended: ${reason}`, { kind: "warning" });
@@ -358,11 +321,11 @@ export class WebRTCManager {
   }
 
   _open({ id, initiator, polite }) {
-    const pc = new RTCPeerConnection({ iceServers: this.iceServers });
+    const pc = new RTCPeerConnection({ iceServers: this.ice.servers });
     this.created += 1;
     const peer = {
       id, initiator: Boolean(initiator), polite: Boolean(polite), pc,
-      stream: new MediaStream(), queue: Promise.resolve(), candidates: [],
+      stream: new MediaStream(), videoStreams: new Map(), screen: null, queue: Promise.resolve(), candidates: [],
       makingOffer: false, ignoreOffer: false, negotiated: false, resends: 0, iceFailures: 0, failureSaid: false,
       state: "new", muted: false, cameraOff: false, speaking: false, volume: 1, detector: null,
     };
@@ -377,7 +340,7 @@ export class WebRTCManager {
       peer.candidates.push(init);
       this._signal({ type: "candidate", to: id, candidate: init });
     };
-    pc.ontrack = ({ track }) => this._remoteTrack(peer, track);
+    pc.ontrack = ({ track, streams }) => this._remoteTrack(peer, track, streams[0]);
     pc.onnegotiationneeded = () => {
       if (peer.initiator || peer.negotiated) {
         this._offer(peer);
@@ -399,6 +362,7 @@ export class WebRTCManager {
       this.store.emit("peers");
     };
     this._attachLocal(peer);
+    this._attachScreen(peer);
     this.store.state.peers.set(id, peer);
     this.store.emit("peers");
     return peer;
@@ -458,7 +422,30 @@ export class WebRTCManager {
     }
   }
 
-  _remoteTrack(peer, track) {
+  // A shared screen, on its own transceiver (a change of tracks: renegotiated like any other).
+  _attachScreen(peer) {
+    const pc = peer.pc;
+    if (pc.signalingState === "closed") return;
+    const track = this.media.screenTrack();
+    if (track && !peer.screenSender) peer.screenSender = pc.addTrack(track, this.media.screen);
+    else if (!track && peer.screenSender) {
+      pc.removeTrack(peer.screenSender);
+      peer.screenSender = null;
+    }
+  }
+
+  // Their camera and microphone come in one stream, a shared screen in another: the data channel
+  // says which is which (`camera`, `screen`: stream ids), and may say it after the track came.
+  _remoteTrack(peer, track, stream) {
+    if (track.kind === "video" && stream) {
+      if (!peer.videoStreams.has(stream.id)) stream.addEventListener("removetrack", () => this._sortVideo(peer));
+      peer.videoStreams.set(stream.id, stream);
+      this._sortVideo(peer);
+      const changed = () => this.store.emit("peers");
+      track.addEventListener("mute", changed);
+      track.addEventListener("unmute", changed);
+      return;
+    }
     for (const old of peer.stream.getTracks()) if (old.kind === track.kind) peer.stream.removeTrack(old);
     peer.stream.addTrack(track);
     if (track.kind === "audio") {
@@ -468,6 +455,18 @@ export class WebRTCManager {
     const changed = () => this.store.emit("peers");
     track.addEventListener("mute", changed);
     track.addEventListener("unmute", changed);
+    this.store.emit("peers");
+  }
+
+  // The camera's video into the tile's stream, the shared screen (if any) as `peer.screen`.
+  _sortVideo(peer) {
+    const streams = [...peer.videoStreams.values()].filter((stream) => stream.getVideoTracks().length);
+    const camera = streams.find((stream) => stream.id === peer.cameraId) || streams.find((stream) => stream.id !== peer.screenId);
+    const screen = (peer.screenId && streams.find((stream) => stream.id === peer.screenId)) || null;
+    const cameraTrack = camera ? camera.getVideoTracks()[0] : null;
+    for (const old of peer.stream.getVideoTracks()) if (old !== cameraTrack) peer.stream.removeTrack(old);
+    if (cameraTrack && !peer.stream.getVideoTracks().includes(cameraTrack)) peer.stream.addTrack(cameraTrack);
+    peer.screen = screen;
     this.store.emit("peers");
   }
 
@@ -501,7 +500,10 @@ export class WebRTCManager {
     if (!peer.channel || peer.channel.readyState !== "open") return;
     const { muted, cameraOff } = this.store.state.media;
     const silent = !this.media.track("audio");
-    peer.channel.send(JSON.stringify({ muted: muted || silent, cameraOff: cameraOff || !this.media.track("video") }));
+    const screen = this.media.screen ? this.media.screen.id : null;
+    peer.channel.send(JSON.stringify({
+      muted: muted || silent, cameraOff: cameraOff || !this.media.track("video"), camera: this.media.stream.id, screen,
+    }));  // prettier-ignore
   }
 
   _sendStateToAll() {
@@ -513,10 +515,12 @@ export class WebRTCManager {
       const state = JSON.parse(data);
       peer.muted = Boolean(state.muted);
       peer.cameraOff = Boolean(state.cameraOff);
+      peer.cameraId = typeof state.camera === "string" ? state.camera : null;
+      peer.screenId = typeof state.screen === "string" ? state.screen : null;
     } catch {
       return;
     }
-    this.store.emit("peers");
+    this._sortVideo(peer);
   }
 
   // Who is speaking, and how loud each peer should be: full volume up close or in the same
