@@ -8,6 +8,8 @@ import logging
 import time
 from typing import Any
 
+from django.conf import settings
+
 from metaverse.errors import AppError
 from metaverse.sockets import CloseCode, Flood, TokenBucket
 from signaling.janus import JanusError
@@ -72,6 +74,8 @@ class SignalingConsumer(WorldSocketConsumer):
         user, record = self.scope["user"], admission.record
         self.hub = get_hub()
         self.engine = engine = await self.hub.attach(record)
+        if settings.JANUS_URL:
+            get_keeper().watch(self.hub)
         await self.join_group(signal_group(record.id, user.pk))
         # One signal socket per player and world: an older one, here or elsewhere, closes.
         await self.bus.publish_user_event(
@@ -237,9 +241,12 @@ class SignalingConsumer(WorldSocketConsumer):
         assert self.engine is not None
         world_id, keeper = self.engine.world_id, get_keeper()
         async with self._call_lock:
-            try:
-                if previous is not None:
+            if previous is not None:
+                try:
                     await keeper.dismiss(room_id(world_id=world_id, name=previous), self.user_id)
+                except JanusError as error:  # Janus down: its rooms are gone with it, the page leaves anyway
+                    log.warning("signaling: could not take player %s out of %s: %s", self.user_id, previous, error)
+            try:
                 if call is None:
                     message: dict[str, Any] = {"type": "call", "mode": "p2p", "call": None}
                 else:
@@ -248,11 +255,13 @@ class SignalingConsumer(WorldSocketConsumer):
                     await keeper.admit(room, self.user_id)
                     message = {
                         "type": "call", "mode": "sfu", "call": call, "members": self.engine.call_members(call),
+                        "video_limit": settings.CALL_VIDEO_LIMIT,
                         "janus": ticket(room=room, user_id=self.user_id).as_message(),
                     }  # fmt: skip
             except JanusError as error:
                 log.warning("signaling: the media server failed for player %s: %s", self.user_id, error)
                 message = {"type": "call", "mode": "unavailable", "call": call, "message": CALL_UNAVAILABLE}
+                keeper.check_soon()  # if Janus is down, the meeting goes peer-to-peer in a moment
             if not self.closing and self.call == call:
                 await self.send_json(message)
 

@@ -12,6 +12,7 @@ after a failure.
 """
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import logging
@@ -26,6 +27,7 @@ from signaling.janus import VIDEOROOM, JanusError, JanusSession, core_token
 log = logging.getLogger(__name__)
 
 NO_SUCH_ROOM, ROOM_EXISTS, NO_SUCH_FEED = 426, 427, 428
+WATCH_SECONDS = 5.0  # how often each process asks whether Janus answers
 ROOM_PUBLISHERS = 100  # Janus's own cap per room; our callers stay far below it
 ROOM_BITRATE = 512_000  # bits/s per publisher: a 640×360 camera
 
@@ -89,6 +91,9 @@ class RoomKeeper:
         self._handle = 0
         self._lock = asyncio.Lock()
         self._created: set[int] = set()
+        self.reachable = True
+        self._watching = False
+        self._checked = asyncio.Event()  # set to ask the watch for a check now
 
     async def _videoroom(self) -> tuple[JanusSession, int]:
         async with self._lock:
@@ -164,6 +169,41 @@ class RoomKeeper:
         await self._request(
             {"request": "allowed", "room": room, "secret": room_secret(room), "action": action, "allowed": tokens}
         )
+
+    async def answers(self) -> bool:
+        """Does Janus answer now (a cheap request on our session, reopened if need be)?"""
+        try:
+            await self._request({"request": "exists", "room": 1})
+        except JanusError:
+            return False
+        return True
+
+    def watch(self, hub: Any) -> None:
+        """Keep the hub's worlds told whether Janus answers (once per process): while it does
+        not, meetings fall back to peer-to-peer, and come back to Janus when it does."""
+        if not self._watching:
+            self._watching = True
+            hub.spawn(self._watch(hub), name="media-server-watch")
+
+    def check_soon(self) -> None:
+        """A request just failed: the watch looks now rather than at its next beat."""
+        self._checked.set()
+
+    async def _watch(self, hub: Any) -> None:
+        while True:
+            reachable = await self.answers()
+            if reachable != self.reachable:
+                self.reachable = reachable
+                if reachable:
+                    log.warning("janus: reachable again at %s: meetings go through it", self.url)
+                else:
+                    log.warning("janus: unreachable at %s: meetings fall back to peer-to-peer", self.url)
+            for engine in list(hub.engines.values()):
+                engine.set_calls_available(reachable)
+            self._checked.clear()
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(WATCH_SECONDS):
+                    await self._checked.wait()
 
     async def close(self) -> None:
         session, self._session = self._session, None

@@ -10,7 +10,7 @@ import subprocess
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,7 @@ class RunningJanus:
     token_secret: str
     admin_key: str
     log: Path
+    pid: int = 0
 
     def token(self, *, plugins: tuple[str, ...] = (VIDEOROOM,), ttl: int = 600) -> str:
         return core_token(secret=self.token_secret, plugins=plugins, ttl=ttl)
@@ -61,7 +62,7 @@ def running_janus(folder: Path) -> Iterator[RunningJanus]:
         # In a thread of its own: the caller may be inside an event loop (Playwright's sync API).
         with ThreadPoolExecutor(1) as waiter:
             waiter.submit(asyncio.run, _wait_until_answering(janus, process)).result()
-        yield janus
+        yield replace(janus, pid=process.pid)
     finally:
         process.terminate()
         try:

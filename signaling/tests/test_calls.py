@@ -3,16 +3,19 @@ member to the call's Janus room and hands the page its ticket; leaving the call 
 out. Real sockets, a real Janus, real aiortc media."""
 
 import asyncio
+import os
+import signal
 
 import pytest
 from django.test import override_settings
 
 from accounts.models import User
 from conftest import receive_until
+from signaling import sfu
 from signaling.janus import JanusError
 from signaling.sfu import get_keeper, member_token, room_id
 from signaling.tests.helpers import ColourTrack, average_colour, enter, place
-from signaling.tests.janus_helpers import Participant
+from signaling.tests.janus_helpers import Participant, running_janus
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -37,14 +40,20 @@ async def _join(ticket):
 
 
 @pytest.fixture
-def meeting(janus, demo_worlds, cookies):
+def in_the_blue_room(demo_worlds, cookies):
+    """alice, bob and carol's cookies, each placed in the Blue Room."""
+    placed = []
+    for name, (x, y) in zip(("alice", "bob", "carol"), BLUE_ROOM, strict=True):
+        cookie = cookies(name)
+        place(User.objects.get(username=name), demo_worlds["demo"], x, y)
+        placed.append(cookie)
+    return placed
+
+
+@pytest.fixture
+def meeting(janus, in_the_blue_room):
     with override_settings(**janus.settings(), CALL_P2P_LIMIT=2):
-        people = []
-        for name, (x, y) in zip(("alice", "bob", "carol"), BLUE_ROOM, strict=True):
-            cookie = cookies(name)
-            place(User.objects.get(username=name), demo_worlds["demo"], x, y)
-            people.append(cookie)
-        yield people
+        yield in_the_blue_room
 
 
 async def test_a_meeting_over_the_limit_is_carried_by_janus_and_only_its_members_get_in(meeting, demo_worlds):
@@ -90,3 +99,22 @@ async def test_a_meeting_over_the_limit_is_carried_by_janus_and_only_its_members
         await get_keeper().close()
         for player in (alice, bob, carol):
             await player.leave()
+
+
+async def test_without_janus_the_meeting_falls_back_to_peer_to_peer(in_the_blue_room, tmp_path, monkeypatch):
+    monkeypatch.setattr(sfu, "WATCH_SECONDS", 0.5)
+    with running_janus(tmp_path) as janus, override_settings(**janus.settings(), CALL_P2P_LIMIT=2):
+        people = [await enter(cookie) for cookie in in_the_blue_room]
+        try:
+            for player in people:
+                assert (await _until_call(player.signal))[0]["mode"] == "sfu"
+            os.kill(janus.pid, signal.SIGKILL)
+            for player in people:  # within a few seconds: peer-to-peer, everyone in contact
+                fallback, _ = await _until_call(player.signal)
+                assert (fallback["mode"], fallback["call"]) == ("p2p", None)
+                others = {other.id for other in people if other is not player}
+                await receive_until(player.world, "contacts", timeout=5, where=lambda m, o=others: set(m["added"]) >= o)
+        finally:
+            await get_keeper().close()
+            for player in people:
+                await player.leave()

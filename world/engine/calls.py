@@ -1,31 +1,77 @@
-"""Which meetings go through the media server: a pure function of positions, zones and statuses,
-like contacts (world/engine/contacts.py), so every process reaches the same answer.
+"""Which conversations go through the media server: a pure function of positions, zones and
+statuses, like contacts (world/engine/contacts.py), so every process reaches the same answer.
 
-A meeting zone holding more than `limit` players who may talk (not on do-not-disturb) is one
-call, named `zone-<index>`, carried by the media server; its members are not also put in
-peer-to-peer contact with each other. With `limit` 0 there is no media server and no such call.
+Two kinds of group become one call, carried by the media server, when they hold more than `limit`
+people who may talk (not on do-not-disturb, not in a silent zone):
+
+- a meeting zone: everyone in it, named `zone-<index>`;
+- a group standing together outside meeting zones: the people linked by being within the talk
+  radius of one another (a chain counts), named `group-<lowest member id>` (so the call keeps its
+  room while that member stays, and every process names it alike). A group of more than
+  `group_max` (a crowd, not a conversation) is not a call: its members keep their nearest
+  peers peer-to-peer.
+
+Members of a call are not also put in peer-to-peer contact with each other. With `limit` 0 there
+is no media server and no call.
 """
 
 from collections import defaultdict
 from collections.abc import Iterable
 
-from world.engine.contacts import DO_NOT_DISTURB, Positioned
-from world.engine.mapdata import MEETING, Zone
+from world.engine.contacts import DO_NOT_DISTURB, Pairs, Positioned
+from world.engine.mapdata import MEETING, SILENT, Zone
 
 Calls = dict[int, str]  # player id -> the call it is in
+GROUP_MAX = 50
 
 
-def compute_calls(players: Iterable[Positioned], *, zones: list[Zone], limit: int) -> Calls:
+def compute_calls(
+    players: Iterable[Positioned],
+    *,
+    zones: list[Zone],
+    limit: int,
+    pairs: Pairs | None = None,
+    group_max: int = GROUP_MAX,
+) -> Calls:
     if limit <= 0:
         return {}
     rooms: dict[int, list[int]] = defaultdict(list)
+    outside: set[int] = set()
     for player in players:
-        if player.status == DO_NOT_DISTURB or player.zone < 0:
+        if player.status == DO_NOT_DISTURB:
             continue
-        zone = zones[player.zone]
-        if zone.kind == MEETING:
+        zone = zones[player.zone] if player.zone >= 0 else None
+        if zone is not None and zone.kind == MEETING:
             rooms[zone.index].append(player.id)
-    return {member: f"zone-{index}" for index, members in rooms.items() if len(members) > limit for member in members}
+        elif zone is None or zone.kind != SILENT:
+            outside.add(player.id)
+    calls = {member: f"zone-{index}" for index, members in rooms.items() if len(members) > limit for member in members}
+    for members in _groups(outside, pairs or set()):
+        if limit < len(members) <= group_max:
+            name = f"group-{min(members)}"
+            calls.update(dict.fromkeys(members, name))
+    return calls
+
+
+def _groups(players: set[int], pairs: Pairs) -> list[list[int]]:
+    """The players linked by pairs (union-find), each group once; loners left out."""
+    parent: dict[int, int] = {}
+
+    def root(player: int) -> int:
+        while parent.get(player, player) != player:
+            parent[player] = parent.get(parent[player], parent[player])  # halve the path
+            player = parent[player]
+        return player
+
+    for _, first, second in pairs:
+        if first in players and second in players:
+            low, high = sorted((root(first), root(second)))
+            if low != high:
+                parent[high] = low
+    groups: dict[int, list[int]] = defaultdict(list)
+    for player in parent.keys() | set(parent.values()):
+        groups[root(player)].append(player)
+    return [sorted(members) for members in groups.values()]
 
 
 def without_call_pairs(contacts: dict[int, frozenset[int]], calls: Calls) -> dict[int, frozenset[int]]:

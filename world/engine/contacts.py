@@ -32,6 +32,14 @@ class Positioned(Protocol):
 
 
 def compute_contacts(players: Iterable[Positioned], *, zones: list[Zone], radius: float, cap: int) -> Contacts:
+    return contacts_from(candidate_pairs(players, zones=zones, radius=radius, keep=cap * CANDIDATES_PER_CAP), cap=cap)
+
+
+Pairs = set[tuple[float, int, int]]  # (distance², low id, high id)
+
+
+def candidate_pairs(players: Iterable[Positioned], *, zones: list[Zone], radius: float, keep: int) -> Pairs:
+    """Every pair that may talk, as far as each player's `keep` nearest go."""
     rooms: dict[int, list[Positioned]] = defaultdict(list)
     cells: dict[tuple[int, int], list[Positioned]] = defaultdict(list)
     for player in players:
@@ -45,8 +53,7 @@ def compute_contacts(players: Iterable[Positioned], *, zones: list[Zone], radius
         else:
             cells[(int(player.x // radius), int(player.y // radius))].append(player)
 
-    keep = cap * CANDIDATES_PER_CAP
-    candidates: set[tuple[float, int, int]] = set()
+    candidates: Pairs = set()
     for members in rooms.values():
         for player in members:
             _nearest(player, members, float("inf"), keep, candidates)
@@ -60,7 +67,11 @@ def compute_contacts(players: Iterable[Positioned], *, zones: list[Zone], radius
         ]
         for player in members:
             _nearest(player, around, limit, keep, candidates)
+    return candidates
 
+
+def contacts_from(candidates: Pairs, *, cap: int) -> Contacts:
+    """Nearest pairs first, each player up to `cap` peers."""
     degree: dict[int, int] = defaultdict(int)
     peers: dict[int, set[int]] = defaultdict(set)
     for _, first, second in sorted(candidates):

@@ -15,7 +15,7 @@ from typing import Any
 from metaverse.frames import FrameWriter
 from world import messages
 from world.engine.calls import Calls, compute_calls, without_call_pairs
-from world.engine.contacts import Contacts, compute_contacts, initiator_of
+from world.engine.contacts import CANDIDATES_PER_CAP, Contacts, candidate_pairs, contacts_from, initiator_of
 from world.engine.mapdata import Exit, MapData, Zone
 from world.engine.state import PlayerState
 
@@ -97,6 +97,7 @@ class WorldEngine:
         self.sessions: dict[int, Session] = {}
         self.contacts: Contacts = {}
         self.calls: Calls = {}
+        self.calls_available = True  # False while the media server cannot be reached: mesh only
         self.contact_listeners: dict[int, set[ContactListener]] = {}
         self._cells_x = math.ceil(mapdata.width / settings.aoi_cell)
         self._cells_y = math.ceil(mapdata.height / settings.aoi_cell)
@@ -380,6 +381,13 @@ class WorldEngine:
                 del self.contact_listeners[player_id]
                 self._listened_contacts.pop(player_id, None)
 
+    def set_calls_available(self, available: bool) -> None:
+        """The media server went away (False) or came back: calls are worked out again at once."""
+        if available != self.calls_available:
+            self.calls_available = available
+            self._contacts_stale = True
+            self._contacts_at = -(10**12)
+
     def call_of(self, player_id: int) -> str | None:
         """The media server's call the player is in (world/engine/calls.py), if any."""
         return self.calls.get(player_id)
@@ -540,13 +548,13 @@ class WorldEngine:
             self._contacts_wait_ms = max(self.settings.contacts_interval_ms, took_ms * CONTACTS_SHARE)
 
     def _refresh_contacts(self, result: TickResult) -> None:
-        contacts = compute_contacts(
-            self.players.values(),
-            zones=self.map.zones,
-            radius=self.settings.talk_radius,
-            cap=self.settings.mesh_limit,
+        cap = self.settings.mesh_limit
+        pairs = candidate_pairs(
+            self.players.values(), zones=self.map.zones, radius=self.settings.talk_radius, keep=cap * CANDIDATES_PER_CAP
         )
-        self.calls = compute_calls(self.players.values(), zones=self.map.zones, limit=self.settings.call_limit)
+        contacts = contacts_from(pairs, cap=cap)
+        limit = self.settings.call_limit if self.calls_available else 0
+        self.calls = compute_calls(self.players.values(), zones=self.map.zones, limit=limit, pairs=pairs)
         self.contacts = without_call_pairs(contacts, self.calls)
         for session in self.sessions.values():
             player_id = session.player.id

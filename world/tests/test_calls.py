@@ -1,6 +1,7 @@
 """Meetings over the media server's limit become one call (world/engine/calls.py)."""
 
 from world.engine.calls import compute_calls, without_call_pairs
+from world.tests.maps import open_map
 from world.tests.test_engine import _ignore, contacts_after_tick, join, make_engine
 
 
@@ -68,3 +69,52 @@ def test_calls_are_a_pure_function_of_the_players():
     players = list(engine.players.values())
     zones = engine.map.zones
     assert compute_calls(players, zones=zones, limit=1) == compute_calls(reversed(players), zones=zones, limit=1)
+
+
+def test_without_the_media_server_the_meeting_is_a_mesh_again_and_a_call_when_it_is_back():
+    engine = make_engine(call_limit=3)
+    _room_of_four(engine)
+    contacts_after_tick(engine)
+    assert len(engine.calls) == 4
+    engine.set_calls_available(False)
+    assert contacts_after_tick(engine) == {1: [2, 3, 4], 2: [1, 3, 4], 3: [1, 2, 4], 4: [1, 2, 3]}
+    assert engine.calls == {}
+    engine.set_calls_available(True)
+    assert contacts_after_tick(engine) == {}
+    assert len(engine.calls) == 4
+
+
+def test_a_group_standing_together_outside_meeting_rooms_becomes_a_call_over_the_limit():
+    engine = make_engine(open_map(), call_limit=3, talk_radius=2.5)
+    for pid, x in enumerate([10.5, 12.5, 14.5, 16.5], start=1):  # a chain: each near the next
+        join(engine, pid, x, 5.5)
+    join(engine, 9, 40.5, 5.5)  # far off
+    contacts_after_tick(engine)
+    assert engine.calls == dict.fromkeys([1, 2, 3, 4], "group-1")
+    assert engine.contacts == {}
+
+
+def test_a_small_group_outside_stays_peer_to_peer_and_a_crowd_is_not_a_call():
+    engine = make_engine(open_map(), call_limit=3, talk_radius=2.5)
+    for pid, x in enumerate([10.5, 12.5, 14.5], start=1):
+        join(engine, pid, x, 5.5)
+    assert contacts_after_tick(engine) == {1: [2], 2: [1, 3], 3: [2]}
+    assert engine.calls == {}
+    crowd = make_engine(open_map(), call_limit=3, talk_radius=2.5)
+    for pid in range(1, 61):  # 60 on a 10 x 6 block: more than GROUP_MAX
+        join(crowd, pid, 5.5 + (pid - 1) % 10, 5.5 + (pid - 1) // 10)
+    contacts_after_tick(crowd)
+    assert crowd.calls == {}
+
+
+def test_a_group_call_keeps_its_name_while_its_lowest_member_stays():
+    engine = make_engine(open_map(), call_limit=2, talk_radius=2.5)
+    sessions = {pid: join(engine, pid, x, 5.5) for pid, x in [(3, 10.5), (5, 12.5), (7, 14.5)]}
+    engine.tick(0)
+    assert set(engine.calls.values()) == {"group-3"}
+    join(engine, 8, 16.5, 5.5)
+    engine.tick(1000)
+    assert engine.calls == dict.fromkeys([3, 5, 7, 8], "group-3")
+    engine.leave(sessions[3])  # 5, 7, 8 are left: still over the limit, renamed after the lowest
+    engine.tick(2000)
+    assert engine.calls == dict.fromkeys([5, 7, 8], "group-5")
