@@ -290,6 +290,9 @@ for _name, _url in (("JANUS_URL", JANUS_URL), ("JANUS_INTERNAL_URL", JANUS_INTER
         raise ImproperlyConfigured(f"{_name} must be a ws:// or wss:// URL (Janus's WebSocket transport)")
 # A call of more than this many people goes through Janus (when configured); up to it, peer-to-peer.
 CALL_P2P_LIMIT = env_int("CALL_P2P_LIMIT", 4, minimum=2, maximum=50)
+# In a call through Janus, a page receives the cameras of this many (the nearest); the others show
+# as name tiles, heard all the same.
+CALL_VIDEO_LIMIT = env_int("CALL_VIDEO_LIMIT", 9, minimum=1, maximum=50)
 
 # --- HTTP, static files, security -----------------------------------------------------------
 

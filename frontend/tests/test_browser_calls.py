@@ -28,13 +28,22 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pyte
 BLUE_ROOM = [(56.5, 2.5), (57.5, 2.5), (58.5, 8.5)]  # the demo's Blue Room; the third by its door
 
 
-@pytest.fixture
-def meeting_pages(browser: Any, janus: Any, demo_worlds: dict[str, Any], server_factory: Any):  # noqa: F811
-    meeting = server_factory({ASYNC_UNSAFE: "", **janus.settings(), "CALL_P2P_LIMIT": "2"}, name="meeting")
+def _meeting_pages(browser: Any, janus: Any, server_factory: Any, **env: str):  # noqa: F811
+    meeting = server_factory({ASYNC_UNSAFE: "", **janus.settings(), "CALL_P2P_LIMIT": "2", **env}, name="meeting")
     opened = Pages(browser, meeting)
     yield opened
     opened.close()
     assert not opened.errors, f"uncaught errors in the page: {opened.errors}"
+
+
+@pytest.fixture
+def meeting_pages(browser: Any, janus: Any, demo_worlds: dict[str, Any], server_factory: Any):  # noqa: F811
+    yield from _meeting_pages(browser, janus, server_factory)
+
+
+@pytest.fixture
+def one_camera_meeting_pages(browser: Any, janus: Any, demo_worlds: dict[str, Any], server_factory: Any):  # noqa: F811
+    yield from _meeting_pages(browser, janus, server_factory, CALL_VIDEO_LIMIT="1")
 
 
 def test_three_pages_meet_through_janus_and_go_back_to_peer_to_peer(meeting_pages, demo_worlds, alice, bob, carol):
@@ -64,6 +73,34 @@ def test_three_pages_meet_through_janus_and_go_back_to_peer_to_peer(meeting_page
         page.wait_for_function(REMOTE_VIDEO_PLAYS, arg=other.pk, timeout=WAIT_MS)
     assert inspect(carol_page)["calls"]["call"] is None
     assert inspect(carol_page)["calls"]["p2p"] == []
+
+
+HEARD_NOT_SEEN = """(id) => {
+  const tile = document.querySelector(`.video-tile.remote[data-peer="${id}"]`);
+  const stream = tile && tile.querySelector("video").srcObject;
+  const live = (tracks) => tracks.some((track) => track.readyState === "live" && !track.muted);
+  return Boolean(tile && tile.classList.contains("no-video") && stream && live(stream.getAudioTracks())
+    && !live(stream.getVideoTracks()));
+}"""
+
+
+def test_in_a_call_a_page_receives_the_nearest_cameras_and_everyone_s_sound(
+    one_camera_meeting_pages, demo_worlds, alice, bob, carol
+):
+    seats = {alice: (56.5, 2.5), bob: (57.5, 2.5), carol: (55.5, 3.5)}  # bob 1 tile from alice, carol 1.4
+    for user, (x, y) in seats.items():
+        place(user, demo_worlds["demo"], x, y)
+    opened = {user.pk: one_camera_meeting_pages.enter(user) for user in seats}
+    alice_page = opened[alice.pk]
+    wait_for(alice_page, "arg.every((id) => s.calls.carried.includes(id))", [bob.pk, carol.pk])
+    alice_page.wait_for_function(REMOTE_VIDEO_PLAYS, arg=bob.pk, timeout=WAIT_MS)
+    alice_page.wait_for_function(HEARD_NOT_SEEN, arg=carol.pk, timeout=WAIT_MS)  # a name tile, heard
+
+    # Alice steps left: now carol is the nearer, her camera comes and bob's goes.
+    alice_page.locator("#world-canvas").focus()
+    hold(alice_page, "ArrowLeft", "s.me.x < 55.7")
+    alice_page.wait_for_function(REMOTE_VIDEO_PLAYS, arg=carol.pk, timeout=WAIT_MS)
+    alice_page.wait_for_function(HEARD_NOT_SEEN, arg=bob.pk, timeout=WAIT_MS)
 
 
 SCREEN_PLAYS = """(id) => {

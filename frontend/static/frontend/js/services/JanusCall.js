@@ -12,6 +12,7 @@ import { SpeakingDetector } from "../lib/audio.js";
 const KEEPALIVE_MS = 25000;
 const REQUEST_MS = 10000;
 const KINDS = ["audio", "video"];
+const RECONCILE_MS = 1000; // how often the nearest cameras are looked at again
 
 class JanusError extends Error {
   constructor(code, reason) {
@@ -21,21 +22,23 @@ class JanusError extends Error {
 }
 
 export class JanusCall {
-  constructor(store, media, { ticket, call, iceServers, onEnded }) {
+  constructor(store, media, { ticket, call, iceServers, videoLimit, onEnded }) {
     this.store = store;
     this.media = media;
     this.ticket = ticket;
     this.call = call;
     this.iceServers = iceServers;
     this.onEnded = onEnded;
+    this.videoLimit = videoLimit || 9;
     this.pending = new Map(); // transaction -> {resolve, reject, timer}
     this.next = 1;
     this.closed = false;
     this.peers = new Map(); // feed (player id) -> peer
     this.mids = new Map(); // subscriber mid -> {feed, screen}
-    this.subscribed = new Set(); // feeds asked for
+    this.available = new Map(); // feed -> Map(mid -> {type, screen}): what the publishers offer
     this.subscribedStreams = new Set(); // "feed:mid" of the publishers' streams we receive
     this.screenStreams = new Set(); // "feed:mid" of the publishers' streams that are screens
+    this.listened = new WeakSet(); // receiving tracks we listen to
     this.subscriberQueue = Promise.resolve();
     this.publisherQueue = Promise.resolve();
     this.published = false;
@@ -61,6 +64,7 @@ export class JanusCall {
     this.privateId = joined.data.private_id;
     await this._publish();
     this._publishersListed(joined.data.publishers || []);
+    this.nearest = setInterval(() => this._reconcile(), RECONCILE_MS);
     this.media.onTracksChanged(() => this._replaceTracks());
     this.media.onScreenChanged(() => this._queuePublisher(() => this._shareScreen()));
     if (this.media.screen) this._queuePublisher(() => this._shareScreen());
@@ -71,6 +75,7 @@ export class JanusCall {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.keepalive);
+    clearInterval(this.nearest);
     if (this.ws && this.ws.readyState === WebSocket.OPEN && this.session) {
       this._send({ janus: "destroy", session_id: this.session });
     }
@@ -232,45 +237,64 @@ export class JanusCall {
 
   // --- receiving ------------------------------------------------------------------------------
 
-  // New publishers, and new streams of known ones (a screen they started sharing), are
-  // subscribed to; a screen they stopped sharing goes.
+  // What the publishers offer (their streams by mid), as Janus tells us.
   _publishersListed(publishers) {
-    const fresh = publishers.map((publisher) => publisher.id).filter((feed) => !this.subscribed.has(feed));
-    const added = [];
     for (const publisher of publishers) {
-      for (const stream of publisher.streams || []) {
-        if (stream.description === "screen") this.screenStreams.add(`${publisher.id}:${stream.mid}`);
-      }
-      if (!this.subscribed.has(publisher.id) || fresh.includes(publisher.id)) continue;
+      const streams = this.available.get(publisher.id) || new Map();
       for (const stream of publisher.streams || []) {
         const key = `${publisher.id}:${stream.mid}`;
+        if (stream.description === "screen") this.screenStreams.add(key);
         if (stream.disabled) {
           // A stream they stopped (a disabled one no longer says what it was).
-          if (this.screenStreams.delete(key)) this._screen(publisher.id, null);
+          streams.delete(String(stream.mid));
           this.subscribedStreams.delete(key);
-        } else if (!this.subscribedStreams.has(key)) {
-          added.push({ feed: publisher.id, mid: stream.mid });
+          if (this.screenStreams.delete(key)) this._screen(publisher.id, null);
+        } else {
+          streams.set(String(stream.mid), { type: stream.type, screen: this.screenStreams.has(key) });
         }
       }
+      this.available.set(publisher.id, streams);
     }
-    for (const feed of fresh) this.subscribed.add(feed);
-    const streams = [...fresh.map((feed) => ({ feed })), ...added];
-    if (!streams.length) return;
-    for (const { feed, mid } of added) this.subscribedStreams.add(`${feed}:${mid}`);
-    this.subscriberQueue = this.subscriberQueue.then(() => this._subscribe(streams)).catch((error) => {
-      console.warn("meeting: could not receive", streams, error);
-      for (const feed of fresh) this.subscribed.delete(feed);
-      for (const { feed, mid } of added) this.subscribedStreams.delete(`${feed}:${mid}`);
+    this._reconcile();
+  }
+
+  // Receive everyone's sound and shared screens, and the cameras of the `videoLimit` nearest (the
+  // others show as name tiles); looked at again as people move.
+  _reconcile() {
+    if (this.closed) return;
+    const state = this.store.state;
+    const me = state.me;
+    const distance = (feed) => {
+      const other = state.players.get(feed);
+      return me && other ? Math.hypot(other.x - me.x, other.y - me.y) : Infinity;
+    };
+    const seen = new Set([...this.available.keys()].sort((a, b) => distance(a) - distance(b) || a - b).slice(0, this.videoLimit));
+    const wanted = new Set();
+    for (const [feed, streams] of this.available) {
+      for (const [mid, stream] of streams) {
+        if (stream.type !== "video" || stream.screen || seen.has(feed)) wanted.add(`${feed}:${mid}`);
+      }
+    }
+    const add = [...wanted].filter((key) => !this.subscribedStreams.has(key));
+    const drop = [...this.subscribedStreams].filter((key) => !wanted.has(key));
+    if (!add.length && !drop.length) return;
+    for (const key of add) this.subscribedStreams.add(key);
+    for (const key of drop) this.subscribedStreams.delete(key);
+    const streams = (keys) => keys.map((key) => ({ feed: Number(key.split(":")[0]), mid: key.split(":")[1] }));
+    this.subscriberQueue = this.subscriberQueue.then(() => this._update(streams(add), streams(drop))).catch((error) => {
+      console.warn("meeting: could not change what we receive", error);
+      for (const key of add) this.subscribedStreams.delete(key);
     });
   }
 
-  async _subscribe(streams) {
+  async _update(subscribe, unsubscribe) {
     if (this.closed) return;
     if (!this.subscriberHandle) {
+      if (!subscribe.length) return;
       this.subscriberHandle = await this._attach();
       const { data, jsep } = await this._plugin(this.subscriberHandle, {
         request: "join", ptype: "subscriber", room: this.ticket.room, private_id: this.privateId,
-        streams, token: this.ticket.member_token,
+        streams: subscribe, token: this.ticket.member_token,
       });  // prettier-ignore
       this._streamsListed(data.streams || []);
       this.subscriber = new RTCPeerConnection({ iceServers: this.iceServers });
@@ -283,7 +307,10 @@ export class JanusCall {
       await this._answer(jsep);
       return;
     }
-    const { data, jsep } = await this._plugin(this.subscriberHandle, { request: "subscribe", streams });
+    const body = { request: "update" };
+    if (subscribe.length) body.subscribe = subscribe;
+    if (unsubscribe.length) body.unsubscribe = unsubscribe;
+    const { data, jsep } = await this._plugin(this.subscriberHandle, body);
     this._streamsListed(data.streams || []);
     await this._answer(jsep);
   }
@@ -293,6 +320,7 @@ export class JanusCall {
     await this.subscriber.setRemoteDescription(offer);
     await this.subscriber.setLocalDescription();
     await this._plugin(this.subscriberHandle, { request: "start" }, { type: "answer", sdp: this.subscriber.localDescription.sdp });
+    this._assignTracks();
   }
 
   _streamsListed(streams) {
@@ -300,8 +328,10 @@ export class JanusCall {
       if (stream.mid === undefined) continue;
       const known = this.mids.get(String(stream.mid));
       if (stream.active === false) {
-        // A stream that ended (a screen no longer shared): its entry may no longer say whose.
+        // A stream that ended (a screen no longer shared, a camera we stopped receiving): its
+        // entry may no longer say whose, and Janus may give its place to another stream later.
         if (known && known.screen) this._screen(known.feed, null);
+        this.mids.delete(String(stream.mid));
         continue;
       }
       if (stream.feed_id === undefined) continue;
@@ -318,38 +348,49 @@ export class JanusCall {
     this.store.emit("peers");
   }
 
-  _track({ track, transceiver }) {
-    const found = this.mids.get(String(transceiver.mid));
-    if (found === undefined) return;
-    const { feed, screen } = found;
-    const peer = this._peer(feed);
-    if (screen) {
-      const stream = new MediaStream([track]);
-      this._screen(feed, stream);
-      const gone = () => {
-        if (peer.screen === stream) this._screen(feed, null);
-      };
-      track.addEventListener("ended", gone);
-      // Janus stops forwarding a screen that is no longer shared: the track falls silent.
-      track.addEventListener("mute", gone);
-      track.addEventListener("unmute", () => {
-        if (this.peers.get(feed) === peer && !peer.screen) this._screen(feed, stream);
-      });
-      return;
+  _track({ track }) {
+    if (!this.listened.has(track)) {
+      this.listened.add(track);
+      const changed = () => this._assignTracks();
+      for (const event of ["mute", "unmute", "ended"]) track.addEventListener(event, changed);
     }
-    for (const old of peer.stream.getTracks()) if (old.kind === track.kind) peer.stream.removeTrack(old);
-    peer.stream.addTrack(track);
-    if (track.kind === "audio") {
-      if (peer.detector) peer.detector.close();
-      peer.detector = new SpeakingDetector(track);
+    this._assignTracks();
+  }
+
+  // Each receiving transceiver's track to the person (and camera or screen) its mid carries now:
+  // Janus gives a mid that was freed (a camera we stopped receiving) to another stream later.
+  _assignTracks() {
+    if (!this.subscriber || this.closed) return;
+    const owners = new Map(); // track -> {feed, screen}
+    for (const transceiver of this.subscriber.getTransceivers()) {
+      const found = this.mids.get(String(transceiver.mid));
+      const track = transceiver.receiver.track;
+      if (found && !transceiver.stopped && track.readyState === "live") owners.set(track, found);
     }
-    track.addEventListener("ended", () => {
-      peer.stream.removeTrack(track);
-      if (!peer.stream.getTracks().length) this._drop(feed);
-    });
-    const changed = () => this.store.emit("peers");
-    track.addEventListener("mute", changed);
-    track.addEventListener("unmute", changed);
+    for (const peer of this.peers.values()) {
+      for (const track of peer.stream.getTracks()) {
+        const owner = owners.get(track);
+        if (!owner || owner.feed !== peer.id || owner.screen) peer.stream.removeTrack(track);
+      }
+      const shown = peer.screen && peer.screen.getVideoTracks()[0];
+      const owner = shown && owners.get(shown);
+      if (peer.screen && (!owner || owner.feed !== peer.id || !owner.screen || shown.muted)) peer.screen = null;
+    }
+    for (const [track, { feed, screen }] of owners) {
+      const peer = this._peer(feed);
+      if (screen) {
+        // Janus stops forwarding a screen that is no longer shared: the track falls silent.
+        if (!track.muted && (!peer.screen || peer.screen.getVideoTracks()[0] !== track)) peer.screen = new MediaStream([track]);
+        continue;
+      }
+      if (peer.stream.getTracks().includes(track)) continue;
+      for (const old of peer.stream.getTracks()) if (old.kind === track.kind) peer.stream.removeTrack(old);
+      peer.stream.addTrack(track);
+      if (track.kind === "audio") {
+        if (peer.detector) peer.detector.close();
+        peer.detector = new SpeakingDetector(track);
+      }
+    }
     this.store.emit("peers");
   }
 
@@ -371,7 +412,8 @@ export class JanusCall {
 
   _drop(feed) {
     const peer = this.peers.get(feed);
-    this.subscribed.delete(feed);
+    this.available.delete(feed);
+    for (const key of [...this.subscribedStreams]) if (key.startsWith(`${feed}:`)) this.subscribedStreams.delete(key);
     if (!peer) return;
     this.peers.delete(feed);
     if (peer.detector) peer.detector.close();

@@ -266,7 +266,7 @@ export class WebRTCManager {
       if (this.janus && this.janus.call === message.call && !this.janus.closed) return;
       this._leaveCall();
       const call = new JanusCall(this.store, this.media, {
-        ticket: message.janus, call: message.call, iceServers: this.ice.servers,
+        ticket: message.janus, call: message.call, iceServers: this.ice.servers, videoLimit: message.video_limit,
         onEnded: (reason) => {
           if (this.janus === call) this.janus = null;
           if (reason) this.store.notice(`The meeting call ended: ${reason}`, { kind: "warning" });
