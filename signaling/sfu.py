@@ -94,6 +94,7 @@ class RoomKeeper:
         self.reachable = True
         self._watching = False
         self._checked = asyncio.Event()  # set to ask the watch for a check now
+        self._strangers: dict[int, set[int]] = {}  # room -> feeds found there last time, not members
 
     async def _videoroom(self) -> tuple[JanusSession, int]:
         async with self._lock:
@@ -157,6 +158,31 @@ class RoomKeeper:
             await self.kick(room, feed)
         return strangers
 
+    async def sweep_calls(self, hub: Any) -> list[tuple[int, int]]:
+        """Kick from each call's room every feed that is not a member of the call, as this
+        process's worlds see it, on two sweeps in a row (a newcomer admitted by another process
+        may be a moment ahead of this process's replica). The (room, feed) pairs kicked."""
+        kicked: list[tuple[int, int]] = []
+        strangers: dict[int, set[int]] = {}
+        for engine in list(hub.engines.values()):
+            members: dict[str, set[int]] = {}
+            for player, call in engine.calls.items():
+                members.setdefault(call, set()).add(player)
+            for call, inside in members.items():
+                room = room_id(world_id=engine.world_id, name=call)
+                try:
+                    found = {int(feed["id"]) for feed in await self.participants(room)}
+                except JanusError:
+                    continue  # not created yet, or Janus just went away
+                strangers[room] = found - inside
+                for feed in strangers[room] & self._strangers.get(room, set()):
+                    await self.kick(room, feed)
+                    kicked.append((room, feed))
+        self._strangers = strangers
+        if kicked:
+            log.warning("janus: kicked %s feed(s) that were not in their calls: %s", len(kicked), kicked)
+        return kicked
+
     async def destroy(self, room: int) -> None:
         try:
             await self._request({"request": "destroy", "room": room, "secret": room_secret(room)})
@@ -200,6 +226,8 @@ class RoomKeeper:
                     log.warning("janus: unreachable at %s: meetings fall back to peer-to-peer", self.url)
             for engine in list(hub.engines.values()):
                 engine.set_calls_available(reachable)
+            if reachable:
+                await self.sweep_calls(hub)
             self._checked.clear()
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(WATCH_SECONDS):

@@ -163,3 +163,30 @@ def test_the_start_script_refuses_to_run_without_the_secrets(tmp_path):
     assert result.returncode == 2
     assert "set JANUS_TOKEN_SECRET to 16-200 characters" in result.stderr
     assert not (tmp_path / "conf").exists()  # nothing rendered
+
+
+async def test_the_sweep_kicks_a_feed_that_is_not_in_its_call_on_the_second_look(janus, keeper):
+    class World:  # what the sweep reads of a world: its id and who is in which call
+        world_id = 1
+        calls = {51: "zone-7"}
+
+    class Hub:
+        engines = {1: World()}
+
+    room = await _room(keeper, "zone-7")
+    for feed in (51, 52):
+        await keeper.admit(room, feed)
+    inside = [
+        await Participant.join(
+            janus.url, token=janus.token(), room=room, feed=feed, member_token=member_token(room=room, user_id=feed)
+        )
+        for feed in (51, 52)
+    ]
+    try:
+        assert await keeper.sweep_calls(Hub()) == []  # 52 is a stranger once: maybe just arriving
+        assert await keeper.sweep_calls(Hub()) == [(room, 52)]
+        assert [found["id"] for found in await keeper.participants(room)] == [51]
+    finally:
+        for participant in inside:
+            await participant.close()
+        await keeper.close()
