@@ -35,12 +35,6 @@ from metaverse.tasks import stop_tasks
 
 log = logging.getLogger(__name__)
 
-# An arriving socket's trip to the database (session, user, admission) runs on a thread of the
-# loop's pool, not on the one thread every other database call queues on: an arrival does not wait
-# behind a batch of saved positions or another socket's leave (docs/performance.md, "Arrivals").
-# Its connection comes from the pool and goes back when the trip ends.
-ARRIVALS_THREAD_SENSITIVE = False
-
 LEAVE_SECONDS = 5.0  # the leave path (saving a position, leaving groups) gives up after this
 LAYER_RETRY_MIN, LAYER_RETRY_MAX = 0.2, 5.0
 
@@ -323,7 +317,7 @@ class JsonSocketConsumer(AsyncWebsocketConsumer):
     async def authenticate(self) -> None:
         """Resolve the user from the session: a trip to the database thread. A world's sockets
         make it part of their admission's (world/sockets.py)."""
-        await database_sync_to_async(authenticate_now, thread_sensitive=ARRIVALS_THREAD_SENSITIVE)(self.scope)
+        await database_sync_to_async(authenticate_now)(self.scope)
 
     async def websocket_disconnect(self, message: dict[str, Any]) -> None:
         self.closing = True  # the client has gone: nothing more can be sent

@@ -2,7 +2,7 @@
 
 from channels.db import database_sync_to_async
 
-from metaverse.sockets import ARRIVALS_THREAD_SENSITIVE, JsonSocketConsumer, authenticate_now, client_address
+from metaverse.sockets import JsonSocketConsumer, authenticate_now, client_address
 from world.admission import Admission, Refusal, admit
 
 
@@ -15,9 +15,9 @@ class WorldSocketConsumer(JsonSocketConsumer):
     _decided: Admission | Refusal | None = None
 
     async def authenticate(self) -> None:
-        self._decided = await database_sync_to_async(
-            self._authenticate_and_admit, thread_sensitive=ARRIVALS_THREAD_SENSITIVE
-        )(self.scope["url_route"]["kwargs"]["slug"], client_address(self.scope))
+        self._decided = await database_sync_to_async(self._authenticate_and_admit)(
+            self.scope["url_route"]["kwargs"]["slug"], client_address(self.scope)
+        )
 
     def _authenticate_and_admit(self, slug: str, address: str | None) -> Admission | Refusal | None:
         authenticate_now(self.scope)
