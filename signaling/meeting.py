@@ -10,7 +10,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 
 from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
 from aiortc.mediastreams import MediaStreamTrack
@@ -40,7 +40,7 @@ class JanusParticipant:
         self.readers: list[asyncio.Task[None]] = []
 
     @classmethod
-    async def join(cls, url: str, *, token: str, room: int, feed: int, member_token: str) -> "JanusParticipant":
+    async def join(cls, url: str, *, token: str, room: int, feed: int, member_token: str) -> Self:
         session = await JanusSession.open(url, token=token)
         participant = cls(session, room=room, feed=feed, member_token=member_token)
         try:

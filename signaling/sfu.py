@@ -17,7 +17,7 @@ import hashlib
 import hmac
 import logging
 import weakref
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from django.conf import settings
@@ -67,13 +67,7 @@ class Ticket:
     feed: int  # the player's publisher id in the room: its user id
 
     def as_message(self) -> dict[str, Any]:
-        return {
-            "url": self.url,
-            "token": self.token,
-            "room": self.room,
-            "member_token": self.member_token,
-            "feed": self.feed,
-        }
+        return asdict(self)
 
 
 def ticket(*, room: int, user_id: int, now: float | None = None) -> Ticket:
@@ -151,9 +145,13 @@ class RoomKeeper:
         answer = await self._request({"request": "listparticipants", "room": room, "secret": room_secret(room)})
         return list(answer.get("participants", []))
 
+    async def strangers(self, room: int, members: set[int]) -> set[int]:
+        """The feeds in the room that are not one of `members` (ids as feeds)."""
+        return {int(found["id"]) for found in await self.participants(room)} - members
+
     async def sweep(self, room: int, members: set[int]) -> list[int]:
-        """Kick every feed in the room that is not one of `members` (ids as feeds); the kicked."""
-        strangers = [int(found["id"]) for found in await self.participants(room) if int(found["id"]) not in members]
+        """Kick every feed in the room that is not one of `members`; the kicked."""
+        strangers = sorted(await self.strangers(room, members))
         for feed in strangers:
             await self.kick(room, feed)
         return strangers
@@ -171,10 +169,9 @@ class RoomKeeper:
             for call, inside in members.items():
                 room = room_id(world_id=engine.world_id, name=call)
                 try:
-                    found = {int(feed["id"]) for feed in await self.participants(room)}
+                    strangers[room] = await self.strangers(room, inside)
                 except JanusError:
                     continue  # not created yet, or Janus just went away
-                strangers[room] = found - inside
                 for feed in strangers[room] & self._strangers.get(room, set()):
                     await self.kick(room, feed)
                     kicked.append((room, feed))

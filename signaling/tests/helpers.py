@@ -1,5 +1,5 @@
-"""What the signaling tests share: placing and walking players, socket adapters, media that needs
-no device."""
+"""What the signaling tests share: placing and walking players, socket adapters. (Media that
+needs no device: signaling/synthetic.py.)"""
 
 import asyncio
 import json
@@ -10,9 +10,6 @@ import ifaddr
 
 from conftest import open_socket, receive_until
 from signaling.bot import SocketClosed
-from signaling.synthetic import ColourTrack, ToneTrack, average_colour, loudness
-
-__all__ = ["ColourTrack", "ToneTrack", "average_colour", "loudness"]  # for the tests that import them here
 from world.services import PositionRow, positions_save
 
 # A stretch of the demo Lobby with no wall on row 25 between x=20 and x=47, away from the spawn

@@ -9,7 +9,8 @@ from aiortc.mediastreams import MediaStreamTrack
 
 from metaverse.testing import need
 from signaling.bot import CallingPlayer
-from signaling.tests.helpers import BOB_FAR_X, CommunicatorSocket, ToneTrack, enter, host_address, loudness
+from signaling.synthetic import ToneTrack, loudness
+from signaling.tests.helpers import BOB_FAR_X, CommunicatorSocket, enter, host_address
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 

@@ -14,7 +14,8 @@ from conftest import receive_until
 from signaling import sfu
 from signaling.janus import JanusError
 from signaling.sfu import get_keeper, member_token, room_id
-from signaling.tests.helpers import ColourTrack, average_colour, enter, place
+from signaling.synthetic import ColourTrack, average_colour
+from signaling.tests.helpers import enter, place
 from signaling.tests.janus_helpers import Participant, running_janus
 
 pytestmark = pytest.mark.timeout(120)

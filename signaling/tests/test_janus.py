@@ -10,7 +10,7 @@ from django.test import override_settings
 
 from signaling.janus import AUDIOBRIDGE, VIDEOROOM, JanusError, JanusSession, core_token
 from signaling.sfu import RoomKeeper, member_token, room_id, ticket
-from signaling.tests.helpers import ColourTrack, ToneTrack, average_colour, loudness
+from signaling.synthetic import ColourTrack, ToneTrack, average_colour, loudness
 from signaling.tests.janus_helpers import BASE_DIR, Participant
 
 pytestmark = pytest.mark.timeout(120)
@@ -22,6 +22,13 @@ RED, BLUE = (220, 30, 30), (30, 30, 220)
 def keeper(janus):
     with override_settings(**janus.settings(), SECRET_KEY="janus-tests-" + "k" * 40):
         yield RoomKeeper()
+
+
+async def member(janus, room: int, feed: int) -> Participant:
+    """Player `feed` joining `room` with its own entry token (on the room's list or not)."""
+    return await Participant.join(
+        janus.url, token=janus.token(), room=room, feed=feed, member_token=member_token(room=room, user_id=feed)
+    )
 
 
 async def _room(keeper: RoomKeeper, name: str) -> int:
@@ -63,12 +70,8 @@ async def test_a_member_publishes_and_another_member_receives_through_the_room(j
     room = await _room(keeper, "meeting")
     await keeper.admit(room, 11)
     await keeper.admit(room, 12)
-    alice = await Participant.join(
-        janus.url, token=janus.token(), room=room, feed=11, member_token=member_token(room=room, user_id=11)
-    )
-    bob = await Participant.join(
-        janus.url, token=janus.token(), room=room, feed=12, member_token=member_token(room=room, user_id=12)
-    )
+    alice = await member(janus, room, 11)
+    bob = await member(janus, room, 12)
     try:
         await alice.publish(ColourTrack(RED), ToneTrack())
         await bob.subscribe(11)
@@ -93,9 +96,7 @@ async def test_a_token_opens_only_its_own_room_and_only_while_admitted(janus, ke
         await Participant.join(janus.url, token=janus.token(), room=second, feed=21, member_token=own)
     assert other_room.value.code == 433
     with pytest.raises(JanusError) as not_admitted:
-        await Participant.join(
-            janus.url, token=janus.token(), room=first, feed=22, member_token=member_token(room=first, user_id=22)
-        )
+        await member(janus, first, 22)
     assert not_admitted.value.code == 433
     inside = await Participant.join(janus.url, token=janus.token(), room=first, feed=21, member_token=own)
     await inside.close()
@@ -129,12 +130,8 @@ async def test_a_sweep_kicks_whoever_is_not_a_member(janus, keeper):
     room = await _room(keeper, "sweep")
     await keeper.admit(room, 41)
     await keeper.admit(room, 42)
-    dave = await Participant.join(
-        janus.url, token=janus.token(), room=room, feed=41, member_token=member_token(room=room, user_id=41)
-    )
-    erin = await Participant.join(
-        janus.url, token=janus.token(), room=room, feed=42, member_token=member_token(room=room, user_id=42)
-    )
+    dave = await member(janus, room, 41)
+    erin = await member(janus, room, 42)
     try:
         assert await keeper.sweep(room, {41}) == [42]
         assert [found["id"] for found in await keeper.participants(room)] == [41]
@@ -176,12 +173,7 @@ async def test_the_sweep_kicks_a_feed_that_is_not_in_its_call_on_the_second_look
     room = await _room(keeper, "zone-7")
     for feed in (51, 52):
         await keeper.admit(room, feed)
-    inside = [
-        await Participant.join(
-            janus.url, token=janus.token(), room=room, feed=feed, member_token=member_token(room=room, user_id=feed)
-        )
-        for feed in (51, 52)
-    ]
+    inside = [await member(janus, room, feed) for feed in (51, 52)]
     try:
         assert await keeper.sweep_calls(Hub()) == []  # 52 is a stranger once: maybe just arriving
         assert await keeper.sweep_calls(Hub()) == [(room, 52)]

@@ -19,13 +19,13 @@ def meeting_check(server, *args: str, env: dict[str, str] | None = None) -> subp
     command = [sys.executable, "manage.py", "meeting_check", "--url", server.http_url, "--world", "demo", *args]
     return subprocess.run(
         command, cwd=settings.BASE_DIR, env={**server_environment(), **(env or {})},
-        capture_output=True, text=True, timeout=150,
+        capture_output=True, text=True, timeout=60,
     )  # fmt: skip
 
 
 def test_four_guests_meet_through_janus_and_every_stream_is_theirs(janus, demo_worlds, server_factory):
     server = server_factory({**janus.settings(), "CALL_P2P_LIMIT": "2"}, name="meeting-check")
-    result = meeting_check(server, "--participants", "4", env=janus.settings())
+    result = meeting_check(server, "--participants", "4", "--seconds", "20", env=janus.settings())
     assert result.returncode == 0, result.stdout + result.stderr
     [line] = [line for line in result.stdout.splitlines() if line.startswith("participants=")]
     assert re.fullmatch(

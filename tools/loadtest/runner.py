@@ -28,7 +28,6 @@ import gc
 import http.cookiejar
 import json
 import multiprocessing
-import os
 import random
 import time
 import urllib.error
@@ -41,6 +40,7 @@ from typing import Any
 
 import orjson
 
+from metaverse.processes import cpu_seconds
 from tools.loadtest.wsclient import WebSocketClient, WebSocketError, now_us
 from world.engine.mapdata import MapData
 from world.walking import RandomWalker
@@ -146,13 +146,6 @@ class Results:
             return float("nan")
         ordered = sorted(self.joins_ms)
         return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
-
-
-def cpu_seconds(pid: int) -> float:
-    """User and system CPU time a process has used so far (Linux /proc)."""
-    with open(f"/proc/{pid}/stat") as stat:
-        fields = stat.read().rpartition(")")[2].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 # --- the parent: guests, workers, the sums -------------------------------------------------------

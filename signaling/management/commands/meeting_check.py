@@ -1,7 +1,6 @@
 import asyncio
 import logging
 import math
-import os
 import time
 from typing import Any
 from urllib.parse import urlsplit
@@ -10,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from websockets.exceptions import InvalidStatus
 
 from accounts.models import User
+from metaverse.processes import cpu_seconds, process_named
 from players.services import player_for_user
 from signaling.bot import SocketClosed
 from signaling.janus import JanusError
@@ -54,7 +54,7 @@ class Command(BaseCommand):
             raise CommandError(f"there is no world {options['world']!r}")
         tiles = self._seats(world, options["zone"], count)
         guests = self._guests(world, tiles)
-        janus_pid = options["janus_pid"] or _process_named("janus")
+        janus_pid = options["janus_pid"] or process_named("janus")
 
         def out(line: str) -> None:
             self.stdout.write(f"meeting_check: {line}")
@@ -140,25 +140,11 @@ def _line(result: MeetingResult, cpu: str) -> str:
     )
 
 
-def _process_named(name: str) -> int | None:
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/comm") as comm:
-                    if comm.read().strip() == name:
-                        return int(entry)
-            except OSError:
-                continue
-    return None
-
-
 def _cpu_seconds(pid: int | None) -> float | None:
-    """User + system CPU time of a process, from /proc (Linux); None when it cannot be read."""
+    """Janus's CPU time so far, or None when there is no Janus here to read."""
     if pid is None:
         return None
     try:
-        with open(f"/proc/{pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
+        return cpu_seconds(pid)
     except OSError:
         return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
