@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from metaverse.events import world_event_after_commit
+from players.models import Player
 from world.engine.engine import Session, WorldEngine
 from world.engine.mapdata import MapData
 from world.engine.store import PRESENCE_RENEW_SECONDS
@@ -88,18 +89,23 @@ def position_row(engine: WorldEngine, session: Session) -> PositionRow:
 def positions_save(*, world_id: int, rows: list[PositionRow]) -> None:
     """Remember where players stand: one statement for all of them, written as SQL because the
     ORM's bulk upsert builds a model instance per row (hundreds of players every save, on the
-    thread every socket's database work waits for)."""
+    thread every socket's database work waits for). A player deleted while connected (a purged
+    guest, a user removed in the admin) is left out, not a failure of everyone's save."""
     if not rows:
         return
-    table = connection.ops.quote_name(SavedPosition._meta.db_table)
+    quote = connection.ops.quote_name
+    table, players = quote(SavedPosition._meta.db_table), quote(Player._meta.db_table)
     now = timezone.now()
     values = ",".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(rows))
     params: list[int | float | str | datetime] = []
     for row in rows:
         params += [row.user_id, world_id, row.x, row.y, row.direction, row.zone, now]
     with connection.cursor() as cursor:
+        # VALUES names its columns column1..column7, in PostgreSQL and SQLite alike.
         cursor.execute(
-            f"INSERT INTO {table} (player_id, world_id, x, y, direction, zone, updated_at) VALUES {values} "
+            f"INSERT INTO {table} (player_id, world_id, x, y, direction, zone, updated_at) "
+            f"SELECT * FROM (VALUES {values}) AS saved "
+            f"WHERE EXISTS (SELECT 1 FROM {players} WHERE {players}.user_id = saved.column1) "
             "ON CONFLICT (player_id, world_id) DO UPDATE SET x = excluded.x, y = excluded.y, "
             "direction = excluded.direction, zone = excluded.zone, updated_at = excluded.updated_at",
             params,

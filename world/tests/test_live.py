@@ -193,3 +193,19 @@ async def test_admin_lists_who_is_online(demo_worlds, cookies, admin_client):
     worlds = await database_sync_to_async(admin_client.get)("/admin/world/world/")
     assert "Demo Campus" in worlds.content.decode()
     await alice.disconnect()
+
+
+def test_a_player_deleted_while_connected_leaves_the_others_positions_saved(demo_worlds):
+    from conftest import make_user
+    from players.models import Player
+    from world.models import SavedPosition
+    from world.services import PositionRow, positions_save
+
+    kept, gone = make_user("kept"), make_user("gone")
+    Player.objects.filter(user=gone).delete()  # as a purge or the admin would, mid-visit
+    positions_save(world_id=demo_worlds["demo"].pk, rows=[
+        PositionRow(user_id=kept.pk, x=3.5, y=4.5, direction="left", zone=""),
+        PositionRow(user_id=gone.pk, x=5.5, y=4.5, direction="up", zone=""),
+    ])  # fmt: skip
+    saved = SavedPosition.objects.filter(player_id__in=[kept.pk, gone.pk])
+    assert list(saved.values_list("player_id", "x", "y", "direction")) == [(kept.pk, 3.5, 4.5, "left")]

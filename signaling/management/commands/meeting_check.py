@@ -16,10 +16,11 @@ from signaling.janus import JanusError
 from signaling.meeting import Guest, MeetingResult, percentile, run_meeting
 from signaling.services import bot_session_create
 from world.engine.mapdata import MEETING, MapData, Zone
-from world.models import World
+from world.models import Presence, World
 from world.services import PositionRow, positions_save
 
 USERNAME = "meeting-check-{}"
+LEAVE_WAIT_SECONDS = 10.0
 
 
 class Command(BaseCommand):
@@ -81,7 +82,7 @@ class Command(BaseCommand):
         except (JanusError, RuntimeError, OSError) as error:
             raise CommandError(str(error)) from None
         finally:
-            User.objects.filter(pk__in=[guest.user_id for guest in guests]).delete()
+            self._delete(guests)
         cpu_after, elapsed = _cpu_seconds(janus_pid), time.monotonic() - started
         cpu = "n/a" if cpu_before is None or cpu_after is None else f"{100 * (cpu_after - cpu_before) / elapsed:.0f}"
         self.stdout.write(_line(result, cpu))
@@ -89,6 +90,14 @@ class Command(BaseCommand):
             self.stdout.write(f"missing: {missing}")
         if result.streams < result.expected:
             raise SystemExit(1)
+
+    def _delete(self, guests: list[Guest]) -> None:
+        """Our guests go, once the server has seen them leave (it saves where they stood)."""
+        ids = [guest.user_id for guest in guests]
+        deadline = time.monotonic() + LEAVE_WAIT_SECONDS
+        while Presence.objects.filter(user_id__in=ids).exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        User.objects.filter(pk__in=ids).delete()
 
     def _seats(self, world: World, name: str | None, count: int) -> list[tuple[float, float]]:
         """`count` walkable tiles spread over the meeting zone."""
