@@ -16,17 +16,8 @@ from conftest import make_user
 from metaverse.testing import need
 from signaling.bot import CallingPlayer, ClientSocket, expect
 from signaling.services import echo_bot_user
-from signaling.tests.helpers import (
-    ALICE_X,
-    ROW,
-    ColourTrack,
-    ToneTrack,
-    average_colour,
-    host_address,
-    loudness,
-    place,
-    walk,
-)
+from signaling.synthetic import ColourTrack, ToneTrack, average_colour, loudness
+from signaling.tests.helpers import ALICE_X, ROW, host_address, place, walk
 from world.engine.mapdata import SILENT, MapData
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.multiprocess, pytest.mark.slow]
