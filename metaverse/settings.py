@@ -290,6 +290,12 @@ for _name, _url in (("JANUS_URL", JANUS_URL), ("JANUS_INTERNAL_URL", JANUS_INTER
         raise ImproperlyConfigured(f"{_name} must be a ws:// or wss:// URL (Janus's WebSocket transport)")
 # A call of more than this many people goes through Janus (when configured); up to it, peer-to-peer.
 CALL_P2P_LIMIT = env_int("CALL_P2P_LIMIT", 4, minimum=2, maximum=50)
+# A call through Janus of more than this many people has its sound mixed by Janus's AudioBridge
+# (one spatial stereo mix per listener, voices placed left to right as people stand) rather than
+# one stream per speaker; cameras and screens stay in the VideoRoom.
+CALL_AUDIO_MIX_LIMIT = env_int("CALL_AUDIO_MIX_LIMIT", 25, minimum=2, maximum=500)
+if CALL_AUDIO_MIX_LIMIT < CALL_P2P_LIMIT:
+    raise ImproperlyConfigured("CALL_AUDIO_MIX_LIMIT must be at least CALL_P2P_LIMIT")
 # In a call through Janus, a page receives the cameras of this many (the nearest); the others show
 # as name tiles, heard all the same.
 CALL_VIDEO_LIMIT = env_int("CALL_VIDEO_LIMIT", 9, minimum=1, maximum=50)

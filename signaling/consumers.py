@@ -5,6 +5,7 @@ ask this process's replica of the world, send to the other player's group."""
 import asyncio
 import contextlib
 import logging
+import math
 import time
 from typing import Any
 
@@ -14,7 +15,7 @@ from metaverse.errors import AppError
 from metaverse.sockets import CloseCode, Flood, TokenBucket
 from signaling.janus import JanusError
 from signaling.schemas import MAX_FRAME_BYTES, SCHEMAS, Outgoing, parse_candidate, parse_description, parse_hangup
-from signaling.sfu import get_keeper, room_id, ticket
+from signaling.sfu import MIXER, VIDEO, get_keeper, room_id, ticket
 from world.engine.contacts import initiator_of
 from world.engine.engine import WorldEngine
 from world.engine.hub import Hub, get_hub
@@ -37,6 +38,9 @@ SMALL_PER_SECOND, SMALL_BURST = 200, 400  # candidates and hang-ups: a mesh of 6
 RATE_DROPS_BEFORE_CLOSE = 400  # within RATE_WINDOW_SECONDS
 RATE_WINDOW_SECONDS = 10.0
 CALL_UNAVAILABLE = "The meeting server cannot be reached; try again in a moment."
+# When a call's sound stops being mixed, a page moves its voice back to the video room, then leaves
+# the mix; it is taken out of the mix after this long if it has not.
+MIX_HANDOVER_SECONDS = 5.0
 
 
 def signal_group(world_id: int, user_id: int) -> str:
@@ -52,6 +56,7 @@ class SignalingConsumer(WorldSocketConsumer):
     engine: WorldEngine | None = None
     listening = False
     call: str | None = None  # the media server's call this player is in (world/engine/calls.py)
+    mixed = False  # whether that call's sound goes through the media server's mixer
 
     async def connect(self) -> None:
         self._held: dict[int, list[Outgoing]] = {}
@@ -109,11 +114,7 @@ class SignalingConsumer(WorldSocketConsumer):
         if self.engine is not None and self.call is not None and code != CloseCode.REPLACED:
             # The page is gone: its token leaves the room's list and its feed the room. (A socket
             # replaced by a newer one leaves both to the newer one, which is in the same call.)
-            room = room_id(world_id=self.engine.world_id, name=self.call)
-            try:
-                await get_keeper().dismiss(room, self.user_id)
-            except JanusError as error:
-                log.warning("signaling: could not take player %s out of %s: %s", self.user_id, self.call, error)
+            await self._leave_call(self.call, mixed=self.mixed)
         if self.hub is not None and self.engine is not None:
             await self.hub.detach(self.engine.world_id)
 
@@ -229,41 +230,81 @@ class SignalingConsumer(WorldSocketConsumer):
         self._call_changed(call)
 
     def _call_changed(self, call: str | None) -> None:
-        if call == self.call or self.hub is None:
+        if self.hub is None or self.engine is None:
             return
-        previous, self.call = self.call, call
+        mixed = self.engine.call_mixed(call)
+        if (call, mixed) == (self.call, self.mixed):
+            return
+        previous, was_mixed = self.call, self.mixed
+        self.call, self.mixed = call, mixed
         # In the background: Janus answers in milliseconds, but the world's tick calls this.
-        self.hub.spawn(self._switch_call(previous, call), name=f"call-{self.user_id}")
+        self.hub.spawn(self._switch_call(previous, was_mixed, call, mixed), name=f"call-{self.user_id}")
 
-    async def _switch_call(self, previous: str | None, call: str | None) -> None:
-        """Out of the previous call's room, into the new one's, then tell the page; one switch at a
-        time per socket, in the order they happened."""
+    async def _leave_call(self, call: str, *, mixed: bool) -> None:
+        """Take the player's token off the call's rooms and its feeds out of them."""
         assert self.engine is not None
+        room = room_id(world_id=self.engine.world_id, name=call)
+        for plugin in (VIDEO, MIXER) if mixed else (VIDEO,):
+            try:
+                await get_keeper().dismiss(room, self.user_id, plugin=plugin)
+            except JanusError as error:  # Janus down: its rooms are gone with it, the page leaves anyway
+                log.warning("signaling: could not take player %s out of %s: %s", self.user_id, call, error)
+
+    async def _switch_call(self, previous: str | None, was_mixed: bool, call: str | None, mixed: bool) -> None:
+        """Out of the previous call's rooms, into the new one's, then tell the page; one switch at a
+        time per socket, in the order they happened. The same call becoming mixed or unmixed is a
+        switch too: the player is let into the mix, or its token is taken off the mix's list (and
+        its feed out of the mix a little later, once the page has moved its voice back)."""
+        assert self.engine is not None
+        assert self.hub is not None
         world_id, keeper = self.engine.world_id, get_keeper()
         async with self._call_lock:
-            if previous is not None:
-                try:
-                    await keeper.dismiss(room_id(world_id=world_id, name=previous), self.user_id)
-                except JanusError as error:  # Janus down: its rooms are gone with it, the page leaves anyway
-                    log.warning("signaling: could not take player %s out of %s: %s", self.user_id, previous, error)
+            if previous is not None and previous != call:
+                await self._leave_call(previous, mixed=was_mixed)
             try:
+                if previous is not None and previous == call and was_mixed and not mixed:
+                    room = room_id(world_id=world_id, name=call)
+                    await keeper.allow(room, self.user_id, plugin=MIXER, allowed=False)
+                    self.hub.spawn(self._out_of_mix_later(call), name=f"mix-out-{self.user_id}")
                 if call is None:
                     message: dict[str, Any] = {"type": "call", "mode": "p2p", "call": None}
                 else:
-                    room = room_id(world_id=world_id, name=call)
-                    await keeper.ensure_room(room, description=f"{self.engine.name}: {call}")
-                    await keeper.admit(room, self.user_id)
-                    message = {
-                        "type": "call", "mode": "sfu", "call": call, "members": self.engine.call_members(call),
-                        "video_limit": settings.CALL_VIDEO_LIMIT,
-                        "janus": ticket(room=room, user_id=self.user_id).as_message(),
-                    }  # fmt: skip
+                    message = await self._enter_call(call, mixed)
             except JanusError as error:
                 log.warning("signaling: the media server failed for player %s: %s", self.user_id, error)
                 message = {"type": "call", "mode": "unavailable", "call": call, "message": CALL_UNAVAILABLE}
                 keeper.check_soon()  # if Janus is down, the meeting goes peer-to-peer in a moment
             if not self.closing and self.call == call:
                 await self.send_json(message)
+
+    async def _enter_call(self, call: str, mixed: bool) -> dict[str, Any]:
+        """Let the player into the call's video room (and its mix, if mixed): what the page needs."""
+        assert self.engine is not None
+        keeper, room = get_keeper(), room_id(world_id=self.engine.world_id, name=call)
+        await keeper.ensure_room(room, description=f"{self.engine.name}: {call}")
+        await keeper.admit(room, self.user_id)
+        mix: dict[str, Any] | None = None
+        if mixed:
+            await keeper.ensure_room(room, description=f"{self.engine.name}: {call} (sound)", plugin=MIXER)
+            await keeper.admit(room, self.user_id, plugin=MIXER)
+            members = [self.engine.players[pid] for pid in self.engine.call_members(call) if pid in self.engine.players]
+            left = math.floor(min((player.x for player in members), default=0.0))
+            right = math.ceil(max((player.x for player in members), default=0.0))
+            mix = {"room": room, "left": left, "right": max(right, left + 1)}
+        return {
+            "type": "call", "mode": "sfu", "call": call, "members": self.engine.call_members(call),
+            "video_limit": settings.CALL_VIDEO_LIMIT, "mix": mix,
+            "janus": ticket(room=room, user_id=self.user_id).as_message(),
+        }  # fmt: skip
+
+    async def _out_of_mix_later(self, call: str) -> None:
+        await asyncio.sleep(MIX_HANDOVER_SECONDS)
+        if self.engine is None or (self.call == call and self.mixed):
+            return  # mixed again meanwhile: the page is meant to be there
+        try:
+            await get_keeper().kick(room_id(world_id=self.engine.world_id, name=call), self.user_id, plugin=MIXER)
+        except JanusError as error:
+            log.warning("signaling: could not take player %s out of %s's mix: %s", self.user_id, call, error)
 
     async def signal_relay(self, event: dict[str, Any]) -> None:
         if not self.closing:

@@ -1,4 +1,5 @@
-"""Calls through the media server (Janus VideoRoom): Django decides who is in which room.
+"""Calls through the media server (Janus VideoRoom, and AudioBridge for the sound of the largest
+calls): Django decides who is in which room.
 
 Rooms, their secrets and each member's entry token are derived from SECRET_KEY, so every server
 process names the same room and token for the same call without asking the others, and can add
@@ -6,6 +7,9 @@ or take out any member. A room is private, needs its secret to be managed and le
 tokens on its `allowed` list: a player's token is on it exactly while the player belongs to the
 call. Taking a player out removes the token and kicks the player's feed; a token of one room
 opens no other (Janus answers 433).
+
+A call's sound mix (AudioBridge, for calls of more than CALL_AUDIO_MIX_LIMIT) is a room of that
+plugin with the same number, secret and entry tokens, run the same way.
 
 Each process keeps one Janus session for this (`RoomKeeper`), opened on first use and reopened
 after a failure.
@@ -22,14 +26,41 @@ from typing import Any
 
 from django.conf import settings
 
-from signaling.janus import VIDEOROOM, JanusError, JanusSession, core_token
+from signaling.janus import AUDIOBRIDGE, VIDEOROOM, JanusError, JanusSession, core_token
 
 log = logging.getLogger(__name__)
 
-NO_SUCH_ROOM, ROOM_EXISTS, NO_SUCH_FEED = 426, 427, 428
 WATCH_SECONDS = 5.0  # how often each process asks whether Janus answers
 ROOM_PUBLISHERS = 100  # Janus's own cap per room; our callers stay far below it
 ROOM_BITRATE = 512_000  # bits/s per publisher: a 640×360 camera
+MIX_SAMPLING_RATE = 48_000  # Opus's own rate: no resampling
+
+
+@dataclass(frozen=True)
+class Plugin:
+    """A Janus plugin whose rooms we run, with its own error codes for the answers we expect."""
+
+    name: str
+    no_such_room: int
+    room_exists: int
+    no_such_feed: int
+
+    def create(self, room: int, description: str) -> dict[str, Any]:
+        body = {
+            "request": "create", "room": room, "admin_key": settings.JANUS_ADMIN_KEY, "secret": room_secret(room),
+            "description": description[:100], "is_private": True, "allowed": [], "audiolevel_event": True,
+            "audio_active_packets": 50, "audio_level_average": 40,
+        }  # fmt: skip
+        if self.name == VIDEOROOM:
+            body |= {"publishers": ROOM_PUBLISHERS, "bitrate": ROOM_BITRATE, "fir_freq": 10, "require_pvtid": True,
+                     "notify_joining": True}  # fmt: skip
+        else:  # one stereo mix per listener, each voice placed where its page says (`spatial_position`)
+            body |= {"sampling_rate": MIX_SAMPLING_RATE, "spatial_audio": True}
+        return body
+
+
+VIDEO = Plugin(VIDEOROOM, no_such_room=426, room_exists=427, no_such_feed=428)
+MIXER = Plugin(AUDIOBRIDGE, no_such_room=485, room_exists=486, no_such_feed=492)
 
 
 def janus_configured() -> bool:
@@ -82,25 +113,27 @@ class RoomKeeper:
     def __init__(self, url: str | None = None) -> None:
         self.url = url or settings.JANUS_INTERNAL_URL or settings.JANUS_URL
         self._session: JanusSession | None = None
-        self._handle = 0
+        self._handles: dict[str, int] = {}  # plugin -> our handle on it
         self._lock = asyncio.Lock()
-        self._created: set[int] = set()
+        self._created: set[tuple[str, int]] = set()
         self.reachable = True
         self._watching = False
         self._checked = asyncio.Event()  # set to ask the watch for a check now
-        self._strangers: dict[int, set[int]] = {}  # room -> feeds found there last time, not members
+        self._strangers: dict[tuple[str, int], set[int]] = {}  # (plugin, room) -> feeds found there, not members
 
-    async def _videoroom(self) -> tuple[JanusSession, int]:
+    async def _handle(self, plugin: Plugin) -> tuple[JanusSession, int]:
         async with self._lock:
             if self._session is None or self._session.closed:
-                token = core_token(secret=settings.JANUS_TOKEN_SECRET, plugins=(VIDEOROOM,), ttl=86400)
+                token = core_token(secret=settings.JANUS_TOKEN_SECRET, plugins=(VIDEOROOM, AUDIOBRIDGE), ttl=86400)
                 self._session = await JanusSession.open(self.url, token=token)
-                self._handle = await self._session.attach(VIDEOROOM)
+                self._handles.clear()
                 self._created.clear()  # Janus may have restarted: rooms are created again
-            return self._session, self._handle
+            if plugin.name not in self._handles:
+                self._handles[plugin.name] = await self._session.attach(plugin.name)
+            return self._session, self._handles[plugin.name]
 
-    async def _request(self, body: dict[str, Any]) -> dict[str, Any]:
-        session, handle = await self._videoroom()
+    async def _request(self, body: dict[str, Any], plugin: Plugin) -> dict[str, Any]:
+        session, handle = await self._handle(plugin)
         try:
             return await session.request(handle, body)
         except JanusError as error:
@@ -108,52 +141,56 @@ class RoomKeeper:
                 await self.close()
             raise
 
-    async def ensure_room(self, room: int, *, description: str) -> None:
+    async def ensure_room(self, room: int, *, description: str, plugin: Plugin = VIDEO) -> None:
         """Create the room unless it exists; idempotent across processes."""
-        if room in self._created:
+        if (plugin.name, room) in self._created:
             return
-        body = {
-            "request": "create", "room": room, "admin_key": settings.JANUS_ADMIN_KEY, "secret": room_secret(room),
-            "description": description[:100], "is_private": True, "allowed": [], "publishers": ROOM_PUBLISHERS,
-            "bitrate": ROOM_BITRATE, "fir_freq": 10, "require_pvtid": True, "notify_joining": True,
-            "audiolevel_event": True, "audio_active_packets": 50, "audio_level_average": 40,
-        }  # fmt: skip
         try:
-            await self._request(body)
+            await self._request(plugin.create(room, description), plugin)
         except JanusError as error:
-            if error.code != ROOM_EXISTS:
+            if error.code != plugin.room_exists:
                 raise
-        self._created.add(room)
+        self._created.add((plugin.name, room))
 
-    async def admit(self, room: int, user_id: int) -> None:
+    async def admit(self, room: int, user_id: int, *, plugin: Plugin = VIDEO) -> None:
         """Put the player's token on the room's list: its page can now join."""
-        await self._allowed(room, "add", [member_token(room=room, user_id=user_id)])
+        await self.allow(room, user_id, plugin=plugin)
 
-    async def dismiss(self, room: int, user_id: int) -> None:
+    async def allow(self, room: int, user_id: int, *, plugin: Plugin = VIDEO, allowed: bool = True) -> None:
+        """Put the player's token on the room's list, or take it off (which lets a page already
+        in the room stay: `kick` takes it out)."""
+        action = "add" if allowed else "remove"
+        await self._request(
+            {"request": "allowed", "room": room, "secret": room_secret(room), "action": action,
+             "allowed": [member_token(room=room, user_id=user_id)]},
+            plugin,
+        )  # fmt: skip
+
+    async def dismiss(self, room: int, user_id: int, *, plugin: Plugin = VIDEO) -> None:
         """Take the player's token off the list and the player's feed out of the room."""
-        await self._allowed(room, "remove", [member_token(room=room, user_id=user_id)])
-        await self.kick(room, user_id)
+        await self.allow(room, user_id, plugin=plugin, allowed=False)
+        await self.kick(room, user_id, plugin=plugin)
 
-    async def kick(self, room: int, feed: int) -> None:
+    async def kick(self, room: int, feed: int, *, plugin: Plugin = VIDEO) -> None:
         try:
-            await self._request({"request": "kick", "room": room, "secret": room_secret(room), "id": feed})
+            await self._request({"request": "kick", "room": room, "secret": room_secret(room), "id": feed}, plugin)
         except JanusError as error:
-            if error.code not in (NO_SUCH_FEED, NO_SUCH_ROOM):
+            if error.code not in (plugin.no_such_feed, plugin.no_such_room):
                 raise
 
-    async def participants(self, room: int) -> list[dict[str, Any]]:
-        answer = await self._request({"request": "listparticipants", "room": room, "secret": room_secret(room)})
+    async def participants(self, room: int, *, plugin: Plugin = VIDEO) -> list[dict[str, Any]]:
+        answer = await self._request({"request": "listparticipants", "room": room, "secret": room_secret(room)}, plugin)
         return list(answer.get("participants", []))
 
-    async def strangers(self, room: int, members: set[int]) -> set[int]:
+    async def strangers(self, room: int, members: set[int], *, plugin: Plugin = VIDEO) -> set[int]:
         """The feeds in the room that are not one of `members` (ids as feeds)."""
-        return {int(found["id"]) for found in await self.participants(room)} - members
+        return {int(found["id"]) for found in await self.participants(room, plugin=plugin)} - members
 
-    async def sweep(self, room: int, members: set[int]) -> list[int]:
+    async def sweep(self, room: int, members: set[int], *, plugin: Plugin = VIDEO) -> list[int]:
         """Kick every feed in the room that is not one of `members`; the kicked."""
-        strangers = sorted(await self.strangers(room, members))
+        strangers = sorted(await self.strangers(room, members, plugin=plugin))
         for feed in strangers:
-            await self.kick(room, feed)
+            await self.kick(room, feed, plugin=plugin)
         return strangers
 
     async def sweep_calls(self, hub: Any) -> list[tuple[int, int]]:
@@ -161,42 +198,39 @@ class RoomKeeper:
         process's worlds see it, on two sweeps in a row (a newcomer admitted by another process
         may be a moment ahead of this process's replica). The (room, feed) pairs kicked."""
         kicked: list[tuple[int, int]] = []
-        strangers: dict[int, set[int]] = {}
+        strangers: dict[tuple[str, int], set[int]] = {}
         for engine in list(hub.engines.values()):
             members: dict[str, set[int]] = {}
             for player, call in engine.calls.items():
                 members.setdefault(call, set()).add(player)
             for call, inside in members.items():
                 room = room_id(world_id=engine.world_id, name=call)
-                try:
-                    strangers[room] = await self.strangers(room, inside)
-                except JanusError:
-                    continue  # not created yet, or Janus just went away
-                for feed in strangers[room] & self._strangers.get(room, set()):
-                    await self.kick(room, feed)
-                    kicked.append((room, feed))
+                for plugin in (VIDEO, MIXER) if engine.call_mixed(call) else (VIDEO,):
+                    key = (plugin.name, room)
+                    try:
+                        strangers[key] = await self.strangers(room, inside, plugin=plugin)
+                    except JanusError:
+                        continue  # not created yet, or Janus just went away
+                    for feed in strangers[key] & self._strangers.get(key, set()):
+                        await self.kick(room, feed, plugin=plugin)
+                        kicked.append((room, feed))
         self._strangers = strangers
         if kicked:
             log.warning("janus: kicked %s feed(s) that were not in their calls: %s", len(kicked), kicked)
         return kicked
 
-    async def destroy(self, room: int) -> None:
+    async def destroy(self, room: int, *, plugin: Plugin = VIDEO) -> None:
         try:
-            await self._request({"request": "destroy", "room": room, "secret": room_secret(room)})
+            await self._request({"request": "destroy", "room": room, "secret": room_secret(room)}, plugin)
         except JanusError as error:
-            if error.code != NO_SUCH_ROOM:
+            if error.code != plugin.no_such_room:
                 raise
-        self._created.discard(room)
-
-    async def _allowed(self, room: int, action: str, tokens: list[str]) -> None:
-        await self._request(
-            {"request": "allowed", "room": room, "secret": room_secret(room), "action": action, "allowed": tokens}
-        )
+        self._created.discard((plugin.name, room))
 
     async def answers(self) -> bool:
         """Does Janus answer now (a cheap request on our session, reopened if need be)?"""
         try:
-            await self._request({"request": "exists", "room": 1})
+            await self._request({"request": "exists", "room": 1}, VIDEO)
         except JanusError:
             return False
         return True

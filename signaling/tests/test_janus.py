@@ -163,9 +163,12 @@ def test_the_start_script_refuses_to_run_without_the_secrets(tmp_path):
 
 
 async def test_the_sweep_kicks_a_feed_that_is_not_in_its_call_on_the_second_look(janus, keeper):
-    class World:  # what the sweep reads of a world: its id and who is in which call
+    class World:  # what the sweep reads of a world: its id, who is in which call, which are mixed
         world_id = 1
         calls = {51: "zone-7"}
+
+        def call_mixed(self, call):
+            return False
 
     class Hub:
         engines = {1: World()}

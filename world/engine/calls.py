@@ -13,6 +13,10 @@ people who may talk (not on do-not-disturb, not in a silent zone):
 
 Members of a call are not also put in peer-to-peer contact with each other. With `limit` 0 there
 is no media server and no call.
+
+A call of more than `mix_limit` people is *mixed* (`mixed_calls`): its sound goes through the media
+server's audio mixer (one spatial mix per listener) instead of one stream per speaker; cameras and
+screens stay in the video room.
 """
 
 from collections import defaultdict
@@ -51,6 +55,16 @@ def compute_calls(
             name = f"group-{min(members)}"
             calls.update(dict.fromkeys(members, name))
     return calls
+
+
+def mixed_calls(calls: Calls, *, mix_limit: int) -> frozenset[str]:
+    """The calls of more than `mix_limit` people (none when `mix_limit` is 0)."""
+    if mix_limit <= 0:
+        return frozenset()
+    sizes: dict[str, int] = defaultdict(int)
+    for call in calls.values():
+        sizes[call] += 1
+    return frozenset(call for call, size in sizes.items() if size > mix_limit)
 
 
 def _groups(players: set[int], pairs: Pairs) -> list[list[int]]:

@@ -9,75 +9,18 @@ import math
 import random
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from metaverse.frames import FrameWriter
 from world import messages
-from world.engine.calls import Calls, compute_calls, without_call_pairs
+from world.engine.calls import Calls, compute_calls, mixed_calls, without_call_pairs
 from world.engine.contacts import CANDIDATES_PER_CAP, Contacts, candidate_pairs, contacts_from, initiator_of
-from world.engine.mapdata import Exit, MapData, Zone
+from world.engine.mapdata import MapData, Zone
+from world.engine.session import ContactListener, EngineSettings, MoveResult, Session, Sink, TickResult, always
 from world.engine.state import PlayerState
 
-Sink = Callable[[str], Awaitable[None]]
-# (added contacts, removed contacts, the call the player is in now or None)
-ContactListener = Callable[[list[int], list[int], str | None], Awaitable[None]]
 GONE = -1
 CONTACTS_SHARE = 20  # a contacts pass waits at least 20 times as long as the last one took
-
-
-@dataclass(frozen=True)
-class EngineSettings:
-    walk_speed: float = 5.0  # tiles per second
-    talk_radius: float = 2.5
-    mesh_limit: int = 6
-    call_limit: int = 0  # a meeting of more goes through the media server; 0: there is none
-    aoi_cell: int = 10
-    aoi_radius: int = 2
-    speed_allowance: float = 1.2  # how much faster than walk_speed a client may seem to move
-    burst_tiles: float = 1.5  # distance a client may catch up in one go (network jitter)
-    # Contacts only start and stop calls, so they are worked out at most this often rather
-    # than every tick: with hundreds of players they cost more than the rest of the tick.
-    contacts_interval_ms: int = 200
-
-
-def _always() -> bool:
-    return True
-
-
-@dataclass(eq=False)
-class Session:
-    """A player connected to this process."""
-
-    player: PlayerState
-    sink: Sink
-    close: Callable[[int, str], Awaitable[None]]
-    alive: Callable[[], bool] = _always  # False once the socket has ended (the hub sweeps it out)
-    write: FrameWriter | None = None  # writes a frame built once for many (None: use `sink`)
-    connected_at: float = field(default_factory=time.time)
-    visible: set[int] = field(default_factory=set)
-    window: frozenset[int] = frozenset()
-    contacts: frozenset[int] = frozenset()
-    call: str | None = None
-    budget: float = 0.0  # tiles the player may still move now
-    last_move: float = field(default_factory=time.monotonic)
-    exit_index: int = -1  # the exit tile the player stands on, so each exit is announced once
-
-
-@dataclass
-class MoveResult:
-    accepted: bool
-    reason: str = ""
-    zone_changed: bool = False
-    exit: Exit | None = None
-
-
-@dataclass
-class TickResult:
-    messages: list[tuple[Session, str]] = field(default_factory=list)  # each for one session
-    shared: list[tuple[str, list[Session]]] = field(default_factory=list)  # the same frame for many
-    contact_changes: list[tuple[int, list[int], list[int], str | None]] = field(default_factory=list)
-    publication: dict[str, Any] | None = None
 
 
 class WorldEngine:
@@ -97,6 +40,7 @@ class WorldEngine:
         self.sessions: dict[int, Session] = {}
         self.contacts: Contacts = {}
         self.calls: Calls = {}
+        self.mixed: frozenset[str] = frozenset()  # the calls whose sound the media server mixes
         self.calls_available = True  # False while the media server cannot be reached: mesh only
         self.contact_listeners: dict[int, set[ContactListener]] = {}
         self._cells_x = math.ceil(mapdata.width / settings.aoi_cell)
@@ -114,7 +58,8 @@ class WorldEngine:
         self._local_gone: set[int] = set()
         self._publication_seq = 0
         self._shadows: dict[int, PlayerState] = {}  # remote claims on players connected here
-        self._listened_contacts: dict[int, tuple[frozenset[int], str | None]] = {}
+        # what each listened player's listeners last heard: contacts, call, whether it is mixed
+        self._listened_contacts: dict[int, tuple[frozenset[int], str | None, bool]] = {}
 
     # --- placing players ----------------------------------------------------------------------
 
@@ -180,7 +125,7 @@ class WorldEngine:
 
     def join(
         self, player: PlayerState, *, sink: Sink, close: Callable[[int, str], Awaitable[None]],
-        alive: Callable[[], bool] = _always, write: FrameWriter | None = None,
+        alive: Callable[[], bool] = always, write: FrameWriter | None = None,
     ) -> Session:  # fmt: skip
         """Add a player connected to this process; an older connection of the same player here is
         dropped from the world (the caller closes its socket, see `session_of`)."""
@@ -370,7 +315,8 @@ class WorldEngine:
     def listen_contacts(self, player_id: int, listener: ContactListener) -> None:
         """Call `listener(added, removed)` after each tick in which the player's contacts change."""
         self.contact_listeners.setdefault(player_id, set()).add(listener)
-        current = (self.contacts.get(player_id, frozenset()), self.calls.get(player_id))
+        call = self.calls.get(player_id)
+        current = (self.contacts.get(player_id, frozenset()), call, call in self.mixed)
         self._listened_contacts.setdefault(player_id, current)
 
     def unlisten_contacts(self, player_id: int, listener: ContactListener) -> None:
@@ -391,6 +337,10 @@ class WorldEngine:
     def call_of(self, player_id: int) -> str | None:
         """The media server's call the player is in (world/engine/calls.py), if any."""
         return self.calls.get(player_id)
+
+    def call_mixed(self, call: str | None) -> bool:
+        """Does the media server mix this call's sound (world/engine/calls.py `mixed_calls`)?"""
+        return call in self.mixed
 
     def call_members(self, call: str) -> list[int]:
         return sorted(player for player, joined in self.calls.items() if joined == call)
@@ -556,6 +506,7 @@ class WorldEngine:
         limit = self.settings.call_limit if self.calls_available else 0
         self.calls = compute_calls(self.players.values(), zones=self.map.zones, limit=limit, pairs=pairs)
         self.contacts = without_call_pairs(contacts, self.calls)
+        self.mixed = mixed_calls(self.calls, mix_limit=self.settings.mix_limit)
         for session in self.sessions.values():
             player_id = session.player.id
             current, call = self.contacts.get(player_id, frozenset()), self.calls.get(player_id)
@@ -570,9 +521,10 @@ class WorldEngine:
         # socket, so their view of the player's contacts is tracked separately.
         for player_id in self.contact_listeners:
             current, call = self.contacts.get(player_id, frozenset()), self.calls.get(player_id)
-            previous, previous_call = self._listened_contacts.get(player_id, (frozenset(), None))
-            if current != previous or call != previous_call:
-                self._listened_contacts[player_id] = (current, call)
+            previous, previous_call, was_mixed = self._listened_contacts.get(player_id, (frozenset(), None, False))
+            mixed = call in self.mixed
+            if current != previous or call != previous_call or mixed != was_mixed:
+                self._listened_contacts[player_id] = (current, call, mixed)
                 change = (player_id, sorted(current - previous), sorted(previous - current), call)
                 result.contact_changes.append(change)
 

@@ -435,6 +435,7 @@ def get_hub() -> Hub:
                 walk_speed=settings.WORLD_WALK_SPEED, talk_radius=settings.WORLD_TALK_RADIUS,
                 mesh_limit=settings.WORLD_MESH_LIMIT, aoi_cell=settings.WORLD_AOI_CELL,
                 call_limit=settings.CALL_P2P_LIMIT if settings.JANUS_URL else 0,  # no media server: no calls
+                mix_limit=settings.CALL_AUDIO_MIX_LIMIT,
                 aoi_radius=settings.WORLD_AOI_RADIUS,
             ),
         )  # fmt: skip

@@ -1,6 +1,6 @@
 """Meetings over the media server's limit become one call (world/engine/calls.py)."""
 
-from world.engine.calls import compute_calls, without_call_pairs
+from world.engine.calls import compute_calls, mixed_calls, without_call_pairs
 from world.tests.maps import open_map
 from world.tests.test_engine import _ignore, contacts_after_tick, join, make_engine
 
@@ -118,3 +118,29 @@ def test_a_group_call_keeps_its_name_while_its_lowest_member_stays():
     engine.leave(sessions[3])  # 5, 7, 8 are left: still over the limit, renamed after the lowest
     engine.tick(2000)
     assert engine.calls == dict.fromkeys([5, 7, 8], "group-5")
+
+
+def test_a_call_over_the_mix_limit_is_mixed_and_its_members_listeners_hear_it_both_ways():
+    engine = make_engine(call_limit=2, mix_limit=3)
+    for pid, (x, y) in enumerate([(12.5, 2.5), (17.5, 5.5), (15.5, 3.5)], start=1):
+        join(engine, pid, x, y)
+    engine.listen_contacts(1, _ignore)
+    [(_player, _, _, call)] = engine.tick(0).contact_changes
+    assert call is not None
+    assert not engine.call_mixed(call)
+    fourth = join(engine, 4, 13.5, 4.5)
+    # Same call, same contacts: the listener hears again because the call is now mixed.
+    assert engine.tick(100).contact_changes == [(1, [], [], call)]
+    assert engine.call_mixed(call)
+    assert engine.mixed == {call}
+    assert engine.tick(200).contact_changes == []
+    engine.leave(fourth)
+    assert engine.tick(300).contact_changes == [(1, [], [], call)]
+    assert not engine.call_mixed(call)
+
+
+def test_mixing_is_by_call_size_and_off_with_a_limit_of_zero():
+    calls = {1: "zone-1", 2: "zone-1", 3: "zone-1", 4: "group-4", 5: "group-4"}
+    assert mixed_calls(calls, mix_limit=2) == {"zone-1"}
+    assert mixed_calls(calls, mix_limit=1) == {"zone-1", "group-4"}
+    assert mixed_calls(calls, mix_limit=0) == frozenset()
