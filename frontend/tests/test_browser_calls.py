@@ -2,11 +2,17 @@
 through a real Janus (docs/janus.md) and back to peer-to-peer, and a call that lives through a
 restart of the server on the connection it had."""
 
+import json
+import math
+import threading
+import time
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
+from websockets.sync.client import connect as ws_connect
 
+from conftest import make_user, session_cookie
 from frontend.tests.test_browser import (  # noqa: F401 - fixtures
     ASYNC_UNSAFE,
     REMOTE_VIDEO_PLAYS,
@@ -178,3 +184,91 @@ CAMERA_IS_NOT_SCREEN = """(id) => {
   return video.videoWidth / video.videoHeight < 1.5;
 }"""
 VIDEO_TIME = """(id) => document.querySelector(`.video-tile.remote[data-peer="${id}"] video`).currentTime"""
+
+
+MIX_PLAYS = """() => {
+  const audio = document.getElementById("meeting-mix");
+  const track = audio && audio.srcObject && audio.srcObject.getAudioTracks()[0];
+  return Boolean(track && track.readyState === "live" && !track.muted && !audio.paused);
+}"""
+# Loudest sample of the mix over a second, through WebAudio (the fake microphones beep).
+MIX_PEAK = """async () => {
+  const audio = document.getElementById("meeting-mix");
+  const context = new AudioContext();
+  await context.resume();
+  const analyser = context.createAnalyser();
+  context.createMediaStreamSource(audio.srcObject).connect(analyser);
+  const samples = new Float32Array(analyser.fftSize);
+  let peak = 0;
+  for (let i = 0; i < 20; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    analyser.getFloatTimeDomainData(samples);
+    for (const sample of samples) peak = Math.max(peak, Math.abs(sample));
+  }
+  await context.close();
+  return peak;
+}"""
+SOUND_FROM_THE_ROOM = """(ids) => ids.map((id) => {
+  const video = document.querySelector(`.video-tile.remote[data-peer="${id}"] video`);
+  return Boolean(video && video.srcObject && video.srcObject.getAudioTracks().some((t) => t.readyState === "live"));
+})"""
+
+
+@pytest.fixture
+def mixing_meeting_pages(browser: Any, janus: Any, demo_worlds: dict[str, Any], server_factory: Any):  # noqa: F811
+    yield from _meeting_pages(browser, janus, server_factory, CALL_AUDIO_MIX_LIMIT="3")
+
+
+def _walk(socket: Any, start: tuple[float, float], goal: tuple[float, float], seq: int) -> int:
+    """Valid moves in a straight line, at walking pace, on a world socket of our own."""
+    steps = max(1, math.ceil(math.dist(start, goal) / 0.25))
+    for step in range(1, steps + 1):
+        time.sleep(0.06)
+        x, y = (start[i] + (goal[i] - start[i]) * step / steps for i in (0, 1))
+        direction = "up" if goal[1] < start[1] else "down"
+        socket.send(json.dumps({"type": "move", "x": x, "y": y, "dir": direction, "moving": step < steps, "seq": seq}))
+        seq += 1
+    return seq
+
+
+def test_a_call_over_the_mix_limit_is_heard_through_the_mix_and_back_through_the_room(
+    mixing_meeting_pages, demo_worlds, alice, bob, carol
+):
+    """Three pages in a call (over CALL_P2P_LIMIT 2, within CALL_AUDIO_MIX_LIMIT 3) hear each
+    other from the video room; a fourth player walks in (a socket of the test's) and the call's
+    sound moves to the mix, cameras staying; the fourth walks out and it moves back."""
+    people = (alice, bob, carol)
+    for user, (x, y) in zip(people, BLUE_ROOM, strict=True):
+        place(user, demo_worlds["demo"], x, y)
+    dave = make_user("dave")
+    door, inside = (58.5, 10.5), (58.5, 7.5)
+    place(dave, demo_worlds["demo"], *door)
+    opened = {user.pk: mixing_meeting_pages.enter(user) for user in people}
+    others = {user.pk: [other.pk for other in people if other is not user] for user in people}
+    for user in people:
+        page = opened[user.pk]
+        wait_for(page, "s.calls.call === 'zone-5' && arg.every((id) => s.calls.carried.includes(id))", others[user.pk])
+        wait_for(page, "s.calls.mix === null")
+        assert page.evaluate(SOUND_FROM_THE_ROOM, others[user.pk]) == [True, True]
+
+    served = mixing_meeting_pages.server
+    headers = {"Origin": served.http_url, "Cookie": f"sessionid={session_cookie(dave)}"}
+    with ws_connect(f"{served.ws_url}/ws/world/demo/", additional_headers=headers, open_timeout=10) as world:
+        drain = threading.Thread(target=lambda: [None for _ in world], daemon=True)  # keep reading
+        drain.start()
+        seq = _walk(world, door, inside, 1)
+        for user in people:  # four in the call: its sound is mixed, the cameras stay
+            page = opened[user.pk]
+            wait_for(page, "s.calls.mix && s.calls.mix.state === 'connected'")
+            page.wait_for_function(MIX_PLAYS, timeout=WAIT_MS)
+            wait_for(page, "s.calls.call === 'zone-5'")
+            for other in others[user.pk]:
+                page.wait_for_function(REMOTE_VIDEO_PLAYS, arg=other, timeout=WAIT_MS)
+            page.wait_for_function(f"(ids) => !({SOUND_FROM_THE_ROOM})(ids).some(Boolean)", arg=others[user.pk])
+        assert opened[alice.pk].evaluate(MIX_PEAK) > 0.01  # the others' beeps, mixed
+        _walk(world, inside, door, seq)
+        for user in people:  # three again: each voice back through the video room, the mix left
+            page = opened[user.pk]
+            wait_for(page, "s.calls.mix === null && s.calls.call === 'zone-5'")
+            page.wait_for_function(f"(ids) => ({SOUND_FROM_THE_ROOM})(ids).every(Boolean)", arg=others[user.pk])
+            page.wait_for_function("() => !document.getElementById('meeting-mix')", timeout=WAIT_MS)

@@ -4,15 +4,21 @@
 // the call appear in `store.state.peers` like peer-to-peer ones (`sfu: true`), keyed by player id
 // (a publisher's feed id is its player id).
 //
+// A call the server mixes (`mix` in the message: more than CALL_AUDIO_MIX_LIMIT people) keeps
+// cameras and screens here but moves everyone's sound to Janus's AudioBridge (JanusMix.js): our
+// microphone stops going to the video room and we receive no one's sound from it.
+//
 // Janus's WebSocket API, spoken directly: every request carries the ticket's `token`; requests
 // are matched to answers by `transaction`; a keep-alive every 25 s keeps the session.
 
 import { SpeakingDetector } from "../lib/audio.js";
+import { JanusMix } from "./JanusMix.js";
 
 const KEEPALIVE_MS = 25000;
 const REQUEST_MS = 10000;
 const KINDS = ["audio", "video"];
 const RECONCILE_MS = 1000; // how often the nearest cameras are looked at again
+const MIX_HANDOVER_MS = 1500; // leaving the mix: how long it plays on while voices come back here
 
 class JanusError extends Error {
   constructor(code, reason) {
@@ -22,7 +28,7 @@ class JanusError extends Error {
 }
 
 export class JanusCall {
-  constructor(store, media, { ticket, call, iceServers, videoLimit, onEnded }) {
+  constructor(store, media, { ticket, call, iceServers, videoLimit, mix, onEnded }) {
     this.store = store;
     this.media = media;
     this.ticket = ticket;
@@ -43,6 +49,8 @@ export class JanusCall {
     this.publisherQueue = Promise.resolve();
     this.published = false;
     this.screenTransceiver = null;
+    this.mix = mix || null; // {room, left, right} while the call's sound is mixed
+    this.mixer = null; // our JanusMix then
   }
 
   // Join the room and publish; resolves once our offer is answered.
@@ -63,6 +71,7 @@ export class JanusCall {
     });
     this.privateId = joined.data.private_id;
     await this._publish();
+    if (this.mix) await this._joinMix();
     this._publishersListed(joined.data.publishers || []);
     this.nearest = setInterval(() => this._reconcile(), RECONCILE_MS);
     this.media.onTracksChanged(() => this._replaceTracks());
@@ -82,12 +91,61 @@ export class JanusCall {
     if (this.ws) this.ws.close();
     if (this.publisher) this.publisher.close();
     if (this.subscriber) this.subscriber.close();
+    if (this.mixer) this.mixer.stop();
     for (const feed of [...this.peers.keys()]) this._drop(feed);
     for (const { reject, timer } of this.pending.values()) {
       clearTimeout(timer);
       reject(new JanusError(0, "left the call"));
     }
     this.pending.clear();
+  }
+
+  // The server mixes the call's sound now (`mix`), or no longer (null): our voice moves to the mix
+  // and back, the new way up before the old goes.
+  async setMix(mix) {
+    if (this.closed) return;
+    if (mix && this.mixer) {
+      this.mixer.mix = this.mix = mix;
+      return;
+    }
+    if (mix) {
+      this.mix = mix;
+      await this._joinMix();
+      this._reconcile();
+    } else if (this.mix) {
+      this.mix = null;
+      this._queuePublisher(() => this._voiceHere(true), "Your microphone could not be moved back to the meeting.");
+      this._reconcile();
+      const mixer = this.mixer;
+      this.mixer = null;
+      if (mixer) setTimeout(() => mixer.leave(), MIX_HANDOVER_MS);
+    }
+  }
+
+  async _joinMix() {
+    const mixer = (this.mixer = new JanusMix(this, this.mix));
+    try {
+      await mixer.start();
+    } catch (error) {
+      console.warn("meeting: could not join the call's sound mix:", error);
+      this.store.notice("Could not join the meeting's sound; walk out and in again to retry.", { kind: "warning" });
+    }
+    this._queuePublisher(() => this._voiceHere(false), "Your microphone could not be moved to the meeting's mix.");
+  }
+
+  // Our microphone in the video room (on) or not (off: the mix carries it).
+  async _voiceHere(on) {
+    if (this.closed || !this.publisher) return;
+    const audio = this.publisher.getTransceivers().find((transceiver) => this._kindOf(transceiver) === "audio");
+    const direction = on ? "sendonly" : "inactive";
+    if (!audio || audio.direction === direction) return;
+    audio.direction = direction;
+    await this._offer();
+  }
+
+  _kindOf(transceiver) {
+    if (transceiver === this.screenTransceiver || transceiver.stopped) return null;
+    return transceiver.sender.track ? transceiver.sender.track.kind : transceiver.receiver.track.kind;
   }
 
   // Feeds whose media plays, for the peer-to-peer side to let go of a `call_moved` peer.
@@ -122,8 +180,8 @@ export class JanusCall {
     });
   }
 
-  async _attach() {
-    const answer = await this._request({ janus: "attach", plugin: "janus.plugin.videoroom", session_id: this.session });
+  async _attach(plugin = "janus.plugin.videoroom") {
+    const answer = await this._request({ janus: "attach", plugin, session_id: this.session });
     return answer.data.id;
   }
 
@@ -151,7 +209,9 @@ export class JanusCall {
       return;
     }
     const data = (message.plugindata && message.plugindata.data) || {};
-    if (message.sender === this.publisherHandle) {
+    if (this.mixer && message.sender === this.mixer.handle) {
+      this.mixer.event(data);
+    } else if (message.sender === this.publisherHandle) {
       if (data.publishers) this._publishersListed(data.publishers);
       if (data.unpublished !== undefined && data.unpublished !== "ok") this._drop(data.unpublished);
       if (data.leaving === "ok" || data.reason === "kicked") this._ended(null);
@@ -178,7 +238,9 @@ export class JanusCall {
     this._trickle(pc, this.publisherHandle);
     for (const kind of KINDS) {
       const track = this.media.track(kind);
-      if (track) pc.addTransceiver(track, { direction: "sendonly", streams: [this.media.stream] });
+      // In a mixed call our voice goes to the mix: the video room's sound stays off until it is not.
+      const direction = kind === "audio" && this.mix ? "inactive" : "sendonly";
+      if (track) pc.addTransceiver(track, { direction, streams: [this.media.stream] });
     }
     if (!pc.getTransceivers().length) return; // no camera, no microphone: we only listen
     await this._offer();
@@ -197,10 +259,10 @@ export class JanusCall {
     await pc.setRemoteDescription(jsep);
   }
 
-  _queuePublisher(work) {
+  _queuePublisher(work, failure = "Your screen could not be shared in the meeting.") {
     this.publisherQueue = this.publisherQueue.then(work).catch((error) => {
       console.warn("meeting: publishing failed:", error);
-      this.store.notice("Your screen could not be shared in the meeting.", { kind: "warning" });
+      this.store.notice(failure, { kind: "warning" });
     });
   }
 
@@ -219,10 +281,10 @@ export class JanusCall {
   _replaceTracks() {
     if (!this.publisher || this.closed) return;
     for (const transceiver of this.publisher.getTransceivers()) {
-      if (transceiver === this.screenTransceiver || transceiver.stopped) continue;
-      const kind = transceiver.sender.track ? transceiver.sender.track.kind : transceiver.receiver.track.kind;
-      transceiver.sender.replaceTrack(this.media.track(kind)).catch(() => {});
+      const kind = this._kindOf(transceiver);
+      if (kind) transceiver.sender.replaceTrack(this.media.track(kind)).catch(() => {});
     }
+    if (this.mixer) this.mixer.replaceTrack(this.media.track("audio"));
   }
 
   _trickle(pc, handle) {
@@ -254,6 +316,7 @@ export class JanusCall {
         }
       }
       this.available.set(publisher.id, streams);
+      if (streams.size) this._peer(publisher.id); // a tile for everyone, a name only until media comes
     }
     this._reconcile();
   }
@@ -262,6 +325,7 @@ export class JanusCall {
   // others show as name tiles); looked at again as people move.
   _reconcile() {
     if (this.closed) return;
+    if (this.mixer) this.mixer.follow();
     const state = this.store.state;
     const me = state.me;
     const distance = (feed) => {
@@ -272,6 +336,7 @@ export class JanusCall {
     const wanted = new Set();
     for (const [feed, streams] of this.available) {
       for (const [mid, stream] of streams) {
+        if (stream.type === "audio" && this.mix) continue; // the mix carries everyone's sound
         if (stream.type !== "video" || stream.screen || seen.has(feed)) wanted.add(`${feed}:${mid}`);
       }
     }
@@ -424,8 +489,9 @@ export class JanusCall {
   // Who is speaking, for the tiles (muted state travels only on peer-to-peer data channels).
   levels(now) {
     let changed = false;
+    const talking = this.mixer ? this.mixer.talking : null;
     for (const peer of this.peers.values()) {
-      const speaking = Boolean(peer.detector && peer.detector.speaking(now));
+      const speaking = talking ? talking.has(peer.id) : Boolean(peer.detector && peer.detector.speaking(now));
       if (speaking !== peer.speaking) {
         peer.speaking = speaking;
         changed = true;
