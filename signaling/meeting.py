@@ -2,6 +2,8 @@
 on it (`manage.py meeting_check`): N guests walk into one meeting through the real server, get
 their call tickets on the signal socket, join the call's Janus room, each sends its own colour and
 tone, and each checks that what it receives from every other one is that one's colour and tone.
+When the server mixes the call's sound (more than its CALL_AUDIO_MIX_LIMIT), each sends its tone to
+the mix instead (signaling/mixer.py) and checks that its mix holds every other one's tone.
 """
 
 import asyncio
@@ -17,12 +19,17 @@ from aiortc.mediastreams import MediaStreamTrack
 
 from signaling.bot import ClientSocket, expect
 from signaling.janus import VIDEOROOM, JanusSession
+from signaling.mixer import MixParticipant
 from signaling.synthetic import ColourTrack, ToneTrack, average_colour, tone_power
 
 CONNECTED_SECONDS = 15.0
 FRAMES_KEPT = 10  # per stream, the latest: enough to recognise it (200 ms of sound)
 COLOUR_TOLERANCE = 60  # per channel, after VP8's round trip
 TONE_DOMINANCE = 4.0  # the sender's pitch must hold this many times the power of any other's
+SETTLE_SECONDS = 1.0  # for every process to count everyone in the meeting (contacts: every 200 ms)
+# Goertzel power of a tone of amplitude ~65 (of 32767) over MIX_FRAMES: anything quieter is not a voice
+MIX_TONE_FLOOR = 1e11
+MIX_FRAMES = 10  # 200 ms of a mix to find every voice in
 
 
 class JanusParticipant:
@@ -150,9 +157,9 @@ PALETTE = _palette(30)
 
 
 def signature(index: int) -> tuple[tuple[int, int, int], float]:
-    """Participant `index`'s colour (a palette of colours far apart) and tone (minor thirds up
-    from 300 Hz)."""
-    return PALETTE[index], 300.0 * 2 ** (3 * index / 12)
+    """Participant `index`'s colour (a palette of colours far apart) and tone (60 Hz steps up from
+    300 Hz: thirty fit below 2.1 kHz, apart enough to tell even when all sound at once in a mix)."""
+    return PALETTE[index], 300.0 + 60.0 * index
 
 
 @dataclass
@@ -164,7 +171,9 @@ class Guest:
     tone: float = 0.0
     joined_ms: float = math.nan
     participant: JanusParticipant | None = None
+    mix: MixParticipant | None = None  # when the server mixes the call's sound
     sockets: list[ClientSocket] = field(default_factory=list)
+    mix_frames: list[Any] = field(default_factory=list)
 
 
 @dataclass
@@ -175,6 +184,7 @@ class MeetingResult:
     join_ms: list[float]
     first_frame_ms: list[float]
     missing: list[str]
+    mixed: bool = False
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -190,6 +200,10 @@ async def run_meeting(
     for guest in guests:
         guest.colour, guest.tone = signature(guest.index)
     try:
+        # Everyone in the world first, then onto the call: its ticket then says whether the call
+        # is mixed for good (a call that grows past the mix limit as guests come would change it).
+        await asyncio.gather(*(_enter(guest, ws_url, slug, origin, seconds) for guest in guests))
+        await asyncio.sleep(SETTLE_SECONDS)
         await asyncio.gather(*(_arrive(guest, ws_url, slug, origin, seconds) for guest in guests))
         out(f"all {len(guests)} joined the call; receiving")
         feeds = {guest.user_id: guest for guest in guests}
@@ -197,6 +211,8 @@ async def run_meeting(
         return _judge(guests, feeds)
     finally:
         for guest in guests:
+            if guest.mix is not None:
+                await guest.mix.close()
             if guest.participant is not None:
                 await guest.participant.close()
             for socket in guest.sockets:
@@ -204,13 +220,20 @@ async def run_meeting(
                     await socket.close()
 
 
-async def _arrive(guest: Guest, ws_url: str, slug: str, origin: str, seconds: float) -> None:
-    """World socket, signal socket, the `call` ticket, into Janus, publishing: timed as a join."""
+async def _enter(guest: Guest, ws_url: str, slug: str, origin: str, seconds: float) -> None:
+    """The world socket, until `welcome`: the first part of a join's time."""
     started = time.monotonic()
     async with asyncio.timeout(seconds):
         world = await ClientSocket.open(f"{ws_url}/ws/world/{slug}/", cookie=guest.cookie, origin=origin)
         guest.sockets.append(world)
         await expect(world, "welcome")
+    guest.joined_ms = (time.monotonic() - started) * 1000
+
+
+async def _arrive(guest: Guest, ws_url: str, slug: str, origin: str, seconds: float) -> None:
+    """Signal socket, the `call` ticket, into Janus, publishing: the rest of a join's time."""
+    started = time.monotonic()
+    async with asyncio.timeout(seconds):
         signal = await ClientSocket.open(f"{ws_url}/ws/signal/{slug}/", cookie=guest.cookie, origin=origin)
         guest.sockets.append(signal)
         while (call := await expect(signal, "call"))["mode"] != "sfu":
@@ -224,14 +247,26 @@ async def _arrive(guest: Guest, ws_url: str, slug: str, origin: str, seconds: fl
             feed=ticket["feed"],
             member_token=ticket["member_token"],
         )
-        await guest.participant.publish(ColourTrack(guest.colour, (160, 120)), ToneTrack(guest.tone))
-    guest.joined_ms = (time.monotonic() - started) * 1000
+        if call.get("mix"):  # the sound goes to the call's mix, placed across it by who arrived when
+            guest.mix = await MixParticipant.join(
+                ticket["url"], token=ticket["token"], room=call["mix"]["room"], feed=ticket["feed"],
+                member_token=ticket["member_token"], position=(37 * guest.index) % 101,
+            )  # fmt: skip
+            await guest.mix.connect(ToneTrack(guest.tone))
+            await guest.participant.publish(ColourTrack(guest.colour, (160, 120)))
+        else:
+            await guest.participant.publish(ColourTrack(guest.colour, (160, 120)), ToneTrack(guest.tone))
+    guest.joined_ms += (time.monotonic() - started) * 1000
 
 
 async def _receive(guest: Guest, feeds: list[int], seconds: float) -> None:
     assert guest.participant is not None
     await guest.participant.subscribe(*feeds)
-    await guest.participant.wait_for([(feed, kind) for feed in feeds for kind in ("video", "audio")], seconds)
+    kinds = ("video",) if guest.mix is not None else ("video", "audio")
+    await guest.participant.wait_for([(feed, kind) for feed in feeds for kind in kinds], seconds)
+    if guest.mix is not None:
+        with contextlib.suppress(TimeoutError):
+            guest.mix_frames = await guest.mix.latest(MIX_FRAMES, seconds)
 
 
 def _judge(guests: list[Guest], feeds: dict[int, Guest]) -> MeetingResult:
@@ -245,9 +280,13 @@ def _judge(guests: list[Guest], feeds: dict[int, Guest]) -> MeetingResult:
             if sender is guest:
                 continue
             video = participant.received.get((feed, "video"), [])
-            audio = participant.received.get((feed, "audio"), [])
+            audio = guest.mix_frames if guest.mix is not None else participant.received.get((feed, "audio"), [])
             seen = bool(video) and _same_colour(average_colour(video[-1]), sender.colour, colours)
-            heard = bool(audio) and _same_tone(audio, sender.tone, tones)
+            if guest.mix is not None:  # a mix holds every voice but the listener's own
+                power = tone_power(audio, sender.tone) if audio else 0.0
+                heard = power >= MIX_TONE_FLOOR and power >= TONE_DOMINANCE * tone_power(audio, guest.tone)
+            else:
+                heard = bool(audio) and _same_tone(audio, sender.tone, tones)
             if seen and heard:
                 streams += 1  # one stream: this sender's picture and voice, both as sent
             if not seen:
@@ -257,12 +296,13 @@ def _judge(guests: list[Guest], feeds: dict[int, Guest]) -> MeetingResult:
                     ", ".join(f"{tone:.0f} Hz {tone_power(audio, tone):.2g}" for tone in tones) if audio else "no audio"
                 )
                 missing.append(f"{guest.index + 1} did not hear {sender.index + 1}'s tone ({powers})")
-            for kind in ("video", "audio"):
+            for kind in ("video",) if guest.mix is not None else ("video", "audio"):
                 arrived = participant.first_frame_at.get((feed, kind))
                 if arrived is not None:
                     first_frames.append((arrived - participant.subscribed_at) * 1000)
     expected = len(guests) * (len(guests) - 1)
-    return MeetingResult(len(guests), streams, expected, [g.joined_ms for g in guests], first_frames, missing)
+    mixed = any(guest.mix is not None for guest in guests)
+    return MeetingResult(len(guests), streams, expected, [g.joined_ms for g in guests], first_frames, missing, mixed)
 
 
 def _same_colour(seen: tuple[int, int, int], sent: tuple[int, int, int], colours: list[tuple[int, int, int]]) -> bool:

@@ -48,3 +48,13 @@ def test_the_participants_look_and_sound_different():
         for second in range(first + 1, 30):
             assert max(abs(a - b) for a, b in zip(colours[first], colours[second], strict=True)) >= 85
             assert abs(tones[first] - tones[second]) > 50
+
+
+def test_over_the_mix_limit_every_guest_hears_the_others_in_its_mix(janus, demo_worlds, server_factory):
+    server = server_factory({**janus.settings(), "CALL_P2P_LIMIT": "2", "CALL_AUDIO_MIX_LIMIT": "3"}, name="mixed")
+    result = meeting_check(server, "--participants", "4", "--seconds", "20", env=janus.settings())
+    assert result.returncode == 0, result.stdout + result.stderr
+    [line] = [line for line in result.stdout.splitlines() if line.startswith("participants=")]
+    assert re.fullmatch(
+        r"participants=4 streams=12/12 join_p95_ms=\d+ first_frame_p95_ms=\d+ janus_cpu_pct=\d+ sound=mixed", line
+    ), line

@@ -146,6 +146,7 @@ def _line(result: MeetingResult, cpu: str) -> str:
     return (
         f"participants={result.participants} streams={result.streams}/{result.expected} "
         f"join_p95_ms={ms(result.join_ms)} first_frame_p95_ms={ms(result.first_frame_ms)} janus_cpu_pct={cpu}"
+        + (" sound=mixed" if result.mixed else "")
     )
 
 
