@@ -10,7 +10,6 @@ from django.conf import settings
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 from rest_framework.response import Response
-from rest_framework.views import exception_handler as drf_exception_handler
 
 from metaverse import wire
 from metaverse.errors import AppError
@@ -46,6 +45,9 @@ def exception_handler(error: Exception, context: dict[str, Any]) -> Response | N
     as DRF's own validation errors do), or `{"detail", ...extra}` when it names no field (429s
     also say when to try again, in `Retry-After`)."""
     if not isinstance(error, AppError):
+        # Imported here: rest_framework.views reads the parser classes (ours, above) as it loads.
+        from rest_framework.views import exception_handler as drf_exception_handler
+
         return drf_exception_handler(error, context)
     if error.field is not None and error.status == 400:
         return Response({error.field: [error.message]}, status=400)
