@@ -141,7 +141,8 @@ def calls_summary() -> str:
     if settings.JANUS_URL:
         return (
             f"Calls: peer-to-peer up to {settings.CALL_P2P_LIMIT} people; larger meetings through Janus "
-            f"({settings.JANUS_INTERNAL_URL or settings.JANUS_URL})"
+            f"({settings.JANUS_INTERNAL_URL or settings.JANUS_URL}), their sound mixed above "
+            f"{settings.CALL_AUDIO_MIX_LIMIT}"
         )
     return "Calls: peer-to-peer only (set JANUS_URL, JANUS_TOKEN_SECRET and JANUS_ADMIN_KEY for meetings of any size)"
 

@@ -27,9 +27,10 @@ FRAMES_KEPT = 10  # per stream, the latest: enough to recognise it (200 ms of so
 COLOUR_TOLERANCE = 60  # per channel, after VP8's round trip
 TONE_DOMINANCE = 4.0  # the sender's pitch must hold this many times the power of any other's
 SETTLE_SECONDS = 1.0  # for every process to count everyone in the meeting (contacts: every 200 ms)
-# Goertzel power of a tone of amplitude ~65 (of 32767) over MIX_FRAMES: anything quieter is not a voice
+# Goertzel power of a tone of amplitude ~40 (of 32767) over MIX_FRAMES: anything quieter is not a voice
 MIX_TONE_FLOOR = 1e11
-MIX_FRAMES = 10  # 200 ms of a mix to find every voice in
+MIX_AMPLITUDE = 1000  # thirty voices of this add up below 16-bit full scale: the mix does not clip
+MIX_FRAMES = 25  # half a second of a mix to find every voice in
 
 
 class JanusParticipant:
@@ -127,6 +128,7 @@ class JanusParticipant:
                     await asyncio.sleep(0.1)
 
     async def close(self) -> None:
+        """Leave (what was received stays in `received`); closing again does nothing more."""
         for reader in self.readers:
             reader.cancel()
         await self.publisher.close()
@@ -171,7 +173,8 @@ class Guest:
     tone: float = 0.0
     joined_ms: float = math.nan
     participant: JanusParticipant | None = None
-    mix: MixParticipant | None = None  # when the server mixes the call's sound
+    mix_ticket: dict[str, Any] | None = None  # when the server mixes the call's sound
+    mix: MixParticipant | None = None  # then, our place in the mix
     sockets: list[ClientSocket] = field(default_factory=list)
     mix_frames: list[Any] = field(default_factory=list)
 
@@ -208,6 +211,16 @@ async def run_meeting(
         out(f"all {len(guests)} joined the call; receiving")
         feeds = {guest.user_id: guest for guest in guests}
         await asyncio.gather(*(_receive(guest, [f for f in feeds if f != guest.user_id], seconds) for guest in guests))
+        if any(guest.mix_ticket is not None for guest in guests):
+            # Into the mix once the pictures are checked and gone: with every guest in one Python
+            # process, an event loop busy with video sends sound in bursts, which the mixer
+            # (playing each voice in time) drops. A browser sends each voice on time.
+            for guest in guests:
+                if guest.participant is not None:
+                    await guest.participant.close()  # what it received stays for the verdict
+            await asyncio.gather(*(_join_mix(guest, seconds) for guest in guests if guest.mix_ticket is not None))
+            await asyncio.sleep(SETTLE_SECONDS)
+            await asyncio.gather(*(_listen_to_mix(guest, seconds) for guest in guests if guest.mix is not None))
         return _judge(guests, feeds)
     finally:
         for guest in guests:
@@ -247,26 +260,38 @@ async def _arrive(guest: Guest, ws_url: str, slug: str, origin: str, seconds: fl
             feed=ticket["feed"],
             member_token=ticket["member_token"],
         )
-        if call.get("mix"):  # the sound goes to the call's mix, placed across it by who arrived when
-            guest.mix = await MixParticipant.join(
-                ticket["url"], token=ticket["token"], room=call["mix"]["room"], feed=ticket["feed"],
-                member_token=ticket["member_token"], position=(37 * guest.index) % 101,
-            )  # fmt: skip
-            await guest.mix.connect(ToneTrack(guest.tone))
+        if call.get("mix"):  # the sound goes to the call's mix (joined after the pictures are checked)
+            guest.mix_ticket = {**ticket, "mix_room": call["mix"]["room"]}
             await guest.participant.publish(ColourTrack(guest.colour, (160, 120)))
         else:
             await guest.participant.publish(ColourTrack(guest.colour, (160, 120)), ToneTrack(guest.tone))
     guest.joined_ms += (time.monotonic() - started) * 1000
 
 
+async def _join_mix(guest: Guest, seconds: float) -> None:
+    """Into the call's mix with our tone, placed across it by index: timed as part of the join."""
+    assert guest.mix_ticket is not None
+    ticket, started = guest.mix_ticket, time.monotonic()
+    async with asyncio.timeout(seconds):
+        guest.mix = await MixParticipant.join(
+            ticket["url"], token=ticket["token"], room=ticket["mix_room"], feed=ticket["feed"],
+            member_token=ticket["member_token"], position=(37 * guest.index) % 101,
+        )  # fmt: skip
+        await guest.mix.connect(ToneTrack(guest.tone, amplitude=MIX_AMPLITUDE))
+    guest.joined_ms += (time.monotonic() - started) * 1000
+
+
 async def _receive(guest: Guest, feeds: list[int], seconds: float) -> None:
     assert guest.participant is not None
     await guest.participant.subscribe(*feeds)
-    kinds = ("video",) if guest.mix is not None else ("video", "audio")
+    kinds = ("video",) if guest.mix_ticket is not None else ("video", "audio")
     await guest.participant.wait_for([(feed, kind) for feed in feeds for kind in kinds], seconds)
-    if guest.mix is not None:
-        with contextlib.suppress(TimeoutError):
-            guest.mix_frames = await guest.mix.latest(MIX_FRAMES, seconds)
+
+
+async def _listen_to_mix(guest: Guest, seconds: float) -> None:
+    assert guest.mix is not None
+    with contextlib.suppress(TimeoutError):
+        guest.mix_frames = await guest.mix.latest(MIX_FRAMES, seconds)
 
 
 def _judge(guests: list[Guest], feeds: dict[int, Guest]) -> MeetingResult:
@@ -280,9 +305,9 @@ def _judge(guests: list[Guest], feeds: dict[int, Guest]) -> MeetingResult:
             if sender is guest:
                 continue
             video = participant.received.get((feed, "video"), [])
-            audio = guest.mix_frames if guest.mix is not None else participant.received.get((feed, "audio"), [])
+            audio = guest.mix_frames if guest.mix_ticket is not None else participant.received.get((feed, "audio"), [])
             seen = bool(video) and _same_colour(average_colour(video[-1]), sender.colour, colours)
-            if guest.mix is not None:  # a mix holds every voice but the listener's own
+            if guest.mix_ticket is not None:  # a mix holds every voice but the listener's own
                 power = tone_power(audio, sender.tone) if audio else 0.0
                 heard = power >= MIX_TONE_FLOOR and power >= TONE_DOMINANCE * tone_power(audio, guest.tone)
             else:
@@ -296,12 +321,12 @@ def _judge(guests: list[Guest], feeds: dict[int, Guest]) -> MeetingResult:
                     ", ".join(f"{tone:.0f} Hz {tone_power(audio, tone):.2g}" for tone in tones) if audio else "no audio"
                 )
                 missing.append(f"{guest.index + 1} did not hear {sender.index + 1}'s tone ({powers})")
-            for kind in ("video",) if guest.mix is not None else ("video", "audio"):
+            for kind in ("video",) if guest.mix_ticket is not None else ("video", "audio"):
                 arrived = participant.first_frame_at.get((feed, kind))
                 if arrived is not None:
                     first_frames.append((arrived - participant.subscribed_at) * 1000)
     expected = len(guests) * (len(guests) - 1)
-    mixed = any(guest.mix is not None for guest in guests)
+    mixed = any(guest.mix_ticket is not None for guest in guests)
     return MeetingResult(len(guests), streams, expected, [g.joined_ms for g in guests], first_frames, missing, mixed)
 
 

@@ -16,15 +16,17 @@ SAMPLE_RATE, FRAME_SAMPLES = 48000, 960  # 20 ms frames, as a microphone gives t
 class ToneTrack(AudioStreamTrack):
     """A sine tone (440 Hz unless told), 20 ms a frame, as a microphone would give it."""
 
-    def __init__(self, frequency: float = 440.0) -> None:
+    def __init__(self, frequency: float = 440.0, amplitude: int = 8000) -> None:
         super().__init__()
         self.frequency = frequency
+        self.amplitude = amplitude
         self.sent = 0
 
     async def recv(self) -> AudioFrame:
         silence = await super().recv()  # paces the frames in real time
         step = 2 * math.pi * self.frequency / SAMPLE_RATE
-        samples = array.array("h", (int(8000 * math.sin(step * (self.sent + i))) for i in range(FRAME_SAMPLES)))
+        wave = (int(self.amplitude * math.sin(step * (self.sent + i))) for i in range(FRAME_SAMPLES))
+        samples = array.array("h", wave)
         frame = AudioFrame(format="s16", layout="mono", samples=FRAME_SAMPLES)
         frame.planes[0].update(samples.tobytes())
         frame.sample_rate = SAMPLE_RATE
