@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class ChatConfig(AppConfig):
     name = "chat"
     verbose_name = "Chat"
+
+    def ready(self) -> None:
+        from chat.selectors import blocked_ids_expression
+        from world.avoidance import avoidance_register
+
+        avoidance_register(blocked_ids_expression)

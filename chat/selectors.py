@@ -1,5 +1,6 @@
 """Reads for chat: which messages a player may see, whom they block, whether they are muted."""
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from chat.models import Audience, Block, Message, Mute, Scope
@@ -44,6 +45,11 @@ def history_recent(*, user_id: int, world_id: int, limit: int = HISTORY_SIZE) ->
 
 def blocked_ids(*, user_id: int) -> set[int]:
     return set(Block.objects.filter(blocker_id=user_id).values_list("blocked_id", flat=True))
+
+
+def blocked_ids_expression() -> ArraySubquery:
+    """The ids the player of the row being read (its `user_id`) has blocked, as one array."""
+    return ArraySubquery(Block.objects.filter(blocker_id=OuterRef("user_id")).values("blocked_id"))
 
 
 def blocks_of(*, user_id: int) -> QuerySet[Block]:

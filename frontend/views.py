@@ -34,6 +34,7 @@ def world_page(request: HttpRequest, slug: str) -> HttpResponse:
             "me": reverse("api_player_me"),
             "iceServers": reverse("api_ice_servers"),
             "reports": reverse("api_reports"),
+            "blocks": reverse("api_blocks"),
         },
     }
     return render(request, "frontend/world.html", {"world": world, "config": config})

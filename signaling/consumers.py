@@ -57,6 +57,7 @@ class SignalingConsumer(WorldSocketConsumer):
     listening = False
     call: str | None = None  # the media server's call this player is in (world/engine/calls.py)
     mixed = False  # whether that call's sound goes through the media server's mixer
+    hidden: tuple[int, ...] = ()  # the call's members kept apart from this player by a block
 
     async def connect(self) -> None:
         self._held: dict[int, list[Outgoing]] = {}
@@ -233,10 +234,11 @@ class SignalingConsumer(WorldSocketConsumer):
         if self.hub is None or self.engine is None:
             return
         mixed = self.engine.call_mixed(call)
-        if (call, mixed) == (self.call, self.mixed):
+        hidden = tuple(self.engine.hidden_from(self.user_id))
+        if (call, mixed, hidden) == (self.call, self.mixed, self.hidden):
             return
         previous, was_mixed = self.call, self.mixed
-        self.call, self.mixed = call, mixed
+        self.call, self.mixed, self.hidden = call, mixed, hidden
         # In the background: Janus answers in milliseconds, but the world's tick calls this.
         self.hub.spawn(self._switch_call(previous, was_mixed, call, mixed), name=f"call-{self.user_id}")
 
@@ -293,7 +295,7 @@ class SignalingConsumer(WorldSocketConsumer):
             mix = {"room": room, "left": left, "right": max(right, left + 1)}
         return {
             "type": "call", "mode": "sfu", "call": call, "members": self.engine.call_members(call),
-            "video_limit": settings.CALL_VIDEO_LIMIT, "mix": mix,
+            "video_limit": settings.CALL_VIDEO_LIMIT, "mix": mix, "hidden": self.engine.hidden_from(self.user_id),
             "janus": ticket(room=room, user_id=self.user_id).as_message(),
         }  # fmt: skip
 

@@ -72,7 +72,7 @@ class WorldConsumer(WorldSocketConsumer):
         profile = entry.profile
         player = PlayerState(
             id=user.pk, x=x, y=y, dir=direction, name=profile["name"], avatar=profile["avatar"],
-            avatar_url=profile["avatar_url"], status=profile["status"],
+            avatar_url=profile["avatar_url"], status=profile["status"], avoids=entry.avoids,
         )  # fmt: skip
         self.moves = TokenBucket(MOVES_PER_SECOND, MOVE_BURST)
         self.flood = Flood(
@@ -168,6 +168,17 @@ class WorldConsumer(WorldSocketConsumer):
     async def world_replaced(self, event: dict[str, Any]) -> None:
         if self.engine is not None and event["world"] == self.engine.world_id and event["channel"] != self.channel_name:
             await self.close_with(CloseCode.REPLACED, "replaced", "You opened this world somewhere else.")
+
+    async def chat_blocked(self, event: dict[str, Any]) -> None:
+        """This player blocked someone (chat/services.py): never in contact with them again."""
+        if self.engine is not None and self.session is not None:
+            player = self.session.player
+            self.engine.set_avoids(player.id, player.avoids | {int(event["user"])})
+
+    async def chat_unblocked(self, event: dict[str, Any]) -> None:
+        if self.engine is not None and self.session is not None:
+            player = self.session.player
+            self.engine.set_avoids(player.id, player.avoids - {int(event["user"])})
 
     async def player_profile_changed(self, event: dict[str, Any]) -> None:
         if self.engine is None or self.session is None:

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
+from world.avoidance import blocked_expression
 from world.engine.records import WorldRecord
 from world.models import Presence, SavedPosition, World
 from world.services import presence_stale_seconds
@@ -110,6 +111,7 @@ class Entry:
     profile: dict[str, str]  # name, look, status
     saved: tuple[float, float, str] | None  # where they last stood in this world
     connected_elsewhere: bool  # already in this world on another connection
+    avoids: frozenset[int] = frozenset()  # whom they have blocked (world/avoidance.py)
 
 
 def player_entry(*, user_id: int, world_id: int) -> Entry:
@@ -128,6 +130,7 @@ def player_entry(*, user_id: int, world_id: int) -> Entry:
             saved_y=Subquery(saved.values("y")[:1]),
             saved_direction=Subquery(saved.values("direction")[:1]),
             live=Exists(Presence.objects.filter(user_id=OuterRef("user_id"), world_id=world_id, last_seen__gte=cutoff)),
+            **({"blocked": blocked} if (blocked := blocked_expression()) is not None else {}),
         )
         .first()
     )
@@ -142,6 +145,7 @@ def player_entry(*, user_id: int, world_id: int) -> Entry:
         profile=_profile(player),
         saved=(player.saved_x, player.saved_y, player.saved_direction) if found else None,
         connected_elsewhere=player.live,
+        avoids=frozenset(getattr(player, "blocked", None) or ()),
     )
 
 

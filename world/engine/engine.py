@@ -13,17 +13,17 @@ from typing import Any
 
 from metaverse.frames import FrameWriter
 from world import messages
-from world.engine.calls import Calls, compute_calls, mixed_calls, without_call_pairs
-from world.engine.contacts import CANDIDATES_PER_CAP, Contacts, candidate_pairs, contacts_from, initiator_of
+from world.engine.calls import Calls
+from world.engine.contacts import Contacts
+from world.engine.conversations import Conversations
 from world.engine.mapdata import MapData, Zone
 from world.engine.session import ContactListener, EngineSettings, MoveResult, Session, Sink, TickResult, always
 from world.engine.state import PlayerState
 
 GONE = -1
-CONTACTS_SHARE = 20  # a contacts pass waits at least 20 times as long as the last one took
 
 
-class WorldEngine:
+class WorldEngine(Conversations):
     def __init__(
         self, *, world_id: int, slug: str, name: str, capacity: int, mapdata: MapData, map_url: str,
         settings: EngineSettings, origin: str = "",
@@ -41,6 +41,7 @@ class WorldEngine:
         self.contacts: Contacts = {}
         self.calls: Calls = {}
         self.mixed: frozenset[str] = frozenset()  # the calls whose sound the media server mixes
+        self._hidden: dict[int, frozenset[int]] = {}  # call members kept apart by a block
         self.calls_available = True  # False while the media server cannot be reached: mesh only
         self.contact_listeners: dict[int, set[ContactListener]] = {}
         self._cells_x = math.ceil(mapdata.width / settings.aoi_cell)
@@ -58,8 +59,9 @@ class WorldEngine:
         self._local_gone: set[int] = set()
         self._publication_seq = 0
         self._shadows: dict[int, PlayerState] = {}  # remote claims on players connected here
-        # what each listened player's listeners last heard: contacts, call, whether it is mixed
-        self._listened_contacts: dict[int, tuple[frozenset[int], str | None, bool]] = {}
+        # what each listened player's listeners last heard: contacts, call, whether it is mixed,
+        # who in it they are kept apart from
+        self._listened_contacts: dict[int, tuple[frozenset[int], str | None, bool, frozenset[int]]] = {}
 
     # --- placing players ----------------------------------------------------------------------
 
@@ -263,6 +265,9 @@ class WorldEngine:
                 self._place(incoming)
                 continue
             current.origin = origin
+            if current.avoids != incoming.avoids:
+                current.avoids = incoming.avoids
+                self._contacts_now()
             if current.set_profile(
                 name=incoming.name, avatar=incoming.avatar, avatar_url=incoming.avatar_url, status=incoming.status
             ):
@@ -311,48 +316,6 @@ class WorldEngine:
         return {player.origin for player in self.players.values() if player.origin}
 
     # --- queries for chat and signaling ------------------------------------------------------
-
-    def listen_contacts(self, player_id: int, listener: ContactListener) -> None:
-        """Call `listener(added, removed)` after each tick in which the player's contacts change."""
-        self.contact_listeners.setdefault(player_id, set()).add(listener)
-        call = self.calls.get(player_id)
-        current = (self.contacts.get(player_id, frozenset()), call, call in self.mixed)
-        self._listened_contacts.setdefault(player_id, current)
-
-    def unlisten_contacts(self, player_id: int, listener: ContactListener) -> None:
-        listeners = self.contact_listeners.get(player_id)
-        if listeners is not None:
-            listeners.discard(listener)
-            if not listeners:
-                del self.contact_listeners[player_id]
-                self._listened_contacts.pop(player_id, None)
-
-    def set_calls_available(self, available: bool) -> None:
-        """The media server went away (False) or came back: calls are worked out again at once."""
-        if available != self.calls_available:
-            self.calls_available = available
-            self._contacts_stale = True
-            self._contacts_at = -(10**12)
-
-    def call_of(self, player_id: int) -> str | None:
-        """The media server's call the player is in (world/engine/calls.py), if any."""
-        return self.calls.get(player_id)
-
-    def call_mixed(self, call: str | None) -> bool:
-        """Does the media server mix this call's sound (world/engine/calls.py `mixed_calls`)?"""
-        return call in self.mixed
-
-    def call_members(self, call: str) -> list[int]:
-        return sorted(player for player, joined in self.calls.items() if joined == call)
-
-    def in_contact(self, first: int, second: int) -> bool:
-        return second in self.contacts.get(first, ())
-
-    def contacts_of(self, player_id: int) -> list[dict[str, Any]]:
-        return [
-            {"id": peer, "initiator": initiator_of(player_id, peer) == player_id, "polite": player_id > peer}
-            for peer in sorted(self.contacts.get(player_id, ()))
-        ]
 
     def players_within(self, player_id: int, radius: float) -> list[int]:
         centre = self.players.get(player_id)
@@ -479,59 +442,10 @@ class WorldEngine:
             if sessions:
                 result.shared.append((messages.tick(now, "", moved, "", ""), sessions))
 
-    def tick_contacts(self, now_ms: int) -> TickResult:
-        """The contacts' half of a tick, when they are due: the hub asks for it once the tick's
-        frames are out, so that working them out in a crowd delays no move."""
-        result = TickResult()
-        self._contacts_if_due(now_ms, result)
-        return result
-
-    def _contacts_if_due(self, now_ms: int, result: TickResult) -> None:
-        if self._contacts_stale and now_ms - self._contacts_at >= self._contacts_wait_ms:
-            self._contacts_stale = False
-            self._contacts_at = now_ms
-            started = time.perf_counter()
-            self._refresh_contacts(result)
-            # In a dense crowd a pass costs tens of milliseconds: the next waits long enough that
-            # contacts take at most 1/CONTACTS_SHARE of the process's time.
-            took_ms = (time.perf_counter() - started) * 1000
-            self._contacts_wait_ms = max(self.settings.contacts_interval_ms, took_ms * CONTACTS_SHARE)
-
-    def _refresh_contacts(self, result: TickResult) -> None:
-        cap = self.settings.mesh_limit
-        pairs = candidate_pairs(
-            self.players.values(), zones=self.map.zones, radius=self.settings.talk_radius, keep=cap * CANDIDATES_PER_CAP
-        )
-        contacts = contacts_from(pairs, cap=cap)
-        limit = self.settings.call_limit if self.calls_available else 0
-        self.calls = compute_calls(self.players.values(), zones=self.map.zones, limit=limit, pairs=pairs)
-        self.contacts = without_call_pairs(contacts, self.calls)
-        self.mixed = mixed_calls(self.calls, mix_limit=self.settings.mix_limit)
-        for session in self.sessions.values():
-            player_id = session.player.id
-            current, call = self.contacts.get(player_id, frozenset()), self.calls.get(player_id)
-            if current == session.contacts and call == session.call:
-                continue
-            added = sorted(current - session.contacts)
-            removed = sorted(session.contacts - current)
-            session.contacts, session.call = current, call
-            message = messages.contacts(self.contacts_of(player_id), added=added, removed=removed, call=call)
-            result.messages.append((session, message))
-        # Listeners (signaling sockets) may sit on another process than the player's world
-        # socket, so their view of the player's contacts is tracked separately.
-        for player_id in self.contact_listeners:
-            current, call = self.contacts.get(player_id, frozenset()), self.calls.get(player_id)
-            previous, previous_call, was_mixed = self._listened_contacts.get(player_id, (frozenset(), None, False))
-            mixed = call in self.mixed
-            if current != previous or call != previous_call or mixed != was_mixed:
-                self._listened_contacts[player_id] = (current, call, mixed)
-                change = (player_id, sorted(current - previous), sorted(previous - current), call)
-                result.contact_changes.append(change)
-
     def _take_publication(self) -> dict[str, Any] | None:
         if not (self._local_moved or self._local_upserts or self._local_gone):
             return None
-        upserts = [self.players[pid].full() for pid in sorted(self._local_upserts) if pid in self.sessions]
+        upserts = [self.players[pid].replica() for pid in sorted(self._local_upserts) if pid in self.sessions]
         moved = [
             self.players[pid].compact()
             for pid in sorted(self._local_moved)
@@ -546,4 +460,7 @@ class WorldEngine:
 
     def local_snapshot(self) -> dict[str, Any]:
         """Everything another process needs to know about this process's players here."""
-        return {"seq": self._publication_seq, "players": [session.player.full() for session in self.sessions.values()]}
+        return {
+            "seq": self._publication_seq,
+            "players": [session.player.replica() for session in self.sessions.values()],
+        }

@@ -22,6 +22,9 @@ class PlayerState:
     zone: int = -1  # index into MapData.zones, -1 outside every zone
     cell: int = -1  # interest cell, -1 while not placed
     origin: str = ""  # the process that owns this player ("" for this process)
+    # Whom this player has blocked: never put in contact with them. Between processes only (see
+    # `replica`): nobody else learns whom someone blocks.
+    avoids: frozenset[int] = frozenset()
 
     def full(self) -> dict[str, Any]:
         return {
@@ -36,6 +39,13 @@ class PlayerState:
             "moving": self.moving,
             "seq": self.seq,
         }
+
+    def replica(self) -> dict[str, Any]:
+        """What another process needs: `full` and whom the player blocks."""
+        data = self.full()
+        if self.avoids:
+            data["avoids"] = sorted(self.avoids)
+        return data
 
     def full_json(self) -> str:
         return json.dumps(self.full(), separators=(",", ":"))
@@ -68,4 +78,5 @@ class PlayerState:
             moving=bool(data.get("moving")),
             seq=int(data.get("seq", 0)),
             origin=origin,
+            avoids=frozenset(int(other) for other in data.get("avoids", ())),
         )

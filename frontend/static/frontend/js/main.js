@@ -4,6 +4,7 @@ import { ChatWindow } from "./components/ChatWindow.js";
 import { PeopleList } from "./components/PeopleList.js";
 import { PlayerMenu } from "./components/PlayerMenu.js";
 import { ReportDialog } from "./components/ReportDialog.js";
+import { Blocker } from "./services/Blocker.js";
 import { VideoTiles } from "./components/VideoTiles.js";
 import { WorldView } from "./components/WorldView.js";
 import { h } from "./lib/dom.js";
@@ -26,6 +27,7 @@ const rtc = new WebRTCManager(store, media);
 const canvas = $("world-canvas");
 
 const reporter = new ReportDialog({ store });
+const blocker = new Blocker(store);
 const view = new WorldView({ canvas, store, world, banner: $("zone-banner"), zoneLabel: $("zone-label") });
 const chatWindow = new ChatWindow({
   root: $("chat"), store, chat, toggle: $("chat-toggle"), badge: $("chat-badge"), app: $("app"), canvas, reporter,
@@ -34,7 +36,7 @@ const menu = new PlayerMenu({
   dialog: $("player-menu"), opener: $("menu-button"), store, world, media,
   muteButton: $("mute-button"), cameraButton: $("camera-button"),
 });
-const tiles = new VideoTiles({ root: $("videos"), screens: $("screens"), store, media, reporter });
+const tiles = new VideoTiles({ root: $("videos"), screens: $("screens"), store, media, reporter, blocker });
 const people = new PeopleList({ root: $("people"), store });
 
 // Share screen: to whoever we are in a call with (peer-to-peer or through the media server).

@@ -8,8 +8,8 @@ function initials(name) {
 }
 
 export class VideoTiles {
-  constructor({ root, screens, store, media, reporter }) {
-    Object.assign(this, { root, screens, store, media, reporter });
+  constructor({ root, screens, store, media, reporter, blocker }) {
+    Object.assign(this, { root, screens, store, media, reporter, blocker });
     this.tiles = new Map(); // peer id (or "me") -> tile element
     this.shared = new Map(); // peer id -> shared screen element
   }
@@ -32,11 +32,15 @@ export class VideoTiles {
       type: "button", class: "tile-report", title: "Report this player to the moderators",
       onclick: () => this.reporter.open({ user: key, name: name.textContent || `#${key}` }),
     }, "Report");
+    const block = mine || !this.blocker ? null : h("button", {
+      type: "button", class: "tile-block", title: "Block this player: no more calls or messages between you",
+      onclick: () => this.blocker.block({ user: key, name: name.textContent || `#${key}` }),
+    }, "Block");
     const tile = h("figure", { class: `video-tile ${mine ? "mine" : "remote"}`, dataset: { peer: String(key) } },
       video,
       h("div", { class: "tile-placeholder", "aria-hidden": "true" }),
       h("figcaption", {}, h("span", { class: "tile-speaking", "aria-hidden": "true" }), name, muted),
-      unmute, report);
+      unmute, report, block);
     Object.assign(tile, { video, nameEl: name, mutedEl: muted, unmute, placeholder: tile.querySelector(".tile-placeholder") });
     unmute.addEventListener("click", () => {
       video.muted = false;

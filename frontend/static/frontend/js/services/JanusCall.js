@@ -28,7 +28,7 @@ class JanusError extends Error {
 }
 
 export class JanusCall {
-  constructor(store, media, { ticket, call, iceServers, videoLimit, mix, onEnded }) {
+  constructor(store, media, { ticket, call, iceServers, videoLimit, mix, hidden, onEnded }) {
     this.store = store;
     this.media = media;
     this.ticket = ticket;
@@ -51,6 +51,7 @@ export class JanusCall {
     this.screenTransceiver = null;
     this.mix = mix || null; // {room, left, right} while the call's sound is mixed
     this.mixer = null; // our JanusMix then
+    this.hidden = new Set(hidden || []); // members kept apart from us by a block: not received, not shown
   }
 
   // Join the room and publish; resolves once our offer is answered.
@@ -146,6 +147,20 @@ export class JanusCall {
   _kindOf(transceiver) {
     if (transceiver === this.screenTransceiver || transceiver.stopped) return null;
     return transceiver.sender.track ? transceiver.sender.track.kind : transceiver.receiver.track.kind;
+  }
+
+  // The members kept apart from us by a block (either way) changed: stop receiving and showing them.
+  setHidden(hidden) {
+    this.hidden = new Set(hidden || []);
+    for (const feed of this.hidden) {
+      const peer = this.peers.get(feed);
+      if (!peer) continue;
+      this.peers.delete(feed);
+      if (peer.detector) peer.detector.close();
+      if (this.store.state.peers.get(feed) === peer) this.store.state.peers.delete(feed);
+    }
+    this.store.emit("peers");
+    this._reconcile();
   }
 
   // Feeds whose media plays, for the peer-to-peer side to let go of a `call_moved` peer.
@@ -316,7 +331,7 @@ export class JanusCall {
         }
       }
       this.available.set(publisher.id, streams);
-      if (streams.size) this._peer(publisher.id); // a tile for everyone, a name only until media comes
+      if (streams.size && !this.hidden.has(publisher.id)) this._peer(publisher.id); // a name tile until media comes
     }
     this._reconcile();
   }
@@ -335,6 +350,7 @@ export class JanusCall {
     const seen = new Set([...this.available.keys()].sort((a, b) => distance(a) - distance(b) || a - b).slice(0, this.videoLimit));
     const wanted = new Set();
     for (const [feed, streams] of this.available) {
+      if (this.hidden.has(feed)) continue;
       for (const [mid, stream] of streams) {
         if (stream.type === "audio" && this.mix) continue; // the mix carries everyone's sound
         if (stream.type !== "video" || stream.screen || seen.has(feed)) wanted.add(`${feed}:${mid}`);
@@ -442,6 +458,7 @@ export class JanusCall {
       if (peer.screen && (!owner || owner.feed !== peer.id || !owner.screen || shown.muted)) peer.screen = null;
     }
     for (const [track, { feed, screen }] of owners) {
+      if (this.hidden.has(feed)) continue;
       const peer = this._peer(feed);
       if (screen) {
         // Janus stops forwarding a screen that is no longer shared: the track falls silent.

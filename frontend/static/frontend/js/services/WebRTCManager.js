@@ -265,13 +265,14 @@ export class WebRTCManager {
   _call(message) {
     if (message.mode === "sfu" && message.janus) {
       if (this.janus && this.janus.call === message.call && !this.janus.closed) {
+        this.janus.setHidden(message.hidden);
         this.janus.setMix(message.mix || null); // the call's sound mixed by the server, or no longer
         return;
       }
       this._leaveCall();
       const call = new JanusCall(this.store, this.media, {
         ticket: message.janus, call: message.call, iceServers: this.ice.servers, videoLimit: message.video_limit,
-        mix: message.mix || null, onEnded: (reason) => {
+        mix: message.mix || null, hidden: message.hidden, onEnded: (reason) => {
           if (this.janus === call) this.janus = null;
           if (reason) this.store.notice(`The meeting call ended: ${reason}`, { kind: "warning" });
         },
