@@ -369,6 +369,26 @@ async def test_a_hidden_message_leaves_open_chats_and_history(people, sockets):
     assert history == []
 
 
+@pytest.mark.parametrize(("scope", "hearer", "outsider"), [("nearby", "carol", "bob"), ("zone", "bob", "carol")])
+async def test_a_hidden_nearby_or_zone_message_is_withdrawn_from_its_hearers_only(
+    people, sockets, scope, hearer, outsider
+):
+    chats = {}
+    for name in ("alice", "bob", "carol"):
+        await sockets.world(people.cookie[name])
+        chats[name], _ = await sockets.chat(people.cookie[name])
+    await send(chats["alice"], scope=scope, text="something rude")
+    sent = await next_message(chats["alice"])
+    assert (await next_message(chats[hearer]))["id"] == sent["id"]
+    message = await database_sync_to_async(Message.objects.get)(pk=sent["id"])
+    await database_sync_to_async(message_hide)(message=message, moderator=people["dave"])
+    for name in ("alice", hearer):
+        assert (await receive_until(chats[name], "message_hidden"))["id"] == sent["id"]
+    assert await chats[outsider].receive_nothing(timeout=0.3)  # never heard it: nothing to withdraw
+    _, history = await sockets.chat(people.cookie[hearer])
+    assert sent["id"] not in [item["id"] for item in history]
+
+
 async def test_a_hidden_direct_message_is_withdrawn_from_both_sides_only(people, sockets):
     alice_chat, _ = await sockets.chat(people.cookie["alice"])
     bob_chat, _ = await sockets.chat(people.cookie["bob"])

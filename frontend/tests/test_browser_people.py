@@ -52,3 +52,23 @@ def test_blocking_someone_in_a_call_ends_it_at_once_and_hides_their_messages(pag
     assert bob_page.locator(".chat-log .msg", has_text="hello?").count() == 0
     assert tile(bob_page, alice).count() == 0
     assert inspect(bob_page)["calls"]["p2p"] == []
+
+
+def test_a_display_name_is_shown_as_text_in_chat_tiles_and_the_people_list(pages: Any, demo_worlds, alice, bob):  # noqa: F811
+    from players.models import Player
+
+    hostile = '<img src=x onerror="window.pwned=1">'
+    Player.objects.filter(user=bob).update(display_name=hostile)  # as if a check had let it through
+    place(alice, demo_worlds["demo"], 24.5, 27.5, "right")
+    place(bob, demo_worlds["demo"], 26.5, 27.5, "left")
+    alice_page, bob_page = pages.enter(alice), pages.enter(bob)
+    connected(bob_page, "chat")
+    bob_page.locator("#chat-input").fill("hello")
+    bob_page.locator("#chat-input").press("Enter")
+    message = alice_page.locator(".chat-log .msg", has_text="hello")
+    message.wait_for(timeout=WAIT_MS)
+    assert hostile in message.inner_text()
+    tile(alice_page, bob).locator(".tile-name", has_text=hostile).wait_for(timeout=WAIT_MS)
+    alice_page.locator("#people li", has_text=hostile).wait_for(state="attached", timeout=WAIT_MS)
+    assert alice_page.locator("#app img[src=x], .chat-log img, #videos img").count() == 0
+    assert alice_page.evaluate("window.pwned") is None

@@ -56,6 +56,23 @@ def test_world_page_loads_the_modules_with_its_config(client, demo_worlds, alice
     assert len(config["csrfToken"]) == 64  # for the X-CSRFToken header of PATCH /api/players/me/
 
 
+HOSTILE_NAME = '<img src=x onerror="alert(1)">'
+
+
+def test_a_display_name_is_text_on_the_home_page_and_in_the_world_page_config(client, demo_worlds, alice):
+    from players.models import Player
+
+    Player.objects.filter(user=alice).update(display_name=HOSTILE_NAME)  # as if a check had let it through
+    client.force_login(alice)
+    home = client.get(reverse("home")).content.decode()
+    assert "<img src=x" not in home
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in home
+    page = client.get("/w/demo/").content.decode()
+    assert "<img src=x" not in page  # the config's JSON escapes < and >
+    config = json.loads(page.split('<script id="world-config" type="application/json">')[1].split("</script>")[0])
+    assert config["me"]["display_name"] == HOSTILE_NAME
+
+
 def test_every_module_the_page_imports_is_served(client, demo_worlds, alice):
     """No build step: the ES modules are static files, and every relative import resolves."""
     import re

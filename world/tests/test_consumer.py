@@ -6,9 +6,12 @@ import json
 import pytest
 from channels.db import database_sync_to_async
 
+from accounts.models import User
 from conftest import expect_close, open_socket, receive_until
 from world.engine.mapdata import MapData
 from world.models import Presence, SavedPosition, World
+from world.services import PositionRow, positions_save, world_import_map
+from world.tests.maps import WALL, room_map, write_map
 from world.walking import tile_of, tiles_within
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -183,6 +186,23 @@ async def test_position_is_saved_on_leave_and_restored_on_return(demo_worlds, co
     welcome = await receive_until(again, "welcome")
     assert (welcome["you"]["x"], welcome["you"]["y"], welcome["you"]["dir"]) == (x, you["y"], "right")
     await again.disconnect()
+
+
+async def test_a_saved_position_walled_in_by_a_new_map_respawns_on_a_spawn_tile(demo_worlds, cookies, tmp_path):
+    world = await database_sync_to_async(world_import_map)(path=write_map(tmp_path / "v1", room_map()), slug="walled")
+    cookie = await database_sync_to_async(cookies)("alice")
+    alice = await database_sync_to_async(User.objects.get)(username="alice")
+    await database_sync_to_async(positions_save)(
+        world_id=world.world.pk, rows=[PositionRow(user_id=alice.pk, x=5.5, y=4.5, direction="left", zone="")]
+    )
+    walled_in = room_map()
+    walls = next(layer for layer in walled_in["layers"] if layer["name"] == "walls")
+    walls["data"][4 * walled_in["width"] + 5] = WALL  # the saved tile is a wall now
+    await database_sync_to_async(world_import_map)(path=write_map(tmp_path / "v2", walled_in), slug="walled")
+    socket = await open_socket("/ws/world/walled/", cookie=cookie)
+    you = (await receive_until(socket, "welcome"))["you"]
+    assert (int(you["x"]), int(you["y"])) in {(2, 2), (3, 2)}  # the map's start area
+    await socket.disconnect()
 
 
 async def test_entry_parameter_spawns_at_that_entry(demo_worlds, cookies):

@@ -107,6 +107,15 @@ def test_cannot_slip_through_a_wall_between_two_free_tiles():
     assert walk(engine, alice, 10.4, 5.5, at=alice.last_move + 0.5).reason == "blocked"
 
 
+def test_cannot_step_across_a_wall_from_one_free_tile_to_another():
+    engine = make_engine()  # the inner wall is one tile thick, at x = 10
+    alice = join(engine, 1, 9.9, 5.5)
+    assert engine.map.is_walkable(11.1, 5.5)  # both ends are floor: only the path tells
+    result = walk(engine, alice, 11.1, 5.5, at=alice.last_move + 0.5)
+    assert (result.accepted, result.reason) == (False, "blocked")
+    assert (alice.player.x, alice.player.y) == (9.9, 5.5)
+
+
 def test_stale_sequence_numbers_are_refused():
     engine = make_engine()
     alice = join(engine, 1, 2.5, 2.5)
@@ -280,6 +289,13 @@ def test_do_not_disturb_has_no_contacts():
     join(engine, 2, 6.5, 5.5)
     join(engine, 3, 7.5, 5.5)
     assert contacts_after_tick(engine) == {2: [3], 3: [2]}
+
+
+def test_do_not_disturb_inside_a_meeting_room_has_no_contacts_either():
+    engine = make_engine()
+    for pid, (x, y) in enumerate([(12.5, 2.5), (17.5, 5.5), (15.5, 3.5)], start=1):
+        join(engine, pid, x, y, status="dnd" if pid == 2 else "available")  # all in "Room"
+    assert contacts_after_tick(engine) == {1: [3], 3: [1]}
 
 
 def test_mesh_limit_keeps_the_nearest():
