@@ -188,6 +188,7 @@ class JsonSocketConsumer(AsyncWebsocketConsumer):
     # A client whose messages are refused this many times within ERROR_WINDOW seconds is closed.
     max_errors: ClassVar[int] = 20
     error_window: ClassVar[float] = 10.0
+    uncounted_codes: ClassVar[frozenset[str]] = frozenset({"unavailable"})  # not the client's doing
 
     user_id: int = 0
     closing = False  # we sent `closing` (or the client closed): nothing more goes out
@@ -400,9 +401,9 @@ class JsonSocketConsumer(AsyncWebsocketConsumer):
 
     async def refuse(self, error: AppError) -> None:
         """The one translation of an AppError for a socket. Every refusal counts towards closing
-        with 4000, except `unavailable`: not the client's doing."""
+        with 4000, except those that are not the client's doing (`uncounted_codes`)."""
         await self.send_json({"type": "error", "code": error.code, "message": error.message, **error.extra})
-        if error.code == "unavailable":
+        if error.code in self.uncounted_codes:
             return
         now = time.monotonic()
         self._errors = [at for at in self._errors if now - at < self.error_window]

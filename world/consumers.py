@@ -21,7 +21,8 @@ from world.engine.engine import Session, WorldEngine
 from world.engine.hub import Hub, get_hub
 from world.engine.mapdata import Exit
 from world.engine.state import PlayerState
-from world.schemas import parse_move, parse_ping
+from world.finding import locate, people_in
+from world.schemas import parse_locate, parse_move, parse_ping
 from world.selectors import Entry, exit_destination, player_entry, player_profile
 from world.services import position_row, presence_join, presence_leave
 from world.sockets import WorldSocketConsumer
@@ -30,11 +31,17 @@ MOVES_PER_SECOND = 20  # clients send at most ~10 a second; the rest is slack fo
 MOVE_BURST = 20
 RATE_DROPS_BEFORE_CLOSE = 100  # within RATE_WINDOW_SECONDS
 RATE_WINDOW_SECONDS = 10.0
+# Finding people: the list at most once a second (a page refreshes it every few seconds while
+# shown), a whereabouts a few times a second (following someone asks once a second).
+PEOPLE_PER_SECOND, PEOPLE_BURST = 1, 3
+LOCATE_PER_SECOND, LOCATE_BURST = 4, 8
 REPLICA_WAIT_SECONDS = 1.0  # for the other processes' snapshots, when the player is connected elsewhere
 
 
 class WorldConsumer(WorldSocketConsumer):
-    message_types = frozenset({"move", "ping"})
+    message_types = frozenset({"move", "ping", "people", "locate"})
+    # Someone who left, or went on do-not-disturb, while being looked for or followed.
+    uncounted_codes = frozenset({"unavailable", "unknown_player", "location_hidden"})
     max_message_bytes = 1024
 
     hub: Hub | None = None
@@ -81,6 +88,7 @@ class WorldConsumer(WorldSocketConsumer):
             notice=f"at most {MOVES_PER_SECOND} moves a second",
             closing="Too many moves.",
         )
+        self.finding = TokenBucket(PEOPLE_PER_SECOND, PEOPLE_BURST), TokenBucket(LOCATE_PER_SECOND, LOCATE_BURST)
         self.session = engine.join(
             player, sink=self.send_text, close=self.close_with, alive=self.is_alive, write=self.frame_writer()
         )
@@ -150,6 +158,23 @@ class WorldConsumer(WorldSocketConsumer):
             await self.send_text(messages.zone(engine.zone_of_player(session.player.id)))
         if result.exit is not None:
             await self._announce_exit(result.exit)
+
+    async def handle_people(self, data: dict[str, Any]) -> None:
+        if self.engine is None or self.session is None:
+            return
+        if not self.finding[0].take():
+            await self.drop_for_rate(self.flood)
+            return
+        people = people_in(self.engine, asker=self.session.player.id)
+        await self.send_json({"type": "people", "people": people})
+
+    async def handle_locate(self, data: dict[str, Any]) -> None:
+        if self.engine is None or self.session is None:
+            return
+        if not self.finding[1].take():
+            await self.drop_for_rate(self.flood)
+            return
+        await self.send_json(locate(self.engine, asker=self.session.player.id, target=parse_locate(data)))
 
     async def handle_ping(self, data: dict[str, Any]) -> None:
         await self.send_text(messages.pong(parse_ping(data), server_time=int(time.time() * 1000)))

@@ -27,6 +27,13 @@ def parse_move(data: dict[str, Any]) -> Move:
     )
 
 
+def parse_locate(data: dict[str, Any]) -> int:
+    """`id`: the player to find."""
+    found = field_int(data, "id", minimum=1)
+    assert found is not None  # required
+    return found
+
+
 def parse_ping(data: dict[str, Any]) -> int | float | None:
     """`t`, echoed back: the client's clock, e.g. Date.now()."""
     if data.get("t") is None:

@@ -1,0 +1,98 @@
+"""Finding people on the world socket (docs/protocol.md "people", "locate"): everyone online in
+the world, and where one of them stands as far as they allow."""
+
+import pytest
+
+from accounts.models import User
+from chat.services import block_create
+from conftest import open_socket, receive_until
+from players.models import Player
+from signaling.tests.helpers import place
+
+pytestmark = pytest.mark.timeout(60)
+SPOTS = {"alice": (24.5, 27.5), "bob": (60.5, 5.5), "carol": (40.5, 27.5), "dave": (30.5, 40.5)}
+
+
+@pytest.fixture
+def people(demo_worlds, cookies):
+    """Four players placed apart in the demo world; carol on do-not-disturb, dave blocked by alice."""
+    cookie = {}
+    for name, (x, y) in SPOTS.items():
+        cookie[name] = cookies(name)
+        place(User.objects.get(username=name), demo_worlds["demo"], x, y)
+    Player.objects.filter(user__username="carol").update(status="dnd")
+    block_create(blocker=User.objects.get(username="alice"), blocked=User.objects.get(username="dave"))
+    return cookie
+
+
+async def _enter_all(cookies):
+    sockets = {}
+    for name, cookie in cookies.items():
+        sockets[name] = await open_socket("/ws/world/demo/", cookie=cookie)
+        await receive_until(sockets[name], "welcome")
+    return sockets
+
+
+async def test_people_lists_everyone_in_the_world_by_name_with_their_zone_but_not_the_blocked(people):
+    sockets = await _enter_all(people)
+    try:
+        await sockets["alice"].send_json_to({"type": "people"})
+        listed = (await receive_until(sockets["alice"], "people"))["people"]
+        assert [(person["name"], person["status"]) for person in listed] == [
+            ("Alice", "available"),
+            ("Bob", "available"),
+            ("Carol", "dnd"),
+        ]  # fmt: skip  (dave: blocked by alice, so left out of her list, and she of his)
+        bob = listed[1]
+        assert set(bob) == {"id", "name", "avatar", "avatar_url", "status", "zone"}  # no position
+        assert bob["zone"] == "Blue Room"
+        await sockets["dave"].send_json_to({"type": "people"})
+        assert "Alice" not in [person["name"] for person in (await receive_until(sockets["dave"], "people"))["people"]]
+    finally:
+        for socket in sockets.values():
+            await socket.disconnect()
+
+
+async def test_locate_says_where_someone_is_unless_they_refuse_or_are_kept_apart(people):
+    sockets = await _enter_all(people)
+    ids = {name: (await User.objects.aget(username=name)).pk for name in people}
+    alice = sockets["alice"]
+    try:
+        await alice.send_json_to({"type": "locate", "id": ids["bob"]})
+        assert await receive_until(alice, "located") == {
+            "type": "located", "id": ids["bob"], "x": 60.5, "y": 5.5, "zone": "Blue Room",
+        }  # fmt: skip
+        answers = {}
+        for name, target in (("carol", ids["carol"]), ("dave", ids["dave"]), ("nobody", 999_999), ("me", ids["alice"])):
+            await alice.send_json_to({"type": "locate", "id": target})
+            answers[name] = await receive_until(alice, "error")
+        assert answers["carol"]["code"] == "location_hidden"
+        assert answers["carol"]["message"] == "Carol is on do not disturb and does not share where they are."
+        assert answers["dave"]["code"] == answers["nobody"]["code"] == "unknown_player"  # a block is not told
+        assert answers["dave"]["message"] == f"There is no player {ids['dave']} in this world."
+        assert answers["me"]["code"] == "invalid"
+        for bad in ({"type": "locate"}, {"type": "locate", "id": "bob"}, {"type": "locate", "id": -1}):
+            await alice.send_json_to(bad)
+            assert (await receive_until(alice, "error"))["code"] == "invalid"
+        await alice.send_json_to({"type": "ping"})
+        await receive_until(alice, "pong")  # the socket works on
+    finally:
+        for socket in sockets.values():
+            await socket.disconnect()
+
+
+async def test_asking_for_the_list_too_often_is_rate_limited(people):
+    alice = await open_socket("/ws/world/demo/", cookie=people["alice"])
+    await receive_until(alice, "welcome")
+    try:
+        for _ in range(6):
+            await alice.send_json_to({"type": "people"})
+        answers = []
+        while len(answers) < 4:
+            message = await alice.receive_json_from(timeout=3)
+            if message["type"] in ("people", "error"):
+                answers.append(message)
+        assert [answer["type"] for answer in answers[:3]] == ["people"] * 3  # the burst
+        assert (answers[3]["type"], answers[3]["code"]) == ("error", "rate_limited")
+    finally:
+        await alice.disconnect()
