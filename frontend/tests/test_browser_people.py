@@ -1,17 +1,23 @@
 """Reaching people and keeping them away, in real Chromium pages against a real server process:
+the people panel lists someone out of view, and Locate, Walk to, Follow and Message reach them;
 blocking someone in a call ends it on both pages at once and takes their messages out of the
 chat."""
 
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from chat.models import Block
 from frontend.tests.test_browser import (  # noqa: F401 - fixtures
+    ASYNC_UNSAFE,
     REMOTE_VIDEO_PLAYS,
     WAIT_MS,
+    Pages,
     browser,
+    click_tile,
     connected,
+    hold,
     inspect,
     orm_beside_playwright,
     pages,
@@ -72,3 +78,71 @@ def test_a_display_name_is_shown_as_text_in_chat_tiles_and_the_people_list(pages
     alice_page.locator("#people li", has_text=hostile).wait_for(state="attached", timeout=WAIT_MS)
     assert alice_page.locator("#app img[src=x], .chat-log img, #videos img").count() == 0
     assert alice_page.evaluate("window.pwned") is None
+
+
+@pytest.fixture
+def small_view_pages(browser: Any, demo_worlds: dict[str, Any], server_factory: Any):  # noqa: F811
+    """Pages on a server whose interest window is one cell of 10×10 tiles: across the demo
+    campus, people are out of each other's view."""
+    served = server_factory({ASYNC_UNSAFE: "", "WORLD_AOI_RADIUS": "0"}, name="small-view")
+    opened = Pages(browser, served)
+    yield opened
+    opened.close()
+    assert not opened.errors, f"uncaught errors in the page: {opened.errors}"
+
+
+def person_row(page: Any, user: Any) -> Any:
+    return page.locator(f'#people-panel li.person[data-player="{user.pk}"]')
+
+
+def test_the_people_panel_finds_someone_out_of_view_and_reaches_them(small_view_pages, demo_worlds, alice, bob, carol):
+    from players.models import Player
+
+    Player.objects.filter(user=carol).update(status="dnd")
+    place(alice, demo_worlds["demo"], 24.5, 27.5)
+    place(bob, demo_worlds["demo"], 60.5, 5.5)  # in the Blue Room, far off
+    place(carol, demo_worlds["demo"], 40.5, 27.5)
+    alice_page, bob_page = small_view_pages.enter(alice), small_view_pages.enter(bob)
+    small_view_pages.enter(carol)
+    connected(alice_page, "world", "chat")
+    assert bob.pk not in [player["id"] for player in inspect(alice_page)["players"]]  # out of view
+
+    alice_page.locator("#people-button").click()
+    expect(alice_page.locator("#people-button")).to_have_attribute("aria-expanded", "true")
+    expect(person_row(alice_page, bob)).to_contain_text("Bob")
+    expect(person_row(alice_page, bob)).to_contain_text("available")
+    blue_room = alice_page.locator(".people-zone").filter(has=alice_page.get_by_role("heading", name="Blue Room (1)"))
+    expect(blue_room.locator(f'li.person[data-player="{bob.pk}"]')).to_have_count(1)
+    expect(person_row(alice_page, carol)).to_contain_text("do not disturb")  # in words, not colour only
+    alice_page.locator("#people-search").fill("car")
+    expect(alice_page.locator("#people-panel li.person")).to_have_count(1)
+    alice_page.locator("#people-search").fill("")
+
+    # Locate: where she is told, and carol refuses.
+    person_row(alice_page, bob).get_by_role("button", name="Locate Bob").click()
+    alice_page.locator(".notice", has_text="Bob is in Blue Room.").wait_for(timeout=WAIT_MS)
+    person_row(alice_page, carol).get_by_role("button", name="Locate Carol").click()
+    alice_page.locator(".notice", has_text="Carol is on do not disturb").wait_for(timeout=WAIT_MS)
+
+    # Walk to: alice walks across the campus to a free tile beside bob.
+    person_row(alice_page, bob).get_by_role("button", name="Walk to Bob").click()
+    wait_for(alice_page, "Math.hypot(s.me.x - 60.5, s.me.y - 5.5) < 2", timeout=30000)
+
+    # Follow: bob walks off, alice comes along; her own step stops it.
+    person_row(alice_page, bob).get_by_role("button", name="Follow Bob").click()
+    click_tile(bob_page, 58, 10)  # out of the room by its door, round the table
+    wait_for(bob_page, "s.me.y > 10.2", timeout=WAIT_MS)
+    wait_for(alice_page, "Math.hypot(s.me.x - arg.x, s.me.y - arg.y) < 2.2", inspect(bob_page)["me"], timeout=WAIT_MS)
+    expect(person_row(alice_page, bob).get_by_role("button", name="Stop following Bob")).to_be_visible()
+    alice_page.bring_to_front()
+    alice_page.locator("#world-canvas").focus()
+    hold(alice_page, "ArrowDown", "s.me.y > arg", inspect(alice_page)["me"]["y"] + 0.3)
+    expect(person_row(alice_page, bob).get_by_role("button", name="Follow Bob")).to_be_visible()
+
+    # Message: a direct message to someone picked in the panel.
+    person_row(alice_page, bob).get_by_role("button", name="Write to Bob").click()
+    expect(alice_page.locator("#chat-to")).to_have_value(str(bob.pk))
+    alice_page.locator("#chat-input").fill("found you")
+    alice_page.locator("#chat-input").press("Enter")
+    bob_page.locator("#chat-tab-direct").click()
+    bob_page.locator(".chat-log .msg", has_text="found you").wait_for(timeout=WAIT_MS)

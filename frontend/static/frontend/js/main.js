@@ -2,9 +2,11 @@
 
 import { ChatWindow } from "./components/ChatWindow.js";
 import { PeopleList } from "./components/PeopleList.js";
+import { PeoplePanel } from "./components/PeoplePanel.js";
 import { PlayerMenu } from "./components/PlayerMenu.js";
 import { ReportDialog } from "./components/ReportDialog.js";
 import { Blocker } from "./services/Blocker.js";
+import { Finder } from "./services/Finder.js";
 import { VideoTiles } from "./components/VideoTiles.js";
 import { WorldView } from "./components/WorldView.js";
 import { h } from "./lib/dom.js";
@@ -38,6 +40,10 @@ const menu = new PlayerMenu({
 });
 const tiles = new VideoTiles({ root: $("videos"), screens: $("screens"), store, media, reporter, blocker });
 const people = new PeopleList({ root: $("people"), store });
+const finder = new Finder({ store, world, view });
+const peoplePanel = new PeoplePanel({
+  root: $("people-panel"), opener: $("people-button"), store, world, finder, chat: chatWindow, blocker, reporter,
+});
 
 // Share screen: to whoever we are in a call with (peer-to-peer or through the media server).
 const screenButton = $("screen-button");
@@ -119,6 +125,7 @@ chatWindow.start();
 menu.start();
 tiles.start();
 people.start();
+peoplePanel.start();
 world.start();
 showConnection();
 

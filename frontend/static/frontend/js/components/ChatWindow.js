@@ -25,6 +25,7 @@ export class ChatWindow {
     Object.assign(this, { root, store, chat, toggle, badge, app, canvas, reporter });
     this.active = "world";
     this.names = new Map(); // player id -> name, for direct messages
+    this.chosen = new Map(); // player id -> name: people picked to write to (people panel's Message)
     this.tabs = {};
     for (const scope of SCOPES) {
       const count = h("span", { class: "badge", hidden: true });
@@ -95,6 +96,16 @@ export class ChatWindow {
     this._render();
   }
 
+  // Write to someone anywhere in the world (the people panel): the direct tab, them chosen.
+  messageTo(id, name) {
+    this.names.set(id, name);
+    this.chosen.set(id, name);
+    this.setOpen(true);
+    this.show("direct");
+    this.recipient.value = String(id);
+    this.input.focus();
+  }
+
   _placeholder() {
     const zone = this.store.state.zone;
     const text = {
@@ -160,6 +171,7 @@ export class ChatWindow {
     }
     const people = new Map();
     for (const player of state.players.values()) people.set(player.id, player.name);
+    for (const [id, name] of this.chosen) if (!people.has(id)) people.set(id, name);
     for (const message of state.chat.messages) {
       if (message.scope !== "direct" || !message.sender) continue;
       const other = me && message.sender.id === me.id ? message.to : message.sender.id;

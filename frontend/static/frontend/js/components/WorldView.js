@@ -9,6 +9,7 @@ import { directionOfKey } from "../lib/movement.js";
 const FRAME = 32; // avatar sprite sheets: 3 walk frames x 4 directions of 32x32
 const FEET = 30; // where the feet are in a frame, from its top
 const WALK_CYCLE = [0, 1, 0, 2];
+const SPOT_MS = 4000; // how long a located person is looked at and marked
 const STEP_MS = 140;
 const ROWS = { down: 0, left: 1, right: 2, up: 3 };
 const STATUS_COLOURS = { available: "#35b26b", busy: "#f0a020", dnd: "#d9413b", away: "#9aa3ab" };
@@ -32,6 +33,7 @@ export class WorldView {
     this.zoom = 0; // steps the user zoomed in (+) or out (-)
     this.scale = 2;
     this.camera = { x: 0, y: 0 };
+    this.spot = null; // {x, y, until, path}: a place we were shown (Locate): looked at, marked
     this.last = 0;
     this.intervals = new Float32Array(STATS_FRAMES);
     this.drawTimes = new Float32Array(STATS_FRAMES);
@@ -187,9 +189,10 @@ export class WorldView {
     ctx.fillStyle = map ? map.background : "#1d2228";
     ctx.fillRect(0, 0, canvas.width, canvas.height);
     if (!map || !state.me) return;
-    this._follow(map, state.me);
+    this._follow(map, this.spot && now < this.spot.until ? this.spot : state.me);
     this._drawChunks(map.below);
     this._drawTarget(map);
+    this._drawSpot(map, now);
     this._drawAvatars(map, now);
     this._drawChunks(map.above);
     this._drawTags(map);
@@ -217,6 +220,38 @@ export class WorldView {
       if (x >= canvas.width || y >= canvas.height || x + width <= 0 || y + height <= 0) continue;
       ctx.drawImage(chunk.canvas, x, y, width, height);
     }
+  }
+
+  // Look at a place for a few seconds, marked, with the way there from us (Locate).
+  showSpot(x, y, path, ms = SPOT_MS) {
+    this.spot = { x, y, path: path || [], until: performance.now() + ms };
+  }
+
+  _drawSpot(map, now) {
+    const spot = this.spot;
+    if (!spot || now >= spot.until) return;
+    const { ctx, scale } = this;
+    const at = (tx, ty) => [tx * map.tileWidth * scale - this.camera.x, ty * map.tileHeight * scale - this.camera.y];
+    ctx.save();
+    ctx.strokeStyle = "rgba(255, 214, 10, 0.9)";
+    ctx.lineWidth = Math.max(2, scale * 1.5);
+    ctx.setLineDash([4 * scale, 3 * scale]);
+    if (spot.path.length > 1) {
+      ctx.beginPath();
+      spot.path.forEach(([tx, ty], index) => {
+        const [px, py] = at(tx + 0.5, ty + 0.5);
+        if (index) ctx.lineTo(px, py);
+        else ctx.moveTo(px, py);
+      });
+      ctx.stroke();
+    }
+    ctx.setLineDash([]);
+    const [sx, sy] = at(spot.x, spot.y);
+    const pulse = 1 + 0.15 * Math.sin(now / 150);
+    ctx.beginPath();
+    ctx.arc(sx, sy - 8 * scale, 14 * scale * pulse, 0, Math.PI * 2);
+    ctx.stroke();
+    ctx.restore();
   }
 
   _drawTarget(map) {

@@ -68,6 +68,7 @@ export class LocalPlayer {
     this.target = null; // the clicked tile, for drawing a marker
     this.lastSent = null; // {x, y, dir, moving, at}
     this.pending = false; // something changed that must still be sent
+    this.onSteer = null; // called when the person walks with the keys (following stops then)
   }
 
   press(direction) {
@@ -75,6 +76,7 @@ export class LocalPlayer {
     this.held.push(direction);
     this.path = [];
     this.target = null;
+    if (this.onSteer) this.onSteer();
   }
 
   release(direction) {

@@ -256,7 +256,9 @@ export class WebRTCManager {
   }
 
   _survives(peer) {
-    const flowing = ["connected", "connecting"].includes(peer.pc.connectionState);
+    // "disconnected" too: ICE's consent checks lapse for a moment on a starved machine and come
+    // back on their own; "failed" is what says the media path is broken (an ICE restart then).
+    const flowing = ["connected", "connecting", "disconnected"].includes(peer.pc.connectionState);
     return Boolean(peer.unconfirmed && flowing && performance.now() < this.graceUntil);
   }
 

@@ -7,6 +7,7 @@ import { loadMap } from "../lib/tiled.js";
 import { ReconnectingSocket } from "./socket.js";
 
 const PING_EVERY_MS = 15000;
+const LOCATE_MS = 5000; // a `locate` not answered by then is given up
 const SILENCE_LIMIT_MS = 35000; // no answer to two pings: the connection is dead, drop it
 const SNAP_TILES = 4; // a remote avatar further than this from where we draw it jumps there
 const GLIDE_MIN_MS = 40;
@@ -39,6 +40,7 @@ export class WorldService {
     this.seq = 0;
     this.lastHeard = performance.now();
     this.loadingMap = null;
+    this.locating = new Map(); // player id -> {resolve, reject, timer}: `locate` asked, not answered
   }
 
   start() {
@@ -75,7 +77,13 @@ export class WorldService {
       case "pong":
         if (typeof message.t === "number") this.store.state.stats.rtt = Date.now() - message.t;
         return undefined;
+      case "people":
+        this.store.state.people = message.people || [];
+        return this.store.emit("people-list");
+      case "located":
+        return this._located(message.id, message, null);
       case "error":
+        if (message.id !== undefined && this.locating.has(message.id)) return this._located(message.id, null, message);
         return this._error(message);
       default:
         return undefined;
@@ -185,6 +193,34 @@ export class WorldService {
     this.local.correct(state.me, message);
     state.stats.corrections += 1;
     this.store.emit("me");
+  }
+
+  // --- finding people (docs/protocol.md "people", "locate") ---------------------------------
+
+  askPeople() {
+    return this.socket.send({ type: "people" });
+  }
+
+  // Where someone stands: resolves {x, y, zone}, or rejects with the server's message (they are
+  // on do-not-disturb, not here) or when no answer comes.
+  locate(id) {
+    const asked = this.locating.get(id);
+    if (asked) return asked.promise;
+    let settle;
+    const promise = new Promise((resolve, reject) => (settle = { resolve, reject }));
+    const timer = setTimeout(() => this._located(id, null, { message: "No answer from the server." }), LOCATE_MS);
+    this.locating.set(id, { ...settle, timer, promise });
+    if (!this.socket.send({ type: "locate", id })) this._located(id, null, { message: "Not connected." });
+    return promise;
+  }
+
+  _located(id, found, error) {
+    const asked = this.locating.get(id);
+    if (!asked) return;
+    this.locating.delete(id);
+    clearTimeout(asked.timer);
+    if (found) asked.resolve(found);
+    else asked.reject(Object.assign(new Error(error.message), { code: error.code }));
   }
 
   _error(message) {
