@@ -1,8 +1,9 @@
 """Reaching people and keeping them away, in real Chromium pages against a real server process:
 the people panel lists someone out of view, and Locate, Walk to, Follow and Message reach them;
 blocking someone in a call ends it on both pages at once and takes their messages out of the
-chat."""
+chat; the chat's Zone tab is the zone you stand in."""
 
+import re
 from typing import Any
 
 import pytest
@@ -146,3 +147,23 @@ def test_the_people_panel_finds_someone_out_of_view_and_reaches_them(small_view_
     alice_page.locator("#chat-input").press("Enter")
     bob_page.locator("#chat-tab-direct").click()
     bob_page.locator(".chat-log .msg", has_text="found you").wait_for(timeout=WAIT_MS)
+
+
+def test_the_zone_tab_follows_the_zone_you_are_in(pages: Any, demo_worlds, alice):  # noqa: F811
+    place(alice, demo_worlds["demo"], 31.5, 31.5)  # in the Lobby, by the door to the Garden
+    page = pages.enter(alice)
+    connected(page, "chat")
+    page.locator("#chat-tab-zone").click()
+    page.locator("#chat-input").fill("lobby folks")
+    page.locator("#chat-input").press("Enter")
+    page.locator(".chat-log .msg", has_text="lobby folks").wait_for(timeout=WAIT_MS)
+    click_tile(page, 32, 35)  # through the door, into the Garden
+    expect(page.locator("#zone-label")).to_contain_text("Garden", timeout=WAIT_MS)
+    expect(page.locator(".chat-log .msg", has_text="lobby folks")).to_have_count(0)
+    expect(page.locator("#chat-input")).to_have_attribute("placeholder", re.compile("Garden"))
+    page.locator("#chat-input").fill("garden folks")
+    page.locator("#chat-input").press("Enter")
+    page.locator(".chat-log .msg", has_text="garden folks").wait_for(timeout=WAIT_MS)
+    click_tile(page, 32, 31)  # back in the Lobby: its messages again
+    page.locator(".chat-log .msg", has_text="lobby folks").wait_for(timeout=WAIT_MS)
+    expect(page.locator(".chat-log .msg", has_text="garden folks")).to_have_count(0)

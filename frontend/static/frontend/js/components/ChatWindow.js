@@ -71,7 +71,10 @@ export class ChatWindow {
     if (matchMedia("(max-width: 700px)").matches) this.setOpen(false);
     this.store.on("chat", (detail) => this._changed(detail || {}));
     this.store.on("players", () => this._recipients());
-    this.store.on("zone", () => this._placeholder());
+    this.store.on("zone", () => {
+      this._placeholder();
+      if (this.active === "zone") this._render();
+    });
     this.show("world");
   }
 
@@ -190,7 +193,10 @@ export class ChatWindow {
     const log = this.log;
     const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
     const me = this.store.state.me;
-    const items = this.store.state.chat.messages.filter((message) => tabOf(message) === this.active);
+    const zone = this.store.state.zone;
+    // The Zone tab is the zone we stand in: another zone's messages stay out of it.
+    const here = (message) => message.scope !== "zone" || message.pending || (zone && message.zone === zone.name);
+    const items = this.store.state.chat.messages.filter((message) => tabOf(message) === this.active && here(message));
     log.replaceChildren(...items.map((message) => this._item(message, me)));
     if (!items.length) log.append(h("li", { class: "chat-empty" }, "No messages yet."));
     if (atBottom || (items.length && items[items.length - 1].pending)) log.scrollTop = log.scrollHeight;
