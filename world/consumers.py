@@ -21,8 +21,8 @@ from world.engine.engine import Session, WorldEngine
 from world.engine.hub import Hub, get_hub
 from world.engine.mapdata import Exit
 from world.engine.state import PlayerState
-from world.finding import locate, people_in
-from world.schemas import parse_locate, parse_move, parse_ping
+from world.finding import knock_target, locate, people_in
+from world.schemas import parse_knock_answer, parse_locate, parse_move, parse_ping
 from world.selectors import Entry, exit_destination, player_entry, player_profile
 from world.services import position_row, presence_join, presence_leave
 from world.sockets import WorldSocketConsumer
@@ -35,13 +35,15 @@ RATE_WINDOW_SECONDS = 10.0
 # shown), a whereabouts a few times a second (following someone asks once a second).
 PEOPLE_PER_SECOND, PEOPLE_BURST = 1, 3
 LOCATE_PER_SECOND, LOCATE_BURST = 4, 8
+KNOCKS_PER_MINUTE, KNOCK_BURST = 3, 3  # asking people to come over: a few, not a stream
+KNOCK_ANSWER_SECONDS = 120.0  # a knock can be answered this long
 REPLICA_WAIT_SECONDS = 1.0  # for the other processes' snapshots, when the player is connected elsewhere
 
 
 class WorldConsumer(WorldSocketConsumer):
-    message_types = frozenset({"move", "ping", "people", "locate"})
-    # Someone who left, or went on do-not-disturb, while being looked for or followed.
-    uncounted_codes = frozenset({"unavailable", "unknown_player", "location_hidden"})
+    message_types = frozenset({"move", "ping", "people", "locate", "knock", "knock_answer"})
+    # Someone who left, or went on do-not-disturb, while being looked for, followed or knocked on.
+    uncounted_codes = frozenset({"unavailable", "unknown_player", "location_hidden", "do_not_disturb", "no_knock"})
     max_message_bytes = 1024
 
     hub: Hub | None = None
@@ -50,6 +52,8 @@ class WorldConsumer(WorldSocketConsumer):
     entry: Entry
 
     async def connect(self) -> None:
+        self.knocks = TokenBucket(KNOCKS_PER_MINUTE / 60, KNOCK_BURST)
+        self.knocked_by: dict[int, float] = {}  # who knocked on us, and when: answerable for a while
         admission = await self.admit()
         if admission is None:
             return
@@ -176,6 +180,31 @@ class WorldConsumer(WorldSocketConsumer):
             return
         await self.send_json(locate(self.engine, asker=self.session.player.id, target=parse_locate(data)))
 
+    async def handle_knock(self, data: dict[str, Any]) -> None:
+        """Ask someone anywhere in the world to come over: their page asks them (`knocked`)."""
+        if self.engine is None or self.session is None:
+            return
+        me = self.session.player
+        target = knock_target(self.engine, asker=me.id, target=parse_locate(data))
+        if not self.knocks.take():
+            raise AppError("rate_limited", f"You can knock at most {KNOCKS_PER_MINUTE} times a minute.", id=target.id)
+        knock = {"type": "world.knock", "world": self.engine.world_id, "from": {"id": me.id, "name": me.name}}
+        if not await self.bus.publish_user_event(target.id, knock):
+            raise AppError("unavailable", "Could not knock right now; try again.", id=target.id)
+        await self.send_json({"type": "knock_sent", "id": target.id})
+
+    async def handle_knock_answer(self, data: dict[str, Any]) -> None:
+        if self.engine is None or self.session is None:
+            return
+        knocker, accept = parse_knock_answer(data)
+        knocked_at = self.knocked_by.pop(knocker, None)
+        if knocked_at is None or time.monotonic() - knocked_at > KNOCK_ANSWER_SECONDS:
+            raise AppError("no_knock", f"Player {knocker} has not knocked on your door lately.", id=knocker)
+        me = self.session.player
+        answer = {"type": "world.knock_answered", "world": self.engine.world_id, "from": {"id": me.id, "name": me.name},
+                  "accept": accept}  # fmt: skip
+        await self.bus.publish_user_event(knocker, answer)
+
     async def handle_ping(self, data: dict[str, Any]) -> None:
         await self.send_text(messages.pong(parse_ping(data), server_time=int(time.time() * 1000)))
 
@@ -193,6 +222,17 @@ class WorldConsumer(WorldSocketConsumer):
     async def world_replaced(self, event: dict[str, Any]) -> None:
         if self.engine is not None and event["world"] == self.engine.world_id and event["channel"] != self.channel_name:
             await self.close_with(CloseCode.REPLACED, "replaced", "You opened this world somewhere else.")
+
+    async def world_knock(self, event: dict[str, Any]) -> None:
+        if self.engine is None or event.get("world") != self.engine.world_id:
+            return
+        knocker = event["from"]
+        self.knocked_by[int(knocker["id"])] = time.monotonic()
+        await self.send_json({"type": "knocked", "from": knocker})
+
+    async def world_knock_answered(self, event: dict[str, Any]) -> None:
+        if self.engine is not None and event.get("world") == self.engine.world_id:
+            await self.send_json({"type": "knock_answered", "from": event["from"], "accept": bool(event["accept"])})
 
     async def chat_blocked(self, event: dict[str, Any]) -> None:
         """This player blocked someone (chat/services.py): never in contact with them again."""

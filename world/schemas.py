@@ -34,6 +34,11 @@ def parse_locate(data: dict[str, Any]) -> int:
     return found
 
 
+def parse_knock_answer(data: dict[str, Any]) -> tuple[int, bool]:
+    """`id`: who knocked; `accept`: coming over or not."""
+    return parse_locate(data), field_bool(data, "accept", default=False)
+
+
 def parse_ping(data: dict[str, Any]) -> int | float | None:
     """`t`, echoed back: the client's clock, e.g. Date.now()."""
     if data.get("t") is None:

@@ -167,3 +167,19 @@ def test_the_zone_tab_follows_the_zone_you_are_in(pages: Any, demo_worlds, alice
     click_tile(page, 32, 31)  # back in the Lobby: its messages again
     page.locator(".chat-log .msg", has_text="lobby folks").wait_for(timeout=WAIT_MS)
     expect(page.locator(".chat-log .msg", has_text="garden folks")).to_have_count(0)
+
+
+def test_a_knock_asks_someone_far_away_to_come_over_and_they_walk_to_you(small_view_pages, demo_worlds, alice, bob):
+    place(alice, demo_worlds["demo"], 24.5, 27.5)
+    place(bob, demo_worlds["demo"], 40.5, 27.5)  # across the Lobby: out of view
+    alice_page, bob_page = small_view_pages.enter(alice), small_view_pages.enter(bob)
+    connected(alice_page, "world")
+    connected(bob_page, "world")
+    alice_page.locator("#people-button").click()
+    person_row(alice_page, bob).get_by_role("button", name="Knock for Bob").click()
+    alice_page.locator(".notice", has_text="You knocked. Bob will be asked to come over.").wait_for(timeout=WAIT_MS)
+    knock = bob_page.get_by_role("alertdialog", name="Alice is knocking")
+    expect(knock).to_contain_text("Alice asks you to come over.")
+    knock.get_by_role("button", name="Go to Alice").click()
+    alice_page.locator(".notice", has_text="Bob is on their way.").wait_for(timeout=WAIT_MS)
+    wait_for(bob_page, "Math.hypot(s.me.x - 24.5, s.me.y - 27.5) < 2", timeout=20000)

@@ -87,7 +87,7 @@ async def test_asking_for_the_list_too_often_is_rate_limited(people):
     try:
         for _ in range(6):
             await alice.send_json_to({"type": "people"})
-        answers = []
+        answers: list[dict] = []
         while len(answers) < 4:
             message = await alice.receive_json_from(timeout=3)
             if message["type"] in ("people", "error"):
@@ -96,3 +96,46 @@ async def test_asking_for_the_list_too_often_is_rate_limited(people):
         assert (answers[3]["type"], answers[3]["code"]) == ("error", "rate_limited")
     finally:
         await alice.disconnect()
+
+
+async def test_a_knock_reaches_the_person_and_their_answer_comes_back(people):
+    sockets = await _enter_all(people)
+    ids = {name: (await User.objects.aget(username=name)).pk for name in people}
+    alice, bob = sockets["alice"], sockets["bob"]
+    try:
+        await alice.send_json_to({"type": "knock", "id": ids["bob"]})
+        assert await receive_until(alice, "knock_sent") == {"type": "knock_sent", "id": ids["bob"]}
+        knocked = await receive_until(bob, "knocked")
+        assert knocked == {"type": "knocked", "from": {"id": ids["alice"], "name": "Alice"}}
+        await bob.send_json_to({"type": "knock_answer", "id": ids["alice"], "accept": True})
+        answered = await receive_until(alice, "knock_answered")
+        assert answered == {"type": "knock_answered", "from": {"id": ids["bob"], "name": "Bob"}, "accept": True}
+        # One answer per knock; nobody else's door can be answered for them.
+        await bob.send_json_to({"type": "knock_answer", "id": ids["alice"], "accept": False})
+        assert (await receive_until(bob, "error"))["code"] == "no_knock"
+        await bob.send_json_to({"type": "knock_answer", "id": ids["carol"], "accept": True})
+        assert (await receive_until(bob, "error"))["code"] == "no_knock"
+    finally:
+        for socket in sockets.values():
+            await socket.disconnect()
+
+
+async def test_knocks_are_refused_across_a_block_on_do_not_disturb_and_beyond_a_few_a_minute(people):
+    sockets = await _enter_all(people)
+    ids = {name: (await User.objects.aget(username=name)).pk for name in people}
+    alice = sockets["alice"]
+    try:
+        await alice.send_json_to({"type": "knock", "id": ids["carol"]})
+        refused = await receive_until(alice, "error")
+        assert (refused["code"], refused["message"]) == ("do_not_disturb", "Carol is on do not disturb.")
+        await sockets["dave"].send_json_to({"type": "knock", "id": ids["alice"]})  # alice blocked dave
+        assert (await receive_until(sockets["dave"], "error"))["code"] == "unknown_player"
+        for _ in range(3):
+            await alice.send_json_to({"type": "knock", "id": ids["bob"]})
+            await receive_until(alice, "knock_sent")
+        await alice.send_json_to({"type": "knock", "id": ids["bob"]})
+        assert (await receive_until(alice, "error"))["code"] == "rate_limited"
+        assert [(await receive_until(sockets["bob"], "knocked"))["from"]["id"] for _ in range(3)] == [ids["alice"]] * 3
+    finally:
+        for socket in sockets.values():
+            await socket.disconnect()

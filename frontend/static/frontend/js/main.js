@@ -2,6 +2,7 @@
 
 import { ChatWindow } from "./components/ChatWindow.js";
 import { PeopleList } from "./components/PeopleList.js";
+import { Knocks } from "./components/Knocks.js";
 import { PeoplePanel } from "./components/PeoplePanel.js";
 import { PlayerMenu } from "./components/PlayerMenu.js";
 import { ReportDialog } from "./components/ReportDialog.js";
@@ -126,6 +127,7 @@ menu.start();
 tiles.start();
 people.start();
 peoplePanel.start();
+new Knocks({ root: $("notices"), store, world, finder }).start();
 world.start();
 showConnection();
 

@@ -1,6 +1,6 @@
 // The people panel: everyone online in this world (not only who is in view), grouped by the zone
 // they are in, with their look, name and status in words, and a search box; for each person,
-// Locate, Walk to, Follow, Message, Block and Report. A real list, read by screen readers. The
+// Locate, Walk to, Follow, Message, Knock (ask them to come over), Block and Report. A real list, read by screen readers. The
 // list is asked for when the panel opens and every few seconds while it is open (`people`).
 
 import { h } from "../lib/dom.js";
@@ -84,6 +84,7 @@ export class PeoplePanel {
           ? action("Stop following", () => this.finder.stopFollowing("You stopped following"), "Stop following")
           : action("Follow", () => this.finder.follow(target)),
         action("Message", () => this.chat.messageTo(person.id, name), "Write to"),
+        action("Knock", () => this.world.knock(person.id), "Knock for"),
         action("Block", () => this.blocker.block({ user: person.id, name }).then((done) => done && this.world.askPeople())),
         action("Report", () => this.reporter.open({ user: person.id, name }))),
     );

@@ -41,6 +41,7 @@ export class WorldService {
     this.lastHeard = performance.now();
     this.loadingMap = null;
     this.locating = new Map(); // player id -> {resolve, reject, timer}: `locate` asked, not answered
+    this.knocking = new Set(); // player ids we knocked on, until the server says it went (or not)
   }
 
   start() {
@@ -82,8 +83,18 @@ export class WorldService {
         return this.store.emit("people-list");
       case "located":
         return this._located(message.id, message, null);
+      case "knock_sent":
+        this.knocking.delete(message.id);
+        return this.store.emit("knock", { sent: message.id });
+      case "knocked":
+        return this.store.emit("knock", { from: message.from });
+      case "knock_answered":
+        return this.store.emit("knock", { answered: message.from, accept: message.accept });
       case "error":
         if (message.id !== undefined && this.locating.has(message.id)) return this._located(message.id, null, message);
+        if (message.id !== undefined && this.knocking.delete(message.id)) {
+          return this.store.notice(message.message, { kind: "warning" });
+        }
         return this._error(message);
       default:
         return undefined;
@@ -199,6 +210,16 @@ export class WorldService {
 
   askPeople() {
     return this.socket.send({ type: "people" });
+  }
+
+  // Ask someone to come over (docs/protocol.md "knock"); they are asked on their page.
+  knock(id) {
+    this.knocking.add(id);
+    return this.socket.send({ type: "knock", id });
+  }
+
+  answerKnock(id, accept) {
+    return this.socket.send({ type: "knock_answer", id, accept });
   }
 
   // Where someone stands: resolves {x, y, zone}, or rejects with the server's message (they are
