@@ -183,3 +183,18 @@ def test_a_knock_asks_someone_far_away_to_come_over_and_they_walk_to_you(small_v
     knock.get_by_role("button", name="Go to Alice").click()
     alice_page.locator(".notice", has_text="Bob is on their way.").wait_for(timeout=WAIT_MS)
     wait_for(bob_page, "Math.hypot(s.me.x - 24.5, s.me.y - 27.5) < 2", timeout=20000)
+
+
+def test_a_nearby_message_shows_over_its_sender_for_a_few_seconds(pages: Any, demo_worlds, alice, bob):  # noqa: F811
+    place(alice, demo_worlds["demo"], 24.5, 27.5)
+    place(bob, demo_worlds["demo"], 27.5, 27.5)
+    alice_page, bob_page = pages.enter(alice), pages.enter(bob)
+    connected(alice_page, "chat")
+    connected(bob_page, "world")
+    alice_page.locator("#chat-tab-nearby").click()
+    alice_page.locator("#chat-input").fill("coffee, anyone?")
+    alice_page.locator("#chat-input").press("Enter")
+    said = [{"id": alice.pk, "text": "coffee, anyone?"}]
+    wait_for(bob_page, "JSON.stringify(s.bubbles) === JSON.stringify(arg)", said)
+    wait_for(alice_page, "JSON.stringify(s.bubbles) === JSON.stringify(arg)", said)  # over our own head too
+    wait_for(bob_page, "s.bubbles.length === 0", timeout=10000)  # gone after a few seconds

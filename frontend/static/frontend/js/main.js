@@ -138,6 +138,9 @@ showConnection();
 // we were welcomed or corrected, the frame rate, the ICE servers the next call will use, and
 // where a map tile is drawn (to click it). Never the live store or a service.
 window.metaverse = Object.freeze({
-  inspect: () => ({ ...store.snapshot(), frames: view.frameStats(), ice: rtc.iceStatus(), calls: rtc.callStatus() }),
+  inspect: () => ({
+    ...store.snapshot(), frames: view.frameStats(), ice: rtc.iceStatus(), calls: rtc.callStatus(),
+    bubbles: view.bubbleStatus(),
+  }),
   pointOfTile: (tx, ty) => view.pointOfTile(tx, ty),
 });

@@ -4,6 +4,7 @@
 // Crisp pixels: the canvas has one pixel per device pixel, every map pixel is drawn as a whole
 // number of device pixels (`scale`) at whole-pixel offsets, and smoothing is off.
 
+import { Bubbles, drawBubble } from "../lib/bubbles.js";
 import { directionOfKey } from "../lib/movement.js";
 
 const FRAME = 32; // avatar sprite sheets: 3 walk frames x 4 directions of 32x32
@@ -34,6 +35,7 @@ export class WorldView {
     this.scale = 2;
     this.camera = { x: 0, y: 0 };
     this.spot = null; // {x, y, until, path}: a place we were shown (Locate): looked at, marked
+    this.bubbles = new Bubbles(); // what people nearby just said, over their heads
     this.last = 0;
     this.intervals = new Float32Array(STATS_FRAMES);
     this.drawTimes = new Float32Array(STATS_FRAMES);
@@ -57,6 +59,7 @@ export class WorldView {
     window.addEventListener("blur", () => this.world.local.releaseAll());
     this.canvas.addEventListener("click", (event) => this._click(event));
     this.store.on("zone", ({ entered }) => this._zone(entered));
+    this.store.on("chat", (detail) => this._said(detail || {}));
     requestAnimationFrame((now) => this._frame(now));
   }
 
@@ -195,7 +198,15 @@ export class WorldView {
     this._drawSpot(map, now);
     this._drawAvatars(map, now);
     this._drawChunks(map.above);
-    this._drawTags(map);
+    this._drawTags(map, now);
+  }
+
+  // A nearby message shows over its sender's head (ours too); hidden or blocked, it goes.
+  _said({ message, hidden, blocked }) {
+    if (hidden !== undefined || blocked !== undefined) this.bubbles.forget({ message: hidden, sender: blocked });
+    if (message && message.scope === "nearby" && message.sender && !message.pending) {
+      this.bubbles.add(message.sender.id, message);
+    }
   }
 
   _follow(map, me) {
@@ -320,15 +331,25 @@ export class WorldView {
   }
 
   // Name tags are drawn at the screen's resolution (not the map's), over everything.
-  _drawTags(map) {
+  _drawTags(map, now) {
     const { ctx, scale } = this;
     const me = this.store.state.me;
     for (const player of this.sorted) {
       const tag = this._tag(player, player === me);
       const feetX = Math.round(player.rx * map.tileWidth * scale) - this.camera.x;
       const top = Math.round(player.ry * map.tileHeight * scale) - this.camera.y - FEET * scale;
-      ctx.drawImage(tag, Math.round(feetX - tag.width / 2), Math.round(top - tag.height - 2 * this.ratio));
+      const tagTop = Math.round(top - tag.height - 2 * this.ratio);
+      ctx.drawImage(tag, Math.round(feetX - tag.width / 2), tagTop);
+      const bubble = this.bubbles.of(player.id, now);
+      if (bubble) drawBubble(ctx, bubble, feetX, tagTop - 2 * this.ratio, this.ratio);
     }
+  }
+
+  // Who has a speech bubble over them now (for the browser tests and the curious).
+  bubbleStatus(now = performance.now()) {
+    return this.sorted.filter((player) => this.bubbles.of(player.id, now)).map((player) => ({
+      id: player.id, text: this.bubbles.of(player.id, now).text,
+    }));
   }
 
   _tag(player, isMe) {
