@@ -22,7 +22,7 @@ from world.engine.hub import Hub, get_hub
 from world.engine.mapdata import Exit
 from world.engine.state import PlayerState
 from world.finding import knock_target, locate, people_in
-from world.schemas import parse_knock_answer, parse_locate, parse_move, parse_ping
+from world.schemas import parse_emote, parse_knock_answer, parse_locate, parse_move, parse_ping
 from world.selectors import Entry, exit_destination, player_entry, player_profile
 from world.services import position_row, presence_join, presence_leave
 from world.sockets import WorldSocketConsumer
@@ -35,13 +35,14 @@ RATE_WINDOW_SECONDS = 10.0
 # shown), a whereabouts a few times a second (following someone asks once a second).
 PEOPLE_PER_SECOND, PEOPLE_BURST = 1, 3
 LOCATE_PER_SECOND, LOCATE_BURST = 4, 8
+EMOTES_PER_SECOND, EMOTE_BURST = 1, 3
 KNOCKS_PER_MINUTE, KNOCK_BURST = 3, 3  # asking people to come over: a few, not a stream
 KNOCK_ANSWER_SECONDS = 120.0  # a knock can be answered this long
 REPLICA_WAIT_SECONDS = 1.0  # for the other processes' snapshots, when the player is connected elsewhere
 
 
 class WorldConsumer(WorldSocketConsumer):
-    message_types = frozenset({"move", "ping", "people", "locate", "knock", "knock_answer"})
+    message_types = frozenset({"move", "ping", "people", "locate", "knock", "knock_answer", "emote"})
     # Someone who left, or went on do-not-disturb, while being looked for, followed or knocked on.
     uncounted_codes = frozenset({"unavailable", "unknown_player", "location_hidden", "do_not_disturb", "no_knock"})
     max_message_bytes = 1024
@@ -53,6 +54,7 @@ class WorldConsumer(WorldSocketConsumer):
 
     async def connect(self) -> None:
         self.knocks = TokenBucket(KNOCKS_PER_MINUTE / 60, KNOCK_BURST)
+        self.emotes = TokenBucket(EMOTES_PER_SECOND, EMOTE_BURST)
         self.knocked_by: dict[int, float] = {}  # who knocked on us, and when: answerable for a while
         admission = await self.admit()
         if admission is None:
@@ -179,6 +181,15 @@ class WorldConsumer(WorldSocketConsumer):
             await self.drop_for_rate(self.flood)
             return
         await self.send_json(locate(self.engine, asker=self.session.player.id, target=parse_locate(data)))
+
+    async def handle_emote(self, data: dict[str, Any]) -> None:
+        if self.engine is None or self.session is None:
+            return
+        emote = parse_emote(data)
+        if not self.emotes.take():
+            await self.drop_for_rate(self.flood)
+            return
+        self.engine.react(self.session, emote)
 
     async def handle_knock(self, data: dict[str, Any]) -> None:
         """Ask someone anywhere in the world to come over: their page asks them (`knocked`)."""

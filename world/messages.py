@@ -48,12 +48,12 @@ def welcome(
     )
 
 
-def tick(t: str, entered: str, moved: str, updated: str, left: str) -> str:
+def tick(t: str, entered: str, moved: str, updated: str, left: str, reacted: str = "") -> str:
     """What changed in one player's view. Every argument is JSON already: the time, and each list
     as its entries joined with commas, "" for none (then left out): player states
     (`PlayerState.full_json`) in `entered` and `updated`, compact positions
-    (`PlayerState.compact_json`) in `moved`, ids in `left`. Positional and unchecked: this runs
-    for every player every tick."""
+    (`PlayerState.compact_json`) in `moved`, ids in `left`, [id, emote] in `reacted`. Positional
+    and unchecked: this runs for every player every tick."""
     frame = '{"type":"tick","t":' + t
     if entered:
         frame += ',"entered":[' + entered + "]"
@@ -63,6 +63,8 @@ def tick(t: str, entered: str, moved: str, updated: str, left: str) -> str:
         frame += ',"updated":[' + updated + "]"
     if left:
         frame += ',"left":[' + left + "]"
+    if reacted:
+        frame += ',"reacted":[' + reacted + "]"
     return frame + "}"
 
 

@@ -5,7 +5,7 @@ from typing import Any
 
 from metaverse.sockets import field_bool, field_choice, field_int, field_number
 from metaverse.wire import MAX_INTEGER
-from world.engine.state import DIRECTIONS
+from world.engine.state import DIRECTIONS, EMOTES
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +37,10 @@ def parse_locate(data: dict[str, Any]) -> int:
 def parse_knock_answer(data: dict[str, Any]) -> tuple[int, bool]:
     """`id`: who knocked; `accept`: coming over or not."""
     return parse_locate(data), field_bool(data, "accept", default=False)
+
+
+def parse_emote(data: dict[str, Any]) -> str:
+    return field_choice(data, "emote", EMOTES)
 
 
 def parse_ping(data: dict[str, Any]) -> int | float | None:

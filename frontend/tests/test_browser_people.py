@@ -198,3 +198,18 @@ def test_a_nearby_message_shows_over_its_sender_for_a_few_seconds(pages: Any, de
     wait_for(bob_page, "JSON.stringify(s.bubbles) === JSON.stringify(arg)", said)
     wait_for(alice_page, "JSON.stringify(s.bubbles) === JSON.stringify(arg)", said)  # over our own head too
     wait_for(bob_page, "s.bubbles.length === 0", timeout=10000)  # gone after a few seconds
+
+
+def test_a_reaction_shows_over_the_avatar_to_everyone_in_view(pages: Any, demo_worlds, alice, bob):  # noqa: F811
+    place(alice, demo_worlds["demo"], 24.5, 27.5)
+    place(bob, demo_worlds["demo"], 30.5, 27.5)  # in view, not in a call
+    alice_page, bob_page = pages.enter(alice), pages.enter(bob)
+    connected(alice_page, "world")
+    wait_for(bob_page, "s.players.some((p) => p.id === arg)", alice.pk)
+    alice_page.get_by_role("button", name="React").click()
+    alice_page.get_by_role("group", name="Reactions").get_by_role("button", name="Wave").click()
+    waved = [{"id": alice.pk, "emote": "wave"}]
+    wait_for(bob_page, "JSON.stringify(s.emotes) === JSON.stringify(arg)", waved)
+    wait_for(alice_page, "JSON.stringify(s.emotes) === JSON.stringify(arg)", waved)
+    expect(alice_page.get_by_role("group", name="Reactions")).to_be_hidden()
+    wait_for(bob_page, "s.emotes.length === 0", timeout=8000)  # for a few seconds

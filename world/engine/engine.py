@@ -50,6 +50,7 @@ class WorldEngine(Conversations):
         self._windows: dict[int, frozenset[int]] = {}
         self._moved: set[int] = set()
         self._updated: set[int] = set()
+        self._reacted: set[int] = set()  # players who reacted (an emote) since the last tick
         self._cell_changed: set[int] = set()
         self._contacts_stale = False
         self._contacts_at = -(10**12)  # ms of the last contacts refresh
@@ -213,6 +214,14 @@ class WorldEngine(Conversations):
         self._local_moved.add(player.id)
         session.budget = self.settings.burst_tiles
 
+    def react(self, session: Session, emote: str) -> None:
+        """A reaction over the player's avatar: everyone in view (the player too) gets it in the
+        next tick's shared frame (`reacted`, written once per window like `moved`); other
+        processes with the next batch."""
+        session.player.react(emote)
+        self._reacted.add(session.player.id)
+        self._local_upserts.add(session.player.id)
+
     def update_profile(self, player_id: int, *, name: str, avatar: str, avatar_url: str, status: str) -> None:
         player = self.players.get(player_id)
         if player is None or player.origin:
@@ -272,6 +281,13 @@ class WorldEngine(Conversations):
                 name=incoming.name, avatar=incoming.avatar, avatar_url=incoming.avatar_url, status=incoming.status
             ):
                 self._updated.add(current.id)
+            if incoming.emote and incoming.emote_seq != current.emote_seq:
+                current.emote, current.emote_at, current.emote_seq = (
+                    incoming.emote,
+                    incoming.emote_at,
+                    incoming.emote_seq,
+                )
+                self._reacted.add(current.id)
             self._move_remote(current, incoming.x, incoming.y, incoming.dir, incoming.moving, incoming.seq)
         for player_id, x, y, direction, moving, seq in moved:
             shadow = self._shadows.get(player_id)
@@ -358,13 +374,14 @@ class WorldEngine(Conversations):
         """What changed since the last tick, for each player here and for the other processes;
         with `contacts`, the contacts too when they are due (else ask `tick_contacts` after)."""
         result = TickResult()
-        if self._moved or self._updated or self._cell_changed:
+        if self._moved or self._updated or self._cell_changed or self._reacted:
             self._fan_out(now_ms, result)
         if contacts:
             self._contacts_if_due(now_ms, result)
         result.publication = self._take_publication()
         self._moved.clear()
         self._updated.clear()
+        self._reacted.clear()
         self._cell_changed.clear()
         return result
 
@@ -375,8 +392,14 @@ class WorldEngine(Conversations):
             if player is not None:
                 moved_by_cell.setdefault(player.cell, []).append(player.compact_json())
         moved_json = {cell: ",".join(entries) for cell, entries in moved_by_cell.items()}
+        reacted_by_cell: dict[int, list[str]] = {}
+        for player_id in self._reacted:
+            player = self.players.get(player_id)
+            if player is not None:
+                reacted_by_cell.setdefault(player.cell, []).append(player.reaction_json())
+        reacted_json = {cell: ",".join(entries) for cell, entries in reacted_by_cell.items()}
         # By id(): the windows are alive all through the tick. (moved JSON, who gets it)
-        shared: dict[int, tuple[str, list[Session]]] = {}
+        shared: dict[int, tuple[str, str, list[Session]]] = {}
         now = str(now_ms)
         full_json: dict[int, str] = {}
 
@@ -435,12 +458,17 @@ class WorldEngine(Conversations):
             audience = shared.get(id(session.window))
             if audience is None:
                 moved = ",".join([moved_json[cell] for cell in session.window if cell in moved_json])
-                audience = shared[id(session.window)] = (moved, [])
-            if audience[0]:
-                audience[1].append(session)
-        for moved, sessions in shared.values():
+                reacted = (
+                    ",".join([reacted_json[cell] for cell in session.window if cell in reacted_json])
+                    if reacted_json
+                    else ""
+                )
+                audience = shared[id(session.window)] = (moved, reacted, [])
+            if audience[0] or audience[1]:
+                audience[2].append(session)
+        for moved, reacted, sessions in shared.values():
             if sessions:
-                result.shared.append((messages.tick(now, "", moved, "", ""), sessions))
+                result.shared.append((messages.tick(now, "", moved, "", "", reacted), sessions))
 
     def _take_publication(self) -> dict[str, Any] | None:
         if not (self._local_moved or self._local_upserts or self._local_gone):

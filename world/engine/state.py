@@ -1,10 +1,13 @@
 """A player as the engine holds it, and how it is written on the wire."""
 
 import json
+import time
 from dataclasses import dataclass
 from typing import Any
 
 DIRECTIONS = ("down", "left", "right", "up")
+EMOTES = ("wave", "thumbs_up", "heart", "laugh", "raised_hand")
+EMOTE_MS = 4000  # how long a reaction shows over the avatar
 
 
 @dataclass(slots=True, eq=False)
@@ -25,6 +28,9 @@ class PlayerState:
     # Whom this player has blocked: never put in contact with them. Between processes only (see
     # `replica`): nobody else learns whom someone blocks.
     avoids: frozenset[int] = frozenset()
+    emote: str = ""  # the last reaction (one of EMOTES), shown for EMOTE_MS from emote_at
+    emote_at: float = 0.0  # ms since the epoch, on this process's clock
+    emote_seq: int = 0  # counts the player's reactions, so a replica tells a new one from a repeat
 
     def full(self) -> dict[str, Any]:
         return {
@@ -38,13 +44,26 @@ class PlayerState:
             "dir": self.dir,
             "moving": self.moving,
             "seq": self.seq,
-        }
+        } | self._emote_now()
+
+    def _emote_now(self) -> dict[str, str]:
+        if self.emote and time.time() * 1000 - self.emote_at < EMOTE_MS:
+            return {"emote": self.emote}
+        return {}
+
+    def react(self, emote: str) -> None:
+        self.emote, self.emote_at, self.emote_seq = emote, time.time() * 1000, self.emote_seq + 1
+
+    def reaction_json(self) -> str:
+        return f'[{self.id},"{self.emote}"]'  # an id and one of EMOTES: nothing to escape
 
     def replica(self) -> dict[str, Any]:
         """What another process needs: `full` and whom the player blocks."""
         data = self.full()
         if self.avoids:
             data["avoids"] = sorted(self.avoids)
+        if self.emote_seq:
+            data["emote_seq"] = self.emote_seq
         return data
 
     def full_json(self) -> str:
@@ -79,4 +98,7 @@ class PlayerState:
             seq=int(data.get("seq", 0)),
             origin=origin,
             avoids=frozenset(int(other) for other in data.get("avoids", ())),
+            emote=data["emote"] if data.get("emote") in EMOTES else "",
+            emote_at=time.time() * 1000 if data.get("emote") in EMOTES else 0.0,
+            emote_seq=int(data.get("emote_seq", 0)),
         )

@@ -10,6 +10,7 @@ import { Blocker } from "./services/Blocker.js";
 import { Finder } from "./services/Finder.js";
 import { VideoTiles } from "./components/VideoTiles.js";
 import { WorldView } from "./components/WorldView.js";
+import { EMOTES } from "./lib/bubbles.js";
 import { h } from "./lib/dom.js";
 import { COME_BACK_IN } from "./protocol.js";
 import { ChatService } from "./services/ChatService.js";
@@ -54,6 +55,20 @@ store.on("media", () => {
   const sharing = Boolean(media.screen);
   screenButton.setAttribute("aria-pressed", String(sharing));
   screenButton.textContent = sharing ? "Stop sharing" : "Share screen";
+});
+
+// Reactions: a row of buttons the React button opens; each shows over our avatar for everyone.
+const reactButton = $("react-button");
+const reactions = $("reactions");
+reactions.replaceChildren(...Object.entries(EMOTES).map(([emote, [glyph, label]]) =>
+  h("button", { type: "button", class: "reaction", "aria-label": label, title: label, onclick: () => {
+    world.react(emote);
+    reactions.hidden = true;
+    reactButton.setAttribute("aria-expanded", "false");
+  } }, glyph)));
+reactButton.addEventListener("click", () => {
+  reactions.hidden = !reactions.hidden;
+  reactButton.setAttribute("aria-expanded", String(!reactions.hidden));
 });
 
 // --- what the page says about itself -----------------------------------------------------
@@ -140,7 +155,7 @@ showConnection();
 window.metaverse = Object.freeze({
   inspect: () => ({
     ...store.snapshot(), frames: view.frameStats(), ice: rtc.iceStatus(), calls: rtc.callStatus(),
-    bubbles: view.bubbleStatus(),
+    bubbles: view.bubbleStatus(), emotes: view.emoteStatus(),
   }),
   pointOfTile: (tx, ty) => view.pointOfTile(tx, ty),
 });

@@ -4,7 +4,7 @@
 // Crisp pixels: the canvas has one pixel per device pixel, every map pixel is drawn as a whole
 // number of device pixels (`scale`) at whole-pixel offsets, and smoothing is off.
 
-import { Bubbles, drawBubble } from "../lib/bubbles.js";
+import { Bubbles, drawBubble, drawEmote } from "../lib/bubbles.js";
 import { directionOfKey } from "../lib/movement.js";
 
 const FRAME = 32; // avatar sprite sheets: 3 walk frames x 4 directions of 32x32
@@ -341,7 +341,9 @@ export class WorldView {
       const tagTop = Math.round(top - tag.height - 2 * this.ratio);
       ctx.drawImage(tag, Math.round(feetX - tag.width / 2), tagTop);
       const bubble = this.bubbles.of(player.id, now);
-      if (bubble) drawBubble(ctx, bubble, feetX, tagTop - 2 * this.ratio, this.ratio);
+      let above = tagTop - 2 * this.ratio;
+      if (bubble) above = drawBubble(ctx, bubble, feetX, above, this.ratio);
+      if (player.emote && now < player.emote.until) drawEmote(ctx, player.emote.name, feetX, above, this.ratio);
     }
   }
 
@@ -349,6 +351,13 @@ export class WorldView {
   bubbleStatus(now = performance.now()) {
     return this.sorted.filter((player) => this.bubbles.of(player.id, now)).map((player) => ({
       id: player.id, text: this.bubbles.of(player.id, now).text,
+    }));
+  }
+
+  // Who shows a reaction now, and which.
+  emoteStatus(now = performance.now()) {
+    return this.sorted.filter((player) => player.emote && now < player.emote.until).map((player) => ({
+      id: player.id, emote: player.emote.name,
     }));
   }
 

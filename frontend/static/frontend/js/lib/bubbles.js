@@ -1,5 +1,11 @@
-// Speech bubbles over avatars: what someone nearby just said, for a few seconds. Drawn on the
-// world canvas at the screen's resolution, above the name tag; wrapped to a few short lines.
+// Speech bubbles over avatars: what someone nearby just said, for a few seconds; and reactions
+// (emotes). Drawn on the world canvas at the screen's resolution, above the name tag; speech
+// wrapped to a few short lines.
+
+export const EMOTES = {
+  wave: ["👋", "Wave"], thumbs_up: ["👍", "Thumbs up"], heart: ["❤️", "Heart"], laugh: ["😂", "Laugh"],
+  raised_hand: ["✋", "Raise hand"],
+};
 
 export const BUBBLE_MS = 6000;
 const MAX_CHARS = 120;
@@ -58,6 +64,23 @@ export function drawBubble(ctx, bubble, x, bottom, ratio) {
   ctx.fillStyle = "#1d2228";
   ctx.textBaseline = "top";
   bubble.lines.forEach((line, index) => ctx.fillText(line, left + pad, top + pad + index * lineHeight + ratio));
+  ctx.restore();
+  return top;
+}
+
+// A reaction: its emoji in a round badge, its bottom at `bottom`.
+export function drawEmote(ctx, emote, x, bottom, ratio) {
+  const [glyph] = EMOTES[emote] || ["?"];
+  const radius = Math.round(13 * ratio);
+  ctx.save();
+  ctx.fillStyle = "rgba(255, 255, 255, 0.95)";
+  ctx.beginPath();
+  ctx.arc(x, bottom - radius - ratio, radius, 0, Math.PI * 2);
+  ctx.fill();
+  ctx.font = `${Math.round(16 * ratio)}px "Noto Color Emoji", "Apple Color Emoji", "Segoe UI Emoji", sans-serif`;
+  ctx.textAlign = "center";
+  ctx.textBaseline = "middle";
+  ctx.fillText(glyph, x, bottom - radius);
   ctx.restore();
 }
 

@@ -8,6 +8,7 @@ import { ReconnectingSocket } from "./socket.js";
 
 const PING_EVERY_MS = 15000;
 const LOCATE_MS = 5000; // a `locate` not answered by then is given up
+const EMOTE_MS = 4000; // how long a reaction shows (the server's EMOTE_MS)
 const SILENCE_LIMIT_MS = 35000; // no answer to two pings: the connection is dead, drop it
 const SNAP_TILES = 4; // a remote avatar further than this from where we draw it jumps there
 const GLIDE_MIN_MS = 40;
@@ -151,6 +152,10 @@ export class WorldService {
       for (const field of PROFILE_FIELDS) player[field] = update[field];
       roster = true;
     }
+    for (const [id, emote] of message.reacted || []) {
+      const player = me && id === me.id ? me : state.players.get(id);
+      if (player) player.emote = { name: emote, until: now + EMOTE_MS };
+    }
     for (const id of message.left || []) roster = state.players.delete(id) || roster;
     if (roster) this.store.emit("players");
   }
@@ -166,6 +171,7 @@ export class WorldService {
     }
     state.players.set(data.id, {
       ...data,
+      emote: data.emote ? { name: data.emote, until: now + EMOTE_MS } : null,
       fromX: data.x, fromY: data.y, toX: data.x, toY: data.y, rx: data.x, ry: data.y,
       glideStart: now, glideMs: 0, heardAt: now, gliding: false,
     });
@@ -216,6 +222,11 @@ export class WorldService {
   knock(id) {
     this.knocking.add(id);
     return this.socket.send({ type: "knock", id });
+  }
+
+  // A reaction over our avatar, for everyone in view (docs/protocol.md "emote").
+  react(emote) {
+    return this.socket.send({ type: "emote", emote });
   }
 
   answerKnock(id, accept) {
