@@ -8,7 +8,7 @@ from django.http import HttpRequest
 
 from accounts.services import SignupKind, SignupLimited, signup_count
 from accounts.views import signup_limited
-from players.services import display_name_for, player_create
+from players.services import player_create
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -21,5 +21,7 @@ class AccountAdapter(DefaultAccountAdapter):
             raise ImmediateHttpResponse(signup_limited(request, error)) from error
         user = super().save_user(request, user, form, commit=commit)
         if commit:
-            player_create(user=user, display_name=display_name_for(user=user, wanted=user.email.split("@")[0]))
+            chosen = form.cleaned_data.get("display_name") if hasattr(form, "cleaned_data") else None
+            # The name asked at sign-up; an account made another way (a script) gets a neutral one.
+            player_create(user=user, display_name=chosen or f"Player {user.pk}")
         return user

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 
 from metaverse.errors import AppError
@@ -13,17 +15,42 @@ class ProfileForm(forms.Form):
     status = forms.ChoiceField(choices=Status.choices)
 
 
-class GuestJoinForm(forms.Form):
-    display_name = forms.CharField(
+def _display_name_field(**widget: str) -> forms.CharField:
+    return forms.CharField(
         max_length=DISPLAY_NAME_MAX_LENGTH,
         strip=True,
-        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "nickname"}),
+        widget=forms.TextInput(attrs={"autocomplete": "nickname", **widget}),
         help_text="How others will see you. You can change it later.",
     )
+
+
+def _clean_name(value: str) -> str:
+    try:
+        return clean_display_name(value)  # a new account or a guest is never staff
+    except AppError as error:
+        raise forms.ValidationError(error.message) from error
+
+
+class GuestJoinForm(forms.Form):
+    display_name = _display_name_field(autofocus="autofocus")
+    avatar = forms.ModelChoiceField(
+        queryset=Avatar.objects.active(), to_field_name="slug", widget=forms.RadioSelect, required=False,
+        empty_label=None, label="Look", help_text="Pick one, or walk in and get one at random.",
+    )  # fmt: skip
     next = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def clean_display_name(self) -> str:
-        try:
-            return clean_display_name(self.cleaned_data["display_name"])  # guests are never staff
-        except AppError as error:
-            raise forms.ValidationError(error.message) from error
+        return _clean_name(self.cleaned_data["display_name"])
+
+
+class SignupDetailsForm(forms.Form):
+    """What sign-up asks besides email and password (allauth's ACCOUNT_SIGNUP_FORM_CLASS): the
+    name others see, so that an email's local part never becomes public."""
+
+    display_name = _display_name_field()
+
+    def clean_display_name(self) -> str:
+        return _clean_name(self.cleaned_data["display_name"])
+
+    def signup(self, request: Any, user: Any) -> None:
+        """allauth calls this once the account exists; the adapter made its player already."""

@@ -46,9 +46,14 @@ def default_avatar() -> Avatar | None:
     return Avatar.objects.active().first()
 
 
-def player_create(*, user: User, display_name: str) -> Player:
+def random_avatar() -> Avatar | None:
+    """Any look on offer: guests who do not pick one are not all alike."""
+    return Avatar.objects.active().order_by("?").first()
+
+
+def player_create(*, user: User, display_name: str, avatar: Avatar | None = None) -> Player:
     name = clean_display_name(display_name, staff=is_staff_account(user))
-    return Player.objects.create(user=user, display_name=name, avatar=default_avatar())
+    return Player.objects.create(user=user, display_name=name, avatar=avatar or default_avatar())
 
 
 def player_for_user(*, user: User) -> Player:
@@ -90,8 +95,9 @@ def player_update(
 
 
 @transaction.atomic
-def guest_create(*, display_name: str, address: str | None) -> User:
-    """A guest and its player, counted against `address`'s sign-ups; the caller logs it in."""
+def guest_create(*, display_name: str, address: str | None, avatar: Avatar | None = None) -> User:
+    """A guest and its player (the look they picked, or any), counted against `address`'s
+    sign-ups; the caller logs it in."""
     user = guest_user_create(address=address)
-    player_create(user=user, display_name=display_name)
+    player_create(user=user, display_name=display_name, avatar=avatar or random_avatar())
     return user

@@ -62,7 +62,10 @@ def guest_join(request: HttpRequest) -> HttpResponse:
     form = GuestJoinForm(request.POST or None, initial={"next": request.GET.get("next", "")})
     if request.method == "POST" and form.is_valid():
         try:
-            user = guest_create(display_name=form.cleaned_data["display_name"], address=request.META.get("REMOTE_ADDR"))
+            user = guest_create(
+                display_name=form.cleaned_data["display_name"], address=request.META.get("REMOTE_ADDR"),
+                avatar=form.cleaned_data.get("avatar"),
+            )  # fmt: skip
         except SignupLimited as error:
             return signup_limited(request, error)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")

@@ -12,7 +12,9 @@ PASSWORD = "Walk-Up-And-Talk-42"
 
 def sign_up(client, email: str = "dana@example.org"):
     return client.post(
-        reverse("account_signup"), {"email": email, "password1": PASSWORD, "password2": PASSWORD}, follow=True
+        reverse("account_signup"),
+        {"email": email, "display_name": "Dana", "password1": PASSWORD, "password2": PASSWORD},
+        follow=True,
     )
 
 
@@ -21,7 +23,7 @@ def test_signup_creates_user_and_player_and_logs_in(client, avatars):
     assert response.status_code == 200
     user = User.objects.get(email="dana@example.org")
     assert not user.is_guest
-    assert Player.objects.get(user=user).display_name == "dana"
+    assert Player.objects.get(user=user).display_name == "Dana"  # the name asked, not the email's
     assert response.wsgi_request.user == user
 
 

@@ -27,7 +27,9 @@ def join_as_guest(name: str, **extra):
 
 def sign_up(email: str, **extra):
     return Client().post(
-        reverse("account_signup"), {"email": email, "password1": PASSWORD, "password2": PASSWORD}, **extra
+        reverse("account_signup"),
+        {"email": email, "display_name": "Dana", "password1": PASSWORD, "password2": PASSWORD},
+        **extra,
     )
 
 

@@ -111,11 +111,17 @@ def test_the_profile_page_refuses_them_with_a_field_error(client, alice, avatars
     assert Player.objects.get(user=alice).display_name == "Alice"
 
 
-def test_signing_up_as_admin_at_some_domain_gets_a_neutral_name(client, avatars):
+def test_sign_up_asks_the_name_others_see_and_never_shows_the_email(client, avatars):
     password = "Walk-Up-And-Talk-42"
-    client.post(reverse("account_signup"), {"email": "admin@example.org", "password1": password, "password2": password})
-    user = User.objects.get(email="admin@example.org")
-    assert user.player.display_name == f"Player {user.pk}"
+    form = {"email": "alice.kaihqk@example.org", "password1": password, "password2": password}
+    page = client.get(reverse("account_signup")).content.decode()
+    assert 'name="display_name"' in page
+    refused = client.post(reverse("account_signup"), {**form, "display_name": "Admin"})
+    assert "kept for the staff" in refused.content.decode()  # a reserved name: the form again, saying why
+    assert not User.objects.filter(email=form["email"]).exists()
+    client.post(reverse("account_signup"), {**form, "display_name": "Alice K."})
+    user = User.objects.get(email=form["email"])
+    assert user.player.display_name == "Alice K."  # not "alice.kaihqk"
 
 
 def test_the_admin_refuses_a_reserved_name_for_a_players_account_but_not_for_stafs(client, alice, avatars):
