@@ -85,7 +85,7 @@ class WorldConsumer(WorldSocketConsumer):
         profile = entry.profile
         player = PlayerState(
             id=user.pk, x=x, y=y, dir=direction, name=profile["name"], avatar=profile["avatar"],
-            avatar_url=profile["avatar_url"], status=profile["status"], avoids=entry.avoids,
+            avatar_url=profile["avatar_url"], status=profile["status"], avoids=entry.avoids, guest=entry.guest,
         )  # fmt: skip
         self.moves = TokenBucket(MOVES_PER_SECOND, MOVE_BURST)
         self.flood = Flood(

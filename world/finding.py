@@ -22,7 +22,7 @@ def people_in(engine: WorldEngine, *, asker: int) -> list[dict[str, Any]]:
         zone = engine.map.zones[player.zone].name if player.zone >= 0 else None
         found.append(
             {"id": player.id, "name": player.name, "avatar": player.avatar, "avatar_url": player.avatar_url,
-             "status": player.status, "zone": zone}
+             "status": player.status, "zone": zone, "guest": player.guest}
         )  # fmt: skip
     found.sort(key=lambda person: (str(person["name"]).casefold(), person["id"]))
     return found

@@ -112,6 +112,7 @@ class Entry:
     saved: tuple[float, float, str] | None  # where they last stood in this world
     connected_elsewhere: bool  # already in this world on another connection
     avoids: frozenset[int] = frozenset()  # whom they have blocked (world/avoidance.py)
+    guest: bool = False
 
 
 def player_entry(*, user_id: int, world_id: int) -> Entry:
@@ -123,7 +124,7 @@ def player_entry(*, user_id: int, world_id: int) -> Entry:
     saved = SavedPosition.objects.filter(player_id=OuterRef("user_id"), world_id=world_id)
     cutoff = timezone.now() - timedelta(seconds=presence_stale_seconds())
     player = (
-        Player.objects.select_related("avatar")
+        Player.objects.select_related("avatar", "user")
         .filter(user_id=user_id)
         .annotate(
             saved_x=Subquery(saved.values("x")[:1]),
@@ -146,6 +147,7 @@ def player_entry(*, user_id: int, world_id: int) -> Entry:
         saved=(player.saved_x, player.saved_y, player.saved_direction) if found else None,
         connected_elsewhere=player.live,
         avoids=frozenset(getattr(player, "blocked", None) or ()),
+        guest=player.user.is_guest,
     )
 
 

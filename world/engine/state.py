@@ -28,23 +28,28 @@ class PlayerState:
     # Whom this player has blocked: never put in contact with them. Between processes only (see
     # `replica`): nobody else learns whom someone blocks.
     avoids: frozenset[int] = frozenset()
+    guest: bool = False  # a guest account: marked as such next to the name
     emote: str = ""  # the last reaction (one of EMOTES), shown for EMOTE_MS from emote_at
     emote_at: float = 0.0  # ms since the epoch, on this process's clock
     emote_seq: int = 0  # counts the player's reactions, so a replica tells a new one from a repeat
 
     def full(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "avatar": self.avatar,
-            "avatar_url": self.avatar_url,
-            "status": self.status,
-            "x": round(self.x, 3),
-            "y": round(self.y, 3),
-            "dir": self.dir,
-            "moving": self.moving,
-            "seq": self.seq,
-        } | self._emote_now()
+        return (
+            {
+                "id": self.id,
+                "name": self.name,
+                "avatar": self.avatar,
+                "avatar_url": self.avatar_url,
+                "status": self.status,
+                "x": round(self.x, 3),
+                "y": round(self.y, 3),
+                "dir": self.dir,
+                "moving": self.moving,
+                "seq": self.seq,
+            }
+            | self._emote_now()
+            | ({"guest": True} if self.guest else {})
+        )
 
     def _emote_now(self) -> dict[str, str]:
         if self.emote and time.time() * 1000 - self.emote_at < EMOTE_MS:
@@ -101,4 +106,5 @@ class PlayerState:
             emote=data["emote"] if data.get("emote") in EMOTES else "",
             emote_at=time.time() * 1000 if data.get("emote") in EMOTES else 0.0,
             emote_seq=int(data.get("emote_seq", 0)),
+            guest=bool(data.get("guest")),
         )

@@ -2,6 +2,7 @@
 the world, and where one of them stands as far as they allow."""
 
 import pytest
+from channels.db import database_sync_to_async
 
 from accounts.models import User
 from chat.services import block_create
@@ -44,7 +45,8 @@ async def test_people_lists_everyone_in_the_world_by_name_with_their_zone_but_no
             ("Carol", "dnd"),
         ]  # fmt: skip  (dave: blocked by alice, so left out of her list, and she of his)
         bob = listed[1]
-        assert set(bob) == {"id", "name", "avatar", "avatar_url", "status", "zone"}  # no position
+        assert set(bob) == {"id", "name", "avatar", "avatar_url", "status", "zone", "guest"}  # no position
+        assert bob["guest"] is False
         assert bob["zone"] == "Blue Room"
         await sockets["dave"].send_json_to({"type": "people"})
         assert "Alice" not in [person["name"] for person in (await receive_until(sockets["dave"], "people"))["people"]]
@@ -139,3 +141,21 @@ async def test_knocks_are_refused_across_a_block_on_do_not_disturb_and_beyond_a_
     finally:
         for socket in sockets.values():
             await socket.disconnect()
+
+
+async def test_a_guest_is_marked_as_one_to_everyone(demo_worlds, cookies):
+    gus_cookie = await database_sync_to_async(cookies)("gus", guest=True)
+    alice_cookie = await database_sync_to_async(cookies)("alice")
+    gus = await open_socket("/ws/world/demo/", cookie=gus_cookie)
+    assert (await receive_until(gus, "welcome"))["you"]["guest"] is True
+    alice = await open_socket("/ws/world/demo/", cookie=alice_cookie)
+    welcome = await receive_until(alice, "welcome")
+    try:
+        assert "guest" not in welcome["you"]  # said only of guests
+        assert [player.get("guest") for player in welcome["players"] if player["name"] == "Gus"] == [True]
+        await alice.send_json_to({"type": "people"})
+        listed = {person["name"]: person["guest"] for person in (await receive_until(alice, "people"))["people"]}
+        assert listed == {"Alice": False, "Gus": True}
+    finally:
+        await alice.disconnect()
+        await gus.disconnect()

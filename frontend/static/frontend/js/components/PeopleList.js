@@ -23,7 +23,7 @@ export class PeopleList {
 
   _item(player, isMe) {
     const status = STATUS_WORDS[player.status];
-    const text = `${player.name || "Someone"}${isMe ? " (you)" : ""}${status ? `, ${status}` : ""}`;
+    const text = `${player.name || "Someone"}${isMe ? " (you)" : ""}${player.guest ? ", guest" : ""}${status ? `, ${status}` : ""}`;
     return h("li", { dataset: { player: String(player.id) } }, text);
   }
 }

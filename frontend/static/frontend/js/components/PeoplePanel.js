@@ -75,7 +75,7 @@ export class PeoplePanel {
     const target = { id: person.id, name };
     return h("li", { class: "person", dataset: { player: String(person.id) } },
       h("span", { class: `status-dot ${person.status}`, "aria-hidden": "true" }),
-      h("span", { class: "person-name" }, name, isMe ? " (you)" : ""),
+      h("span", { class: "person-name" }, name, isMe ? " (you)" : "", person.guest ? h("span", { class: "guest-mark" }, " guest") : null),
       h("span", { class: "person-status" }, status),
       isMe ? null : h("span", { class: "person-actions" },
         action("Locate", () => this.finder.locate(target)),

@@ -362,14 +362,14 @@ export class WorldView {
   }
 
   _tag(player, isMe) {
-    const key = `${player.name}|${player.status}|${this.ratio}|${isMe}`;
+    const key = `${player.name}|${player.status}|${this.ratio}|${isMe}|${player.guest}`;
     const drawn = this.tags.get(player);
     if (drawn && drawn.key === key) return drawn;
     const ratio = this.ratio;
     const font = `600 ${Math.round(12 * ratio)}px system-ui, -apple-system, "Segoe UI", sans-serif`;
     const measure = document.createElement("canvas").getContext("2d");
     measure.font = font;
-    const text = player.name || "…";
+    const text = `${player.name || "…"}${player.guest ? " · guest" : ""}`;
     const dot = Math.round(7 * ratio);
     const pad = Math.round(5 * ratio);
     const width = Math.ceil(measure.measureText(text).width) + dot + pad * 3;
