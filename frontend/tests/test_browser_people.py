@@ -213,3 +213,28 @@ def test_a_reaction_shows_over_the_avatar_to_everyone_in_view(pages: Any, demo_w
     wait_for(alice_page, "JSON.stringify(s.emotes) === JSON.stringify(arg)", waved)
     expect(alice_page.get_by_role("group", name="Reactions")).to_be_hidden()
     wait_for(bob_page, "s.emotes.length === 0", timeout=8000)  # for a few seconds
+
+
+def test_zoom_buttons_the_wheel_and_the_minimap(pages: Any, demo_worlds, alice):  # noqa: F811
+    place(alice, demo_worlds["demo"], 24.5, 27.5)
+    page = pages.enter(alice)
+    connected(page, "world")
+    wait_for(page, "s.frames.frames > 0")
+    scale = inspect(page)["frames"]["scale"]
+    page.get_by_role("button", name="Zoom in").click()
+    wait_for(page, "s.frames.zoom === 1 && s.frames.scale === arg", scale + 1)
+    page.locator("#world-canvas").hover()
+    page.mouse.wheel(0, 120)  # down: out
+    wait_for(page, "s.frames.zoom === 0 && s.frames.scale === arg", scale)
+    page.get_by_role("button", name="Zoom out").click()
+    wait_for(page, "s.frames.zoom === -1")
+
+    minimap = page.get_by_role("img", name="Map of the whole world; click a place to look at it")
+    expect(minimap).to_be_visible()
+    box = minimap.bounding_box()
+    minimap.click(position={"x": box["width"] * 0.85, "y": box["height"] * 0.15})  # the north-east: the meeting rooms
+    looked = wait_for(page, "s.frames.spot").json_value()
+    assert looked["x"] > 55, looked
+    assert looked["y"] < 10, looked
+    page.get_by_role("button", name="Map").click()
+    expect(minimap).to_be_hidden()

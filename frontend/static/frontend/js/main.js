@@ -3,6 +3,7 @@
 import { ChatWindow } from "./components/ChatWindow.js";
 import { PeopleList } from "./components/PeopleList.js";
 import { Knocks } from "./components/Knocks.js";
+import { Minimap } from "./components/Minimap.js";
 import { PeoplePanel } from "./components/PeoplePanel.js";
 import { PlayerMenu } from "./components/PlayerMenu.js";
 import { ReportDialog } from "./components/ReportDialog.js";
@@ -143,6 +144,9 @@ tiles.start();
 people.start();
 peoplePanel.start();
 new Knocks({ root: $("notices"), store, world, finder }).start();
+new Minimap({ root: $("minimap"), toggle: $("minimap-button"), store, view }).start();
+$("zoom-in").addEventListener("click", () => view.zoomBy(1));
+$("zoom-out").addEventListener("click", () => view.zoomBy(-1));
 world.start();
 showConnection();
 

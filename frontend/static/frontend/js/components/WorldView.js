@@ -11,6 +11,7 @@ const FRAME = 32; // avatar sprite sheets: 3 walk frames x 4 directions of 32x32
 const FEET = 30; // where the feet are in a frame, from its top
 const WALK_CYCLE = [0, 1, 0, 2];
 const SPOT_MS = 4000; // how long a located person is looked at and marked
+const WHEEL_STEP = 100; // wheel delta (pixels) per zoom step
 const STEP_MS = 140;
 const ROWS = { down: 0, left: 1, right: 2, up: 3 };
 const STATUS_COLOURS = { available: "#35b26b", busy: "#f0a020", dnd: "#d9413b", away: "#9aa3ab" };
@@ -47,7 +48,8 @@ export class WorldView {
 
   // The frame rate over the last STATS_FRAMES frames, and how many avatars were in view.
   frameStats() {
-    return { ...this.stats, frameMs: { ...this.stats.frameMs } };
+    const spot = this.spot && performance.now() < this.spot.until ? { x: this.spot.x, y: this.spot.y } : null;
+    return { ...this.stats, frameMs: { ...this.stats.frameMs }, scale: this.scale, zoom: this.zoom, spot };
   }
 
   start() {
@@ -58,6 +60,10 @@ export class WorldView {
     window.addEventListener("keyup", (event) => this._keyup(event));
     window.addEventListener("blur", () => this.world.local.releaseAll());
     this.canvas.addEventListener("click", (event) => this._click(event));
+    this.canvas.addEventListener("wheel", (event) => this._wheel(event), { passive: false });
+    for (const type of ["touchstart", "touchmove"]) {
+      this.canvas.addEventListener(type, (event) => this._pinch(event), { passive: false });
+    }
     this.store.on("zone", ({ entered }) => this._zone(entered));
     this.store.on("chat", (detail) => this._said(detail || {}));
     requestAnimationFrame((now) => this._frame(now));
@@ -100,10 +106,41 @@ export class WorldView {
       if (!event.repeat) this.world.local.press(direction);
       return;
     }
-    if (event.key === "+" || event.key === "=" || event.key === "-") {
-      this.zoom += event.key === "-" ? -1 : 1;
-      this.zoom = Math.max(-4, Math.min(6, this.zoom));
-      this.resize();
+    if (event.key === "+" || event.key === "=" || event.key === "-") this.zoomBy(event.key === "-" ? -1 : 1);
+  }
+
+  // Zoom in (+1) or out (-1) a step: keys + and -, the zoom buttons, the wheel, a pinch.
+  zoomBy(step) {
+    const zoom = Math.max(-4, Math.min(6, this.zoom + step));
+    if (zoom === this.zoom) return;
+    this.zoom = zoom;
+    this.resize();
+  }
+
+  _wheel(event) {
+    event.preventDefault();
+    this.wheeled = (this.wheeled || 0) + event.deltaY;
+    if (Math.abs(this.wheeled) < WHEEL_STEP) return;
+    this.zoomBy(this.wheeled < 0 ? 1 : -1);
+    this.wheeled = 0;
+  }
+
+  // Two fingers apart or together: zoom a step each time their distance changes by a third.
+  _pinch(event) {
+    if (event.touches.length !== 2) {
+      this.pinched = null;
+      return;
+    }
+    const [a, b] = event.touches;
+    const distance = Math.hypot(a.clientX - b.clientX, a.clientY - b.clientY);
+    if (event.type === "touchstart" || !this.pinched) {
+      this.pinched = distance;
+      return;
+    }
+    event.preventDefault();
+    if (distance > this.pinched * 1.33 || distance < this.pinched / 1.33) {
+      this.zoomBy(distance > this.pinched ? 1 : -1);
+      this.pinched = distance;
     }
   }
 
