@@ -39,7 +39,12 @@ run: demo
 	@echo "Serving on http://$(HOST):$(PORT)/"
 	$(BIN)/python manage.py serve --bind $(HOST) --port $(PORT)
 
-test: $(VENV)/.dev
+# axe-core (npm), which the browser tests inject to check accessibility; skipped without npm.
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the accessibility checks will be skipped"; fi
+
+test: $(VENV)/.dev node_modules/axe-core/axe.min.js
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
@@ -57,4 +62,4 @@ art: $(VENV)/.runtime
 	$(BIN)/python -m tools.demo_maps
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache .test-db.sqlite3
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .mypy_cache .ruff_cache .test-db.sqlite3

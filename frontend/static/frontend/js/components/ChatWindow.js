@@ -38,7 +38,8 @@ export class ChatWindow {
     }
     this.recipient = h("select", { id: "chat-to", "aria-label": "Write to" });
     this.recipientRow = h("label", { class: "chat-to", hidden: true }, "To ", this.recipient);
-    this.log = h("ol", { class: "chat-log", id: "chat-log", role: "log", "aria-live": "polite", tabindex: "0" });
+    // A log of messages (role log, read as they come): each message is a group, not a list item.
+    this.log = h("div", { class: "chat-log", id: "chat-log", role: "log", "aria-live": "polite", tabindex: "0" });
     this.input = h("input", {
       id: "chat-input", type: "text", maxlength: "2000", autocomplete: "off", enterkeyhint: "send",
       "aria-label": "Message",
@@ -48,7 +49,7 @@ export class ChatWindow {
       this.input, h("button", { type: "submit" }, "Send"));
     root.replaceChildren(
       h("div", { class: "chat-tabs", role: "tablist", "aria-label": "Chat channels" }, ...SCOPES.map((s) => this.tabs[s])),
-      this.recipientRow, this.log, this.error, this.form,
+      this.recipientRow, this.form, this.error, this.log, // the input before the messages' buttons for Tab; CSS shows it last
     );
   }
 
@@ -198,7 +199,7 @@ export class ChatWindow {
     const here = (message) => message.scope !== "zone" || message.pending || (zone && message.zone === zone.name);
     const items = this.store.state.chat.messages.filter((message) => tabOf(message) === this.active && here(message));
     log.replaceChildren(...items.map((message) => this._item(message, me)));
-    if (!items.length) log.append(h("li", { class: "chat-empty" }, "No messages yet."));
+    if (!items.length) log.append(h("p", { class: "chat-empty" }, "No messages yet."));
     if (atBottom || (items.length && items[items.length - 1].pending)) log.scrollTop = log.scrollHeight;
   }
 
@@ -210,7 +211,7 @@ export class ChatWindow {
     if (message.failed) classes.push("failed");
     const sender = message.scope === "system" ? "Notice" : (message.sender && message.sender.name) || "?";
     const to = message.scope === "direct" && mine && message.to ? ` → ${this._nameOf(message.to)}` : "";
-    return h("li", { class: classes.join(" "), dataset: { id: message.id ?? "", scope: message.scope } },
+    return h("article", { class: classes.join(" "), dataset: { id: message.id ?? "", scope: message.scope } },
       h("span", { class: "msg-head" },
         h("span", { class: "msg-sender" }, sender + to),
         message.zone ? h("span", { class: "msg-zone" }, ` in ${message.zone}`) : null,
