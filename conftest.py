@@ -99,7 +99,11 @@ def avatars(db: None) -> list[Any]:
     return list(Avatar.objects.active())
 
 
-def make_user(name: str, *, guest: bool = False, staff: bool = False, **fields: Any) -> Any:
+def make_user(name: str, *, guest: bool = False, staff: bool = False, guide: bool = False, **fields: Any) -> Any:
+    """A user and its player; `guide`: the first-visit guide still to be shown (test users have
+    seen it, so that it covers no map a test clicks on)."""
+    from django.utils import timezone
+
     from accounts.models import User
     from players.models import Avatar, Player
 
@@ -111,7 +115,10 @@ def make_user(name: str, *, guest: bool = False, staff: bool = False, **fields: 
         is_staff=staff,
         **fields,
     )
-    Player.objects.create(user=user, display_name=name.capitalize(), avatar=Avatar.objects.active().first())
+    Player.objects.create(
+        user=user, display_name=name.capitalize(), avatar=Avatar.objects.active().first(),
+        guide_seen_at=None if guide else timezone.now(),
+    )  # fmt: skip
     return user
 
 

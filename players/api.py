@@ -24,6 +24,7 @@ class PlayerMeApi(APIView):
             display_name=values.get("display_name"),
             avatar_slug=values.get("avatar"),
             status=values.get("status"),
+            guide_seen=values.get("guide_seen"),
         )
         return Response(PlayerSerializer(player).data)
 

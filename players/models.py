@@ -59,6 +59,8 @@ class Player(models.Model):
     display_name = models.CharField(max_length=DISPLAY_NAME_MAX_LENGTH)
     avatar = models.ForeignKey(Avatar, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.AVAILABLE)
+    # When they closed the first-visit guide over the map: shown once per account.
+    guide_seen_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

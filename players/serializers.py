@@ -18,10 +18,14 @@ class PlayerSerializer(serializers.ModelSerializer[Player]):
     avatar = serializers.SerializerMethodField()
     avatar_url = serializers.SerializerMethodField()
     is_guest = serializers.BooleanField(source="user.is_guest", read_only=True)
+    guide_seen = serializers.SerializerMethodField()
 
     class Meta:
         model = Player
-        fields = ("id", "display_name", "avatar", "avatar_url", "status", "is_guest")
+        fields = ("id", "display_name", "avatar", "avatar_url", "status", "is_guest", "guide_seen")
+
+    def get_guide_seen(self, player: Player) -> bool:
+        return player.guide_seen_at is not None
 
     def get_avatar(self, player: Player) -> str | None:
         return player.avatar.slug if player.avatar else None
@@ -36,6 +40,7 @@ class PlayerUpdateSerializer(serializers.Serializer[None]):
     display_name = serializers.CharField(max_length=DISPLAY_NAME_MAX_LENGTH, allow_blank=False, trim_whitespace=True)
     avatar = serializers.SlugField(max_length=40)
     status = serializers.ChoiceField(choices=Status.choices)
+    guide_seen = serializers.BooleanField()  # true: the first-visit guide was closed for good
 
     def validate_avatar(self, slug: str) -> str:
         if not Avatar.objects.active().filter(slug=slug).exists():

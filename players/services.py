@@ -1,4 +1,5 @@
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import guest_user_create
@@ -71,9 +72,14 @@ def player_update(
     display_name: str | None = None,
     avatar_slug: str | None = None,
     status: str | None = None,
+    guide_seen: bool | None = None,
 ) -> Player:
-    """Change what others see of a player; open worlds learn of it once the change is committed."""
+    """Change what others see of a player (open worlds learn of it once the change is
+    committed), or that they have seen the first-visit guide (nobody else is told)."""
     fields: list[str] = []
+    if guide_seen and player.guide_seen_at is None:
+        player.guide_seen_at = timezone.now()
+        player.save(update_fields=["guide_seen_at"])
     if display_name is not None:
         player.display_name = clean_display_name(display_name, staff=is_staff_account(player.user))
         fields.append("display_name")

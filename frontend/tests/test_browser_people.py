@@ -238,3 +238,23 @@ def test_zoom_buttons_the_wheel_and_the_minimap(pages: Any, demo_worlds, alice):
     assert looked["y"] < 10, looked
     page.get_by_role("button", name="Map").click()
     expect(minimap).to_be_hidden()
+
+
+def test_the_first_visit_guide_shows_once_per_account(pages: Any, demo_worlds):  # noqa: F811
+    from conftest import make_user
+
+    newcomer = make_user("nina", guide=True)
+    page = pages.enter(newcomer)
+    guide = page.get_by_role("dialog", name="Welcome! Here is how it works")
+    expect(guide).to_contain_text("Walk with the arrow keys")
+    expect(guide).to_contain_text("Walk up to someone to talk")
+    expect(page.get_by_role("button", name="Got it")).to_be_focused()
+    page.get_by_role("button", name="Got it").click()
+    expect(guide).to_be_hidden()
+    wait_for(page, "true")
+    page.wait_for_function(
+        "async () => (await (await fetch('/api/players/me/')).json()).guide_seen === true", timeout=WAIT_MS
+    )
+    again = pages.enter(newcomer)  # another visit, another browser: not again
+    again.wait_for_timeout(500)
+    expect(again.get_by_role("dialog", name="Welcome! Here is how it works")).to_have_count(0)

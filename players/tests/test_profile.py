@@ -43,6 +43,17 @@ def test_patch_me_changes_each_field(api, alice, avatars):
     assert response.json()["avatar"] == other.slug
 
 
+def test_the_first_visit_guide_is_marked_seen_once_and_for_good(api, alice):
+    Player.objects.filter(user=alice).update(guide_seen_at=None)
+    assert api.get(ME).json()["guide_seen"] is False
+    response = api.patch(ME, {"guide_seen": True}, format="json", **csrf_headers(api))
+    assert response.json()["guide_seen"] is True
+    seen = Player.objects.get(user=alice).guide_seen_at
+    api.patch(ME, {"guide_seen": False}, format="json", **csrf_headers(api))  # no way to unsee it
+    assert Player.objects.get(user=alice).guide_seen_at == seen
+    assert api.patch(ME, {"guide_seen": "maybe"}, format="json", **csrf_headers(api)).status_code == 400
+
+
 def test_patch_without_csrf_token_is_refused_for_session_auth(api):
     response = api.patch(ME, {"status": "busy"}, format="json")
     assert response.status_code == 403

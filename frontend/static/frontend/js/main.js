@@ -2,6 +2,7 @@
 
 import { ChatWindow } from "./components/ChatWindow.js";
 import { PeopleList } from "./components/PeopleList.js";
+import { Guide } from "./components/Guide.js";
 import { Knocks } from "./components/Knocks.js";
 import { Minimap } from "./components/Minimap.js";
 import { PeoplePanel } from "./components/PeoplePanel.js";
@@ -131,6 +132,7 @@ let started = false;
 store.on("welcome", () => {
   if (started) return;
   started = true;
+  new Guide({ root: $("stage"), store, canvas }).start();
   // The chat and signal sockets need us in the world first (else they close with NOT_IN_WORLD).
   chat.start();
   const settled = media.acquire();
