@@ -380,7 +380,10 @@ def test_walking_up_to_someone_starts_a_call_and_walking_apart_ends_it(pages, de
     alice_page.get_by_role("tab", name="Nearby, 1 unread").wait_for(timeout=WAIT_MS)
     alice_page.locator("#chat-tab-nearby").click()
     alice_page.locator(".chat-log .msg", has_text="Coffee later?").wait_for(timeout=WAIT_MS)
+    alice_page.get_by_role("button", name="People", exact=True).click()  # the README's picture shows it too
+    alice_page.locator(f'#people-panel li.person[data-player="{bob.pk}"]').wait_for(timeout=WAIT_MS)
     path = screenshot(alice_page, "call.png")
+    alice_page.get_by_role("button", name="People", exact=True).click()
     if os.environ.get("METAVERSE_README_SCREENSHOT"):
         README_SCREENSHOT.write_bytes(path.read_bytes())
         print(f"screenshot: {README_SCREENSHOT}")
