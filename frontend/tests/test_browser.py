@@ -589,7 +589,8 @@ def test_reporting_a_message_and_a_player_reaches_the_moderators_queue(pages, de
 
     tile(alice_page, bob).wait_for(timeout=WAIT_MS)
     dialog.wait_for(state="hidden", timeout=WAIT_MS)
-    tile(alice_page, bob).locator(".tile-report").click()
+    tile(alice_page, bob).get_by_role("button", name="More: report or block").click()  # the tile's menu
+    tile(alice_page, bob).get_by_role("menuitem", name="Report").click()
     assert dialog.locator("h2").inner_text() == "Report Bob"
     dialog.locator("#report-reason").fill("shouting at everyone")
     dialog.locator("button[type=submit]").click()

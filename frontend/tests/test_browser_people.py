@@ -44,7 +44,8 @@ def test_blocking_someone_in_a_call_ends_it_at_once_and_hides_their_messages(pag
     said.wait_for(timeout=WAIT_MS)
 
     bob_page.once("dialog", lambda dialog: dialog.accept())  # "Block Alice? …"
-    tile(bob_page, alice).locator(".tile-block").click()
+    tile(bob_page, alice).get_by_role("button", name="More: report or block").click()
+    tile(bob_page, alice).get_by_role("menuitem", name="Block").click()
     said.wait_for(state="detached", timeout=2000)  # gone from his open chat, no reload
     for page, other in ((bob_page, alice), (alice_page, bob)):  # the call ends on both pages
         tile(page, other).wait_for(state="detached", timeout=3000)
@@ -258,3 +259,26 @@ def test_the_first_visit_guide_shows_once_per_account(pages: Any, demo_worlds): 
     again = pages.enter(newcomer)  # another visit, another browser: not again
     again.wait_for_timeout(500)
     expect(again.get_by_role("dialog", name="Welcome! Here is how it works")).to_have_count(0)
+
+
+def test_the_call_dock_says_who_is_in_the_call_folds_away_and_keeps_your_avatar_in_view(
+    pages: Any,  # noqa: F811
+    demo_worlds,
+    alice,
+    bob,
+):
+    place(alice, demo_worlds["demo"], 56.5, 2.5)  # the top row of the Blue Room, under where the dock is
+    place(bob, demo_worlds["demo"], 57.5, 2.5)
+    alice_page, bob_page = pages.enter(alice), pages.enter(bob)
+    alice_page.wait_for_function(REMOTE_VIDEO_PLAYS, arg=bob.pk, timeout=WAIT_MS)
+    bar = alice_page.locator("#call-bar")
+    expect(bar).to_contain_text("In a call with Bob")
+    dock_bottom = alice_page.locator("#videos").bounding_box()
+    avatar = alice_page.evaluate("window.metaverse.pointOfTile(56, 2)")
+    assert avatar["y"] > dock_bottom["y"] + dock_bottom["height"], (avatar, dock_bottom)  # not under the tiles
+    bar.get_by_role("button", name="Hide video").click()
+    expect(alice_page.locator("#videos")).to_be_hidden()
+    expect(bar.get_by_role("button", name="Show video")).to_have_attribute("aria-expanded", "false")
+    bob_page.wait_for_function(REMOTE_VIDEO_PLAYS, arg=alice.pk, timeout=WAIT_MS)  # the call goes on
+    bar.get_by_role("button", name="Show video").click()
+    expect(tile(alice_page, bob)).to_be_visible()

@@ -42,7 +42,10 @@ const menu = new PlayerMenu({
   dialog: $("player-menu"), opener: $("menu-button"), store, world, media,
   muteButton: $("mute-button"), cameraButton: $("camera-button"),
 });
-const tiles = new VideoTiles({ root: $("videos"), screens: $("screens"), store, media, reporter, blocker });
+const tiles = new VideoTiles({
+  root: $("videos"), bar: $("call-bar"), screens: $("screens"), store, media, reporter, blocker,
+});
+view.coveredTop = () => tiles.coveredHeight();
 const people = new PeopleList({ root: $("people"), store });
 const finder = new Finder({ store, world, view });
 const peoplePanel = new PeoplePanel({

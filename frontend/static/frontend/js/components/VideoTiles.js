@@ -1,5 +1,7 @@
-// The video tiles of the people we are talking to (name, muted, speaking), our own picture while
-// we are in a call, and the screens they share, shown large with the sharer's name.
+// The call dock: who we are in a call with and how many, the video tiles of the people we are
+// talking to (name, muted, speaking; Report and Block in each tile's menu), our own picture while
+// we are in a call, and the screens they share, shown large with the sharer's name. The dock can
+// be folded to its bar (the sound goes on); the map keeps our avatar below it.
 
 import { h } from "../lib/dom.js";
 
@@ -8,10 +10,32 @@ function initials(name) {
 }
 
 export class VideoTiles {
-  constructor({ root, screens, store, media, reporter, blocker }) {
-    Object.assign(this, { root, screens, store, media, reporter, blocker });
+  constructor({ root, bar, screens, store, media, reporter, blocker }) {
+    Object.assign(this, { root, bar, screens, store, media, reporter, blocker });
     this.tiles = new Map(); // peer id (or "me") -> tile element
     this.shared = new Map(); // peer id -> shared screen element
+    this.who = h("span", { class: "call-who", role: "status" });
+    this.fold = h("button", {
+      type: "button", class: "call-fold", "aria-controls": root.id, "aria-expanded": "true",
+      onclick: () => this.setFolded(!this.folded),
+    }, "Hide video");
+    this.folded = false;
+    bar.replaceChildren(this.who, this.fold);
+  }
+
+  setFolded(folded) {
+    this.folded = folded;
+    this.root.classList.toggle("folded", folded);
+    this.fold.setAttribute("aria-expanded", String(!folded));
+    this.fold.textContent = folded ? "Show video" : "Hide video";
+  }
+
+  // How much of the top of the map the dock covers (CSS pixels): the map keeps our avatar below.
+  coveredHeight() {
+    if (this.bar.hidden) return 0;
+    const stage = this.root.parentElement.getBoundingClientRect();
+    const bottom = (this.folded ? this.bar : this.root).getBoundingClientRect().bottom;
+    return Math.max(0, bottom - stage.top);
   }
 
   start() {
@@ -28,25 +52,36 @@ export class VideoTiles {
     const name = h("span", { class: "tile-name" });
     const muted = h("span", { class: "tile-muted", title: "Microphone off", hidden: true }, "mic off");
     const unmute = h("button", { type: "button", class: "tile-unmute", hidden: true }, "Click to hear them");
-    const report = mine || !this.reporter ? null : h("button", {
-      type: "button", class: "tile-report", title: "Report this player to the moderators",
-      onclick: () => this.reporter.open({ user: key, name: name.textContent || `#${key}` }),
-    }, "Report");
-    const block = mine || !this.blocker ? null : h("button", {
-      type: "button", class: "tile-block", title: "Block this player: no more calls or messages between you",
-      onclick: () => this.blocker.block({ user: key, name: name.textContent || `#${key}` }),
-    }, "Block");
+    const menu = mine ? null : this._menu(key, name);
     const tile = h("figure", { class: `video-tile ${mine ? "mine" : "remote"}`, dataset: { peer: String(key) } },
       video,
       h("div", { class: "tile-placeholder", "aria-hidden": "true" }),
       h("figcaption", {}, h("span", { class: "tile-speaking", "aria-hidden": "true" }), name, muted),
-      unmute, report, block);
+      unmute, menu);
     Object.assign(tile, { video, nameEl: name, mutedEl: muted, unmute, placeholder: tile.querySelector(".tile-placeholder") });
     unmute.addEventListener("click", () => {
       video.muted = false;
       video.play().then(() => (unmute.hidden = true), () => {});
     });
     return tile;
+  }
+
+  // The tile's menu (⋯): Report and Block, out of the way of the picture until asked for.
+  _menu(key, name) {
+    const who = () => ({ user: key, name: name.textContent || `#${key}` });
+    const items = h("div", { class: "tile-menu-items", role: "menu", hidden: true },
+      this.reporter ? h("button", { type: "button", role: "menuitem", class: "tile-report", title: "Report this player to the moderators",
+        onclick: () => { items.hidden = true; this.reporter.open(who()); } }, "Report") : null,
+      this.blocker ? h("button", { type: "button", role: "menuitem", class: "tile-block", title: "Block this player: no more calls or messages between you",
+        onclick: () => { items.hidden = true; this.blocker.block(who()); } }, "Block") : null);  // prettier-ignore
+    const more = h("button", {
+      type: "button", class: "tile-more", "aria-haspopup": "menu", "aria-expanded": "false",
+      "aria-label": "More: report or block", onclick: () => {
+        items.hidden = !items.hidden;
+        more.setAttribute("aria-expanded", String(!items.hidden));
+      },
+    }, "⋯");  // prettier-ignore
+    return h("div", { class: "tile-menu" }, more, items);
   }
 
   _play(tile, stream) {
@@ -92,6 +127,7 @@ export class VideoTiles {
     this._screens();
     this._names();
     this.root.classList.toggle("in-call", state.peers.size > 0);
+    this.bar.hidden = state.peers.size === 0;
   }
 
   _self(inCall) {
@@ -153,6 +189,10 @@ export class VideoTiles {
         figure.setAttribute("aria-label", text);
       }
     }
+    const others = [...state.peers.keys()].map((id) => (state.players.get(id) || {}).name || "someone");
+    const count = others.length;
+    const who = count ? `In a call with ${count === 1 ? others[0] : `${count} people: ${others.join(", ")}`}` : "";
+    if (this.who.textContent !== who) this.who.textContent = who;
     for (const [key, tile] of this.tiles) {
       const person = key === "me" ? state.me : state.players.get(key);
       const name = key === "me" ? `${(person && person.name) || "You"} (you)` : (person && person.name) || "Someone";

@@ -36,6 +36,7 @@ export class WorldView {
     this.scale = 2;
     this.camera = { x: 0, y: 0 };
     this.spot = null; // {x, y, until, path}: a place we were shown (Locate): looked at, marked
+    this.coveredTop = () => 0; // CSS pixels at the top the call dock covers (main.js sets it)
     this.bubbles = new Bubbles(); // what people nearby just said, over their heads
     this.last = 0;
     this.intervals = new Float32Array(STATS_FRAMES);
@@ -252,9 +253,14 @@ export class WorldView {
     const viewHeight = this.canvas.height / scale;
     const centreX = me.x * map.tileWidth;
     const centreY = me.y * map.tileHeight - FRAME / 2;
-    const clamp = (value, view, size) => (size <= view ? (size - view) / 2 : Math.max(0, Math.min(size - view, value)));
+    // What the call dock covers (map pixels): we are centred in the rest, and near the map's top
+    // the view may go past its edge rather than leave us under the dock.
+    const covered = Math.min(viewHeight / 2, (this.coveredTop() * this.ratio) / scale);
+    const clamp = (value, view, size, low = 0) =>
+      size <= view ? (size - view) / 2 : Math.max(low, Math.min(size - view, value));
     this.camera.x = Math.round(clamp(centreX - viewWidth / 2, viewWidth, map.pixelWidth) * scale);
-    this.camera.y = Math.round(clamp(centreY - viewHeight / 2, viewHeight, map.pixelHeight) * scale);
+    const top = centreY - covered - (viewHeight - covered) / 2;
+    this.camera.y = Math.round(clamp(top, viewHeight, map.pixelHeight, covered ? -covered : 0) * scale);
   }
 
   _drawChunks(chunks) {
