@@ -213,7 +213,7 @@ def test_a_reaction_shows_over_the_avatar_to_everyone_in_view(pages: Any, demo_w
     wait_for(bob_page, "JSON.stringify(s.emotes) === JSON.stringify(arg)", waved)
     wait_for(alice_page, "JSON.stringify(s.emotes) === JSON.stringify(arg)", waved)
     expect(alice_page.get_by_role("group", name="Reactions")).to_be_hidden()
-    wait_for(bob_page, "s.emotes.length === 0", timeout=8000)  # for a few seconds
+    wait_for(bob_page, "s.emotes.length === 0", timeout=9000)  # for a few seconds
 
 
 def test_zoom_buttons_the_wheel_and_the_minimap(pages: Any, demo_worlds, alice):  # noqa: F811

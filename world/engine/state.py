@@ -7,7 +7,7 @@ from typing import Any
 
 DIRECTIONS = ("down", "left", "right", "up")
 EMOTES = ("wave", "thumbs_up", "heart", "laugh", "raised_hand")
-EMOTE_MS = 4000  # how long a reaction shows over the avatar
+EMOTE_MS = 5000  # how long a reaction shows over the avatar
 
 
 @dataclass(slots=True, eq=False)

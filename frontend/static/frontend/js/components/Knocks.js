@@ -16,7 +16,7 @@ export class Knocks {
 
   _knock({ sent, from, answered, accept }) {
     const name = (person) => this._name(person.id, person.name);
-    if (sent !== undefined) this.store.notice(`You knocked. ${this._name(sent)} will be asked to come over.`, { timeout: 4000 });
+    if (sent !== undefined) this.store.notice(`You knocked. ${this._name(sent)} will be asked to come over.`, { timeout: 5000 });
     if (answered) {
       this.store.notice(accept ? `${name(answered)} is on their way.` : `${name(answered)} cannot come now.`, { timeout: 6000 });
     }

@@ -10,7 +10,7 @@ import { directionOfKey } from "../lib/movement.js";
 const FRAME = 32; // avatar sprite sheets: 3 walk frames x 4 directions of 32x32
 const FEET = 30; // where the feet are in a frame, from its top
 const WALK_CYCLE = [0, 1, 0, 2];
-const SPOT_MS = 4000; // how long a located person is looked at and marked
+const SPOT_MS = 5000; // how long a located person is looked at and marked
 const WHEEL_STEP = 100; // wheel delta (pixels) per zoom step
 const STEP_MS = 140;
 const ROWS = { down: 0, left: 1, right: 2, up: 3 };

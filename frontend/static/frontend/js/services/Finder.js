@@ -21,7 +21,7 @@ export class Finder {
     if (!found) return;
     const path = this._path(found) || [];
     this.view.showSpot(found.x, found.y, path);
-    this.store.notice(`${name} is ${found.zone ? `in ${found.zone}` : "here"}.`, { timeout: 4000 });
+    this.store.notice(`${name} is ${found.zone ? `in ${found.zone}` : "here"}.`, { timeout: 5000 });
   }
 
   async walkTo({ id, name }) {
@@ -45,7 +45,7 @@ export class Finder {
       if (me && Math.hypot(found.x - me.x, found.y - me.y) > CLOSE_ENOUGH) this._walkBeside(found);
       following.timer = setTimeout(step, FOLLOW_EVERY_MS);
     };
-    this.store.notice(`Following ${name}. Walk with the keys to stop.`, { timeout: 4000 });
+    this.store.notice(`Following ${name}. Walk with the keys to stop.`, { timeout: 5000 });
     this.store.emit("following", { id });
     step();
   }

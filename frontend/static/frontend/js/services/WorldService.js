@@ -8,7 +8,7 @@ import { ReconnectingSocket } from "./socket.js";
 
 const PING_EVERY_MS = 15000;
 const LOCATE_MS = 5000; // a `locate` not answered by then is given up
-const EMOTE_MS = 4000; // how long a reaction shows (the server's EMOTE_MS)
+const EMOTE_MS = 5000; // how long a reaction shows (the server's EMOTE_MS)
 const SILENCE_LIMIT_MS = 35000; // no answer to two pings: the connection is dead, drop it
 const SNAP_TILES = 4; // a remote avatar further than this from where we draw it jumps there
 const GLIDE_MIN_MS = 40;
