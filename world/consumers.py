@@ -42,7 +42,9 @@ REPLICA_WAIT_SECONDS = 1.0  # for the other processes' snapshots, when the playe
 
 
 class WorldConsumer(WorldSocketConsumer):
-    message_types = frozenset({"move", "ping", "people", "locate", "knock", "knock_answer", "emote"})
+    message_types = frozenset(
+        {"move", "ping", "people", "locate", "knock", "knock_answer", "emote", "leave_call", "rejoin_call"}
+    )
     # Someone who left, or went on do-not-disturb, while being looked for, followed or knocked on.
     uncounted_codes = frozenset({"unavailable", "unknown_player", "location_hidden", "do_not_disturb", "no_knock"})
     max_message_bytes = 1024
@@ -55,6 +57,7 @@ class WorldConsumer(WorldSocketConsumer):
     async def connect(self) -> None:
         self.knocks = TokenBucket(KNOCKS_PER_MINUTE / 60, KNOCK_BURST)
         self.emotes = TokenBucket(EMOTES_PER_SECOND, EMOTE_BURST)
+        self.call_switches = TokenBucket(EMOTES_PER_SECOND, EMOTE_BURST)  # leave_call / rejoin_call
         self.knocked_by: dict[int, float] = {}  # who knocked on us, and when: answerable for a while
         admission = await self.admit()
         if admission is None:
@@ -181,6 +184,21 @@ class WorldConsumer(WorldSocketConsumer):
             await self.drop_for_rate(self.flood)
             return
         await self.send_json(locate(self.engine, asker=self.session.player.id, target=parse_locate(data)))
+
+    async def handle_leave_call(self, data: dict[str, Any]) -> None:
+        if self.engine is not None and self.session is not None and await self._call_switch_allowed():
+            self.engine.leave_call(self.session)
+
+    async def handle_rejoin_call(self, data: dict[str, Any]) -> None:
+        if self.engine is not None and self.session is not None and await self._call_switch_allowed():
+            self.engine.rejoin_call(self.session)
+
+    async def _call_switch_allowed(self) -> bool:
+        # Each switch has contacts worked out again at once: a few a second, not a stream.
+        if self.call_switches.take():
+            return True
+        await self.drop_for_rate(self.flood)
+        return False
 
     async def handle_emote(self, data: dict[str, Any]) -> None:
         if self.engine is None or self.session is None:

@@ -282,3 +282,28 @@ def test_the_call_dock_says_who_is_in_the_call_folds_away_and_keeps_your_avatar_
     bob_page.wait_for_function(REMOTE_VIDEO_PLAYS, arg=alice.pk, timeout=WAIT_MS)  # the call goes on
     bar.get_by_role("button", name="Show video").click()
     expect(tile(alice_page, bob)).to_be_visible()
+
+
+def test_leaving_a_call_ends_it_until_you_walk_away_or_rejoin(pages: Any, demo_worlds, alice, bob):  # noqa: F811
+    place(alice, demo_worlds["demo"], 24.5, 27.5, "right")
+    place(bob, demo_worlds["demo"], 26.5, 27.5, "left")
+    alice_page, bob_page = pages.enter(alice), pages.enter(bob)
+    alice_page.wait_for_function(REMOTE_VIDEO_PLAYS, arg=bob.pk, timeout=WAIT_MS)
+    bar = alice_page.locator("#call-bar")
+    bar.get_by_role("button", name="Leave call").click()
+    for page, other in ((alice_page, bob), (bob_page, alice)):
+        tile(page, other).wait_for(state="detached", timeout=3000)
+    expect(bar).to_contain_text("You stepped out of calls")
+    wait_for(bob_page, "s.players.some((p) => p.id === arg && p.status === 'busy')", alice.pk)  # shown busy
+    bar.get_by_role("button", name="Rejoin calls").click()
+    alice_page.wait_for_function(REMOTE_VIDEO_PLAYS, arg=bob.pk, timeout=WAIT_MS)
+    wait_for(bob_page, "s.players.some((p) => p.id === arg && p.status === 'available')", alice.pk)
+
+    bar.get_by_role("button", name="Leave call").click()  # again, and this time walk off and back
+    tile(alice_page, bob).wait_for(state="detached", timeout=3000)
+    alice_page.bring_to_front()
+    alice_page.locator("#world-canvas").focus()
+    hold(alice_page, "ArrowLeft", "s.me.x < 21")
+    expect(bar).to_be_hidden()  # more than 3 tiles away: back in calls (nobody near)
+    hold(alice_page, "ArrowRight", "s.me.x > 24.3")
+    alice_page.wait_for_function(REMOTE_VIDEO_PLAYS, arg=bob.pk, timeout=WAIT_MS)

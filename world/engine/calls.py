@@ -22,7 +22,7 @@ screens stay in the video room.
 from collections import defaultdict
 from collections.abc import Iterable
 
-from world.engine.contacts import DO_NOT_DISTURB, Pairs, Positioned
+from world.engine.contacts import Pairs, Positioned, talks
 from world.engine.mapdata import MEETING, SILENT, Zone
 
 Calls = dict[int, str]  # player id -> the call it is in
@@ -42,7 +42,7 @@ def compute_calls(
     rooms: dict[int, list[int]] = defaultdict(list)
     outside: set[int] = set()
     for player in players:
-        if player.status == DO_NOT_DISTURB:
+        if not talks(player):
             continue
         zone = zones[player.zone] if player.zone >= 0 else None
         if zone is not None and zone.kind == MEETING:

@@ -29,6 +29,12 @@ class Positioned(Protocol):
     y: float
     status: str
     zone: int
+    left_call: bool  # stepped out of calls (WorldEngine.leave_call) until they walk away or come back
+
+
+def talks(player: Positioned) -> bool:
+    """May this player be put in a call at all? Not on do-not-disturb, not stepped out."""
+    return player.status != DO_NOT_DISTURB and not player.left_call
 
 
 def compute_contacts(players: Iterable[Positioned], *, zones: list[Zone], radius: float, cap: int) -> Contacts:
@@ -43,7 +49,7 @@ def candidate_pairs(players: Iterable[Positioned], *, zones: list[Zone], radius:
     rooms: dict[int, list[Positioned]] = defaultdict(list)
     cells: dict[tuple[int, int], list[Positioned]] = defaultdict(list)
     for player in players:
-        if player.status == DO_NOT_DISTURB:
+        if not talks(player):
             continue
         zone = zones[player.zone] if player.zone >= 0 else None
         if zone is not None and zone.kind == SILENT:

@@ -21,6 +21,7 @@ from world.engine.session import ContactListener, EngineSettings, MoveResult, Se
 from world.engine.state import PlayerState
 
 GONE = -1
+LEAVE_CALL_TILES = 3.0  # stepping out of calls lasts until one walks this far
 
 
 class WorldEngine(Conversations):
@@ -193,6 +194,8 @@ class WorldEngine(Conversations):
         if distance and not self.map.path_is_clear(player.x, player.y, x, y):
             return MoveResult(False, "blocked")
         session.budget, session.last_move = budget - distance, now
+        if session.left_call_at is not None and math.dist(session.left_call_at, (x, y)) > LEAVE_CALL_TILES:
+            self.rejoin_call(session)  # walked away from where they stepped out: back in calls
         previous_zone = player.zone
         player.x, player.y, player.dir, player.moving, player.seq = x, y, direction, moving, seq
         self._place(player)
@@ -213,6 +216,24 @@ class WorldEngine(Conversations):
         self._place(player)
         self._local_moved.add(player.id)
         session.budget = self.settings.burst_tiles
+
+    def leave_call(self, session: Session) -> None:
+        """Step out of calls where one stands: no contact, no call, shown busy, until walking
+        LEAVE_CALL_TILES away or `rejoin_call`."""
+        session.left_call_at = (session.player.x, session.player.y)
+        self._set_left_call(session, True)
+
+    def rejoin_call(self, session: Session) -> None:
+        session.left_call_at = None
+        self._set_left_call(session, False)
+
+    def _set_left_call(self, session: Session, left: bool) -> None:
+        if session.player.left_call == left:
+            return
+        session.player.left_call = left
+        self._updated.add(session.player.id)
+        self._local_upserts.add(session.player.id)
+        self._contacts_now()
 
     def react(self, session: Session, emote: str) -> None:
         """A reaction over the player's avatar: everyone in view (the player too) gets it in the
@@ -274,8 +295,9 @@ class WorldEngine(Conversations):
                 self._place(incoming)
                 continue
             current.origin = origin
-            if current.avoids != incoming.avoids:
-                current.avoids = incoming.avoids
+            if current.avoids != incoming.avoids or current.left_call != incoming.left_call:
+                current.avoids, current.left_call = incoming.avoids, incoming.left_call
+                self._updated.add(current.id)
                 self._contacts_now()
             if current.set_profile(
                 name=incoming.name, avatar=incoming.avatar, avatar_url=incoming.avatar_url, status=incoming.status

@@ -53,6 +53,7 @@ class Session:
     budget: float = 0.0  # tiles the player may still move now
     last_move: float = field(default_factory=time.monotonic)
     exit_index: int = -1  # the exit tile the player stands on, so each exit is announced once
+    left_call_at: tuple[float, float] | None = None  # where they stepped out of calls (leave_call)
 
 
 @dataclass

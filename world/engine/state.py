@@ -29,6 +29,7 @@ class PlayerState:
     # `replica`): nobody else learns whom someone blocks.
     avoids: frozenset[int] = frozenset()
     guest: bool = False  # a guest account: marked as such next to the name
+    left_call: bool = False  # stepped out of calls: shown busy, in no contact or call (WorldEngine.leave_call)
     emote: str = ""  # the last reaction (one of EMOTES), shown for EMOTE_MS from emote_at
     emote_at: float = 0.0  # ms since the epoch, on this process's clock
     emote_seq: int = 0  # counts the player's reactions, so a replica tells a new one from a repeat
@@ -40,7 +41,7 @@ class PlayerState:
                 "name": self.name,
                 "avatar": self.avatar,
                 "avatar_url": self.avatar_url,
-                "status": self.status,
+                "status": "busy" if self.left_call and self.status == "available" else self.status,
                 "x": round(self.x, 3),
                 "y": round(self.y, 3),
                 "dir": self.dir,
@@ -48,6 +49,7 @@ class PlayerState:
                 "seq": self.seq,
             }
             | self._emote_now()
+            | ({"left_call": True} if self.left_call else {})
             | ({"guest": True} if self.guest else {})
         )
 
@@ -107,4 +109,5 @@ class PlayerState:
             emote_at=time.time() * 1000 if data.get("emote") in EMOTES else 0.0,
             emote_seq=int(data.get("emote_seq", 0)),
             guest=bool(data.get("guest")),
+            left_call=bool(data.get("left_call")),
         )

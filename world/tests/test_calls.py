@@ -2,7 +2,7 @@
 
 from world.engine.calls import compute_calls, mixed_calls, without_call_pairs
 from world.tests.maps import open_map
-from world.tests.test_engine import _ignore, contacts_after_tick, join, make_engine
+from world.tests.test_engine import _ignore, contacts_after_tick, join, make_engine, walk
 
 
 def _room_of_four(engine):
@@ -144,3 +144,36 @@ def test_mixing_is_by_call_size_and_off_with_a_limit_of_zero():
     assert mixed_calls(calls, mix_limit=2) == {"zone-1"}
     assert mixed_calls(calls, mix_limit=1) == {"zone-1", "group-4"}
     assert mixed_calls(calls, mix_limit=0) == frozenset()
+
+
+def test_leaving_the_call_ends_every_contact_until_you_walk_away_or_come_back():
+    engine = make_engine(open_map())
+    alice = join(engine, 1, 5.5, 5.5)
+    join(engine, 2, 7.5, 5.5)
+    assert contacts_after_tick(engine) == {1: [2], 2: [1]}
+    engine.leave_call(alice)
+    assert contacts_after_tick(engine) == {}
+    assert (alice.player.full()["status"], alice.player.full()["left_call"]) == ("busy", True)  # others see busy
+    walk(engine, alice, 6.5, 5.5, at=alice.last_move + 1)  # a step: still out
+    assert contacts_after_tick(engine) == {}
+    engine.rejoin_call(alice)
+    assert contacts_after_tick(engine) == {1: [2], 2: [1]}
+    assert alice.player.full()["status"] == "available"
+    assert "left_call" not in alice.player.full()
+    engine.leave_call(alice)
+    for step in range(1, 9):  # walking off, 4 tiles: back in calls on the way
+        walk(engine, alice, 6.5 - step * 0.5, 5.5, at=alice.last_move + 0.2)
+    assert not alice.player.left_call
+
+
+def test_a_player_out_of_calls_is_out_on_every_process_and_out_of_meetings():
+    engine = make_engine(call_limit=2)
+    _room_of_four(engine)
+    contacts_after_tick(engine)
+    assert len(engine.calls) == 4
+    engine.leave_call(engine.sessions[1])
+    publication = engine.tick(0).publication
+    assert sorted(engine.calls) == [2, 3, 4]
+    other = make_engine(call_limit=2)
+    other.apply_remote("first", upserts=publication["upserts"], moved=[], gone=[])
+    assert other.players[1].left_call

@@ -43,7 +43,7 @@ const menu = new PlayerMenu({
   muteButton: $("mute-button"), cameraButton: $("camera-button"),
 });
 const tiles = new VideoTiles({
-  root: $("videos"), bar: $("call-bar"), screens: $("screens"), store, media, reporter, blocker,
+  root: $("videos"), bar: $("call-bar"), screens: $("screens"), store, media, reporter, blocker, world,
 });
 view.coveredTop = () => tiles.coveredHeight();
 const people = new PeopleList({ root: $("people"), store });

@@ -5,13 +5,15 @@
 
 import { h } from "../lib/dom.js";
 
+const LEAVE_CALL_TILES = 3; // the server's LEAVE_CALL_TILES
+
 function initials(name) {
   return (name || "?").trim().slice(0, 1).toUpperCase() || "?";
 }
 
 export class VideoTiles {
-  constructor({ root, bar, screens, store, media, reporter, blocker }) {
-    Object.assign(this, { root, bar, screens, store, media, reporter, blocker });
+  constructor({ root, bar, screens, store, media, reporter, blocker, world }) {
+    Object.assign(this, { root, bar, screens, store, media, reporter, blocker, world });
     this.tiles = new Map(); // peer id (or "me") -> tile element
     this.shared = new Map(); // peer id -> shared screen element
     this.who = h("span", { class: "call-who", role: "status" });
@@ -20,7 +22,34 @@ export class VideoTiles {
       onclick: () => this.setFolded(!this.folded),
     }, "Hide video");
     this.folded = false;
-    bar.replaceChildren(this.who, this.fold);
+    // Leave call: out of every call here (shown busy) until we walk away or rejoin (the server
+    // keeps the same rule; docs/protocol.md "leave_call").
+    this.leftAt = null;
+    this.leave = h("button", { type: "button", class: "call-leave", onclick: () => this._leave() }, "Leave call");
+    this.rejoin = h("button", { type: "button", class: "call-rejoin", hidden: true, onclick: () => this._rejoin() }, "Rejoin calls");
+    bar.replaceChildren(this.who, this.fold, this.leave, this.rejoin);
+  }
+
+  _leave() {
+    const me = this.store.state.me;
+    if (!me || !this.world.leaveCall()) return;
+    this.leftAt = { x: me.x, y: me.y };
+    this.render();
+  }
+
+  _rejoin() {
+    this.leftAt = null;
+    this.world.rejoinCall();
+    this.render();
+  }
+
+  // Walking away from where we stepped out brings us back (the server does the same).
+  _walked() {
+    const me = this.store.state.me;
+    if (this.leftAt && me && Math.hypot(me.x - this.leftAt.x, me.y - this.leftAt.y) > LEAVE_CALL_TILES) {
+      this.leftAt = null;
+      this.render();
+    }
   }
 
   setFolded(folded) {
@@ -39,6 +68,7 @@ export class VideoTiles {
   }
 
   start() {
+    setInterval(() => this._walked(), 500); // our own steps emit nothing: look twice a second
     this.store.on("peers", () => this.render());
     this.store.on("media", () => this.render());
     this.store.on("players", () => this._names());
@@ -127,7 +157,11 @@ export class VideoTiles {
     this._screens();
     this._names();
     this.root.classList.toggle("in-call", state.peers.size > 0);
-    this.bar.hidden = state.peers.size === 0;
+    const out = Boolean(this.leftAt);
+    this.bar.hidden = state.peers.size === 0 && !out;
+    this.leave.hidden = out || state.peers.size === 0;
+    this.rejoin.hidden = !out;
+    this.fold.hidden = state.peers.size === 0;
   }
 
   _self(inCall) {
@@ -191,7 +225,8 @@ export class VideoTiles {
     }
     const others = [...state.peers.keys()].map((id) => (state.players.get(id) || {}).name || "someone");
     const count = others.length;
-    const who = count ? `In a call with ${count === 1 ? others[0] : `${count} people: ${others.join(", ")}`}` : "";
+    let who = count ? `In a call with ${count === 1 ? others[0] : `${count} people: ${others.join(", ")}`}` : "";
+    if (this.leftAt) who = "You stepped out of calls: walk away to come back, or";
     if (this.who.textContent !== who) this.who.textContent = who;
     for (const [key, tile] of this.tiles) {
       const person = key === "me" ? state.me : state.players.get(key);

@@ -224,6 +224,15 @@ export class WorldService {
     return this.socket.send({ type: "knock", id });
   }
 
+  // Step out of calls where we stand, or come back (docs/protocol.md "leave_call").
+  leaveCall() {
+    return this.socket.send({ type: "leave_call" });
+  }
+
+  rejoinCall() {
+    return this.socket.send({ type: "rejoin_call" });
+  }
+
   // A reaction over our avatar, for everyone in view (docs/protocol.md "emote").
   react(emote) {
     return this.socket.send({ type: "emote", emote });
