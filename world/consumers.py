@@ -175,7 +175,7 @@ class WorldConsumer(WorldSocketConsumer):
             await self.drop_for_rate(self.flood)
             return
         people = people_in(self.engine, asker=self.session.player.id)
-        await self.send_json({"type": "people", "people": people})
+        await self.send_text(messages.people(people))
 
     async def handle_locate(self, data: dict[str, Any]) -> None:
         if self.engine is None or self.session is None:
@@ -183,7 +183,9 @@ class WorldConsumer(WorldSocketConsumer):
         if not self.finding[1].take():
             await self.drop_for_rate(self.flood)
             return
-        await self.send_json(locate(self.engine, asker=self.session.player.id, target=parse_locate(data)))
+        await self.send_text(
+            messages.located(locate(self.engine, asker=self.session.player.id, target=parse_locate(data)))
+        )
 
     async def handle_leave_call(self, data: dict[str, Any]) -> None:
         if self.engine is not None and self.session is not None and await self._call_switch_allowed():
@@ -220,7 +222,7 @@ class WorldConsumer(WorldSocketConsumer):
         knock = {"type": "world.knock", "world": self.engine.world_id, "from": {"id": me.id, "name": me.name}}
         if not await self.bus.publish_user_event(target.id, knock):
             raise AppError("unavailable", "Could not knock right now; try again.", id=target.id)
-        await self.send_json({"type": "knock_sent", "id": target.id})
+        await self.send_text(messages.knock_sent(target.id))
 
     async def handle_knock_answer(self, data: dict[str, Any]) -> None:
         if self.engine is None or self.session is None:
@@ -257,11 +259,11 @@ class WorldConsumer(WorldSocketConsumer):
             return
         knocker = event["from"]
         self.knocked_by[int(knocker["id"])] = time.monotonic()
-        await self.send_json({"type": "knocked", "from": knocker})
+        await self.send_text(messages.knocked(knocker))
 
     async def world_knock_answered(self, event: dict[str, Any]) -> None:
         if self.engine is not None and event.get("world") == self.engine.world_id:
-            await self.send_json({"type": "knock_answered", "from": event["from"], "accept": bool(event["accept"])})
+            await self.send_text(messages.knock_answered(event["from"], accept=bool(event["accept"])))
 
     async def chat_blocked(self, event: dict[str, Any]) -> None:
         """This player blocked someone (chat/services.py): never in contact with them again."""

@@ -49,7 +49,7 @@ def knock_target(engine: WorldEngine, *, asker: int, target: int) -> PlayerState
 
 
 def locate(engine: WorldEngine, *, asker: int, target: int) -> dict[str, Any]:
-    """Where `target` stands, for `asker` to look or walk there. Someone kept apart by a block is
+    """Where `target` stands ({id, x, y, zone}), for `asker` to look or walk there. Someone kept apart by a block is
     answered as if absent (so a block is not revealed); someone on do-not-disturb refuses."""
     player = reachable(engine, asker=asker, target=target)
     if player.status == DO_NOT_DISTURB:
@@ -58,4 +58,4 @@ def locate(engine: WorldEngine, *, asker: int, target: int) -> dict[str, Any]:
             id=target,
         )  # fmt: skip
     zone = engine.map.zones[player.zone].name if player.zone >= 0 else None
-    return {"type": "located", "id": target, "x": round(player.x, 3), "y": round(player.y, 3), "zone": zone}
+    return {"id": target, "x": round(player.x, 3), "y": round(player.y, 3), "zone": zone}

@@ -105,5 +105,25 @@ def map_changed(map_url: str) -> str:
     return wire.dumps({"type": "map_changed", "map_url": map_url})
 
 
+def people(found: list[dict[str, Any]]) -> str:
+    return wire.dumps({"type": "people", "people": found})
+
+
+def located(found: dict[str, Any]) -> str:
+    return wire.dumps({"type": "located", **found})
+
+
+def knock_sent(target: int) -> str:
+    return wire.dumps({"type": "knock_sent", "id": target})
+
+
+def knocked(knocker: dict[str, Any]) -> str:
+    return wire.dumps({"type": "knocked", "from": knocker})
+
+
+def knock_answered(answerer: dict[str, Any], *, accept: bool) -> str:
+    return wire.dumps({"type": "knock_answered", "from": answerer, "accept": accept})
+
+
 def pong(t: float | None, *, server_time: int) -> str:
     return wire.dumps({"type": "pong", "t": t, "server_time": server_time})
