@@ -307,3 +307,29 @@ def test_leaving_a_call_ends_it_until_you_walk_away_or_rejoin(pages: Any, demo_w
     expect(bar).to_be_hidden()  # more than 3 tiles away: back in calls (nobody near)
     hold(alice_page, "ArrowRight", "s.me.x > 24.3")
     alice_page.wait_for_function(REMOTE_VIDEO_PLAYS, arg=bob.pk, timeout=WAIT_MS)
+
+
+def test_direct_messages_are_one_thread_per_person(pages: Any, demo_worlds, alice, bob, carol):  # noqa: F811
+    for user, x in ((alice, 24.5), (bob, 26.5), (carol, 28.5)):
+        place(user, demo_worlds["demo"], x, 27.5)
+    alice_page = pages.enter(alice)
+    senders = {user.pk: pages.enter(user) for user in (bob, carol)}
+    connected(alice_page, "chat")
+    for user, text in ((bob, "from bob"), (carol, "from carol")):
+        page = senders[user.pk]
+        connected(page, "chat")
+        page.locator("#chat-tab-direct").click()
+        page.locator("#chat-to").select_option(str(alice.pk))
+        page.locator("#chat-input").fill(text)
+        page.locator("#chat-input").press("Enter")
+        page.locator(".chat-log .msg", has_text=text).wait_for(timeout=WAIT_MS)
+    alice_page.locator("#chat-tab-direct").click()
+    alice_page.locator("#chat-to").select_option(str(bob.pk))
+    alice_page.locator(".chat-log .msg", has_text="from bob").wait_for(timeout=WAIT_MS)
+    expect(alice_page.locator(".chat-log .msg", has_text="from carol")).to_have_count(0)
+    alice_page.locator("#chat-input").fill("hi bob")
+    alice_page.locator("#chat-input").press("Enter")
+    alice_page.locator(".chat-log .msg", has_text="hi bob").wait_for(timeout=WAIT_MS)
+    alice_page.locator("#chat-to").select_option(str(carol.pk))
+    alice_page.locator(".chat-log .msg", has_text="from carol").wait_for(timeout=WAIT_MS)
+    expect(alice_page.locator(".chat-log .msg")).to_have_count(1)  # neither bob's nor hers to bob

@@ -36,8 +36,9 @@ export class ChatWindow {
       );
       this.tabs[scope].count = count;
     }
-    this.recipient = h("select", { id: "chat-to", "aria-label": "Write to" });
-    this.recipientRow = h("label", { class: "chat-to", hidden: true }, "To ", this.recipient);
+    // Direct messages are one thread per person: the one chosen here is shown and written to.
+    this.recipient = h("select", { id: "chat-to", "aria-label": "Conversation with", onchange: () => this._render() });
+    this.recipientRow = h("label", { class: "chat-to", hidden: true }, "With ", this.recipient);
     // A log of messages (role log, read as they come): each message is a group, not a list item.
     this.log = h("div", { class: "chat-log", id: "chat-log", role: "log", "aria-live": "polite", tabindex: "0" });
     this.input = h("input", {
@@ -176,12 +177,16 @@ export class ChatWindow {
     const people = new Map();
     for (const player of state.players.values()) people.set(player.id, player.name);
     for (const [id, name] of this.chosen) if (!people.has(id)) people.set(id, name);
+    let latest = null; // whom we last exchanged a direct message with: their thread opens first
     for (const message of state.chat.messages) {
       if (message.scope !== "direct" || !message.sender) continue;
       const other = me && message.sender.id === me.id ? message.to : message.sender.id;
-      if (other && !(me && other === me.id)) people.set(other, this._nameOf(other));
+      if (other && !(me && other === me.id)) {
+        people.set(other, this._nameOf(other));
+        latest = other;
+      }
     }
-    const chosen = this.recipient.value;
+    const chosen = this.recipient.value || (latest ? String(latest) : "");
     const options = [...people].sort((a, b) => a[1].localeCompare(b[1]));
     this.recipient.replaceChildren(
       ...(options.length ? [] : [h("option", { value: "" }, "Nobody around yet")]),
@@ -197,7 +202,15 @@ export class ChatWindow {
     const zone = this.store.state.zone;
     // The Zone tab is the zone we stand in: another zone's messages stay out of it.
     const here = (message) => message.scope !== "zone" || message.pending || (zone && message.zone === zone.name);
-    const items = this.store.state.chat.messages.filter((message) => tabOf(message) === this.active && here(message));
+    const partner = Number(this.recipient.value) || null;
+    const myId = me && me.id;
+    // The Direct tab is the thread with the person chosen: what they sent us and we sent them.
+    const thread = (message) =>
+      message.scope !== "direct" ||
+      (message.sender && message.sender.id === myId ? message.to === partner : message.sender && message.sender.id === partner);
+    const items = this.store.state.chat.messages.filter(
+      (message) => tabOf(message) === this.active && here(message) && thread(message),
+    );
     log.replaceChildren(...items.map((message) => this._item(message, me)));
     if (!items.length) log.append(h("p", { class: "chat-empty" }, "No messages yet."));
     if (atBottom || (items.length && items[items.length - 1].pending)) log.scrollTop = log.scrollHeight;
