@@ -21,7 +21,6 @@ import { WebRTCManager } from "./services/WebRTCManager.js";
 import { WorldService } from "./services/WorldService.js";
 import { createStore } from "./store.js";
 
-const MEDIA_WAIT_MS = 8000; // calls start without our tracks if the permission prompt stays open
 const $ = (id) => document.getElementById(id);
 
 const config = JSON.parse($("world-config").textContent);
@@ -138,8 +137,7 @@ store.on("welcome", () => {
   new Guide({ root: $("stage"), store, canvas }).start();
   // The chat and signal sockets need us in the world first (else they close with NOT_IN_WORLD).
   chat.start();
-  const settled = media.acquire();
-  rtc.start(Promise.race([settled, new Promise((resolve) => setTimeout(resolve, MEDIA_WAIT_MS))]));
+  rtc.start(); // the camera and microphone are asked for when a call first needs them
 });
 
 view.start();

@@ -26,6 +26,7 @@ export class PlayerMenu {
     this.muted = h("input", { type: "checkbox", id: "menu-muted" });
     this.cameraOff = h("input", { type: "checkbox", id: "menu-camera-off" });
     this.mediaMessage = h("p", { class: "muted menu-media-message" });
+    this.setUp = h("button", { type: "button", class: "button secondary", onclick: () => this.media.acquire() }, "Set them up now");
     this.saveButton = h("button", { type: "submit" }, "Save");
     const form = h("form", { method: "dialog", class: "menu-form", onsubmit: (event) => this._save(event) },
       h("div", { class: "menu-head" },
@@ -37,7 +38,7 @@ export class PlayerMenu {
       this.errors,
       h("p", {}, this.saveButton),
       h("fieldset", { class: "menu-devices" }, h("legend", {}, "Camera and microphone"),
-        this.mediaMessage,
+        this.mediaMessage, this.setUp,
         h("div", { class: "field" }, h("label", { for: "menu-camera" }, "Camera"), this.camera),
         h("div", { class: "field" }, h("label", { for: "menu-microphone" }, "Microphone"), this.microphone),
         h("label", { class: "check" }, this.muted, " Mute my microphone"),
@@ -155,6 +156,7 @@ export class PlayerMenu {
   _mediaChanged() {
     const media = this.store.state.media;
     const granted = media.status === "granted";
+    const idle = media.status === "idle"; // not asked yet: the first call asks; the buttons set what it starts with
     for (const [select, kind] of [[this.camera, "video"], [this.microphone, "audio"]]) {
       const devices = media.devices.filter((device) => device.kind === kind);
       select.replaceChildren(...(devices.length ? devices : [{ id: "", label: "None available" }])
@@ -164,15 +166,19 @@ export class PlayerMenu {
     }
     this.muted.checked = media.muted;
     this.cameraOff.checked = media.cameraOff;
-    this.muted.disabled = this.cameraOff.disabled = !granted;
-    this.mediaMessage.textContent = media.message || (media.status === "asking" ? "Waiting for your browser's permission…" : "");
+    this.muted.disabled = this.cameraOff.disabled = !(granted || idle);
+    this.mediaMessage.textContent = media.message || (media.status === "asking" ? "Waiting for your browser's permission…"
+      : idle ? "Your browser asks for them when your first call starts." : "");
+    this.setUp.hidden = !idle;
     const hasAudio = Boolean(this.media.track("audio"));
     const hasVideo = Boolean(this.media.track("video"));
-    this.muteButton.disabled = !granted;
-    this.muteButton.setAttribute("aria-pressed", String(media.muted || !hasAudio));
-    this.muteButton.textContent = !granted || !hasAudio ? "No mic" : media.muted ? "Mic off" : "Mic on";
-    this.cameraButton.disabled = !granted;
-    this.cameraButton.setAttribute("aria-pressed", String(media.cameraOff || !hasVideo));
-    this.cameraButton.textContent = !granted ? "No camera" : media.cameraOff ? "Camera off" : hasVideo ? "Camera on" : "No camera";
+    const micOn = idle ? !media.muted : granted && hasAudio && !media.muted;
+    const cameraOn = idle ? !media.cameraOff : granted && hasVideo && !media.cameraOff;
+    this.muteButton.disabled = !(granted || idle);
+    this.muteButton.setAttribute("aria-pressed", String(!micOn));
+    this.muteButton.textContent = micOn ? "Mic on" : idle || (granted && hasAudio) ? "Mic off" : "No mic";
+    this.cameraButton.disabled = !(granted || idle);
+    this.cameraButton.setAttribute("aria-pressed", String(!cameraOn));
+    this.cameraButton.textContent = cameraOn ? "Camera on" : idle || (granted && hasVideo) ? "Camera off" : "No camera";
   }
 }

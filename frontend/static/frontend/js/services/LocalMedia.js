@@ -106,7 +106,13 @@ export class LocalMedia {
   }
 
   // Ask for camera and microphone (once; the browser remembers the answer).
-  async acquire() {
+  // Ask for the camera and microphone, once: a second caller gets the same answer.
+  acquire() {
+    if (!this.acquiring) this.acquiring = this._acquire();
+    return this.acquiring;
+  }
+
+  async _acquire() {
     const media = this.media;
     if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
       return this._give("unavailable", MESSAGES.insecure);
@@ -133,6 +139,7 @@ export class LocalMedia {
     const missing = ["audio", "video"].find((kind) => !this.track(kind));
     media.status = "granted";
     media.message = "";
+    if (media.cameraOff) this._replace("video", null); // turned off before they were asked for
     if (missing) this.store.notice(MESSAGES[missing], { kind: "warning", timeout: 12000 });
     this._apply();
     await this.listDevices();

@@ -23,6 +23,7 @@ const RESENDS = 8;
 const POLITE_WAIT_MS = 2000;
 const REJOIN_MS = 1200;
 const LEVELS_EVERY_MS = 150;
+const MEDIA_WAIT_MS = 8000; // calls start without our tracks if the permission prompt stays open
 const MIN_VOLUME = 0.25;
 const KINDS = ["audio", "video"];
 const FAILED_NOTICE_MS = 12000;
@@ -69,9 +70,9 @@ export class WebRTCManager {
     });
   }
 
-  // Called once the world has welcomed us; connects when the camera/microphone question is
-  // settled (`mediaSettled`), so that the first offers already carry our tracks.
-  async start(mediaSettled) {
+  // Called once the world has welcomed us. The camera and microphone are asked for when a call
+  // first needs them (`_needMedia`), so that the first offers already carry our tracks.
+  async start() {
     this.store.on("contacts", ({ added, removed, call, resync }) => {
       if (resync) this._reconnected();
       this._contactsChanged(added, removed, call);
@@ -86,7 +87,7 @@ export class WebRTCManager {
       this._sendStateToAll();
     });
     window.addEventListener("pagehide", () => this.stop());
-    await Promise.all([this.ice.load(), mediaSettled]);
+    await this.ice.load();
     this.socket.open();
     this.levels = setInterval(() => this._levels(), LEVELS_EVERY_MS);
   }
@@ -280,7 +281,7 @@ export class WebRTCManager {
         },
       });  // prettier-ignore
       this.janus = call;
-      call.start().catch((error) => {
+      this._needMedia().then(() => (this.janus === call ? call.start() : undefined)).catch((error) => {
         console.warn("meeting: could not join the call:", error);
         if (this.janus === call) this._leaveCall();
         this.store.notice("Could not join the meeting's call; walk out and in again to retry.", { kind: "warning" });
@@ -313,6 +314,16 @@ export class WebRTCManager {
     check();
   }
 
+  // The camera/microphone question, asked once, when the first call needs it: settled when the
+  // person answered, or after MEDIA_WAIT_MS (calls then start without our tracks; they join later).
+  _needMedia() {
+    if (!this.mediaAsked) {
+      const waited = new Promise((resolve) => setTimeout(resolve, MEDIA_WAIT_MS));
+      this.mediaAsked = Promise.race([this.media.acquire(), waited]).then(() => (this.mediaSettled = true));
+    }
+    return this.mediaAsked;
+  }
+
   // Make the peers match our contacts (the world's, and those the signal socket listed).
   _sync(listed) {
     if (!this.ready) return;
@@ -324,7 +335,12 @@ export class WebRTCManager {
       else if (this._survives(peer)) continue;
       if (!wanted.has(id) || ["failed", "closed"].includes(peer.pc.connectionState)) this._close(id);
     }
-    for (const contact of wanted.values()) if (!this.peers.has(contact.id)) this._open(contact);
+    const opening = [...wanted.values()].filter((contact) => !this.peers.has(contact.id));
+    if (opening.length && !this.mediaSettled) {
+      this._needMedia().then(() => this._sync(listed));
+      return;
+    }
+    for (const contact of opening) this._open(contact);
   }
 
   _open({ id, initiator, polite }) {
