@@ -335,3 +335,32 @@ def test_direct_messages_are_one_thread_per_person(pages: Any, demo_worlds, alic
     alice_page.locator("#chat-to").select_option(str(carol.pk))
     alice_page.locator(".chat-log .msg", has_text="from carol").wait_for(timeout=WAIT_MS)
     expect(alice_page.locator(".chat-log .msg")).to_have_count(1)  # neither bob's nor hers to bob
+
+
+COUNT_MEDIA_REQUESTS = """
+window.mediaRequests = 0;
+const ask = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+navigator.mediaDevices.getUserMedia = (constraints) => { window.mediaRequests += 1; return ask(constraints); };
+"""
+
+
+def test_the_camera_and_microphone_are_asked_for_when_the_first_call_needs_them(pages: Any, demo_worlds, alice, bob):  # noqa: F811
+    place(alice, demo_worlds["demo"], 24.5, 27.5, "right")
+    place(bob, demo_worlds["demo"], 30.5, 27.5, "left")  # in view, not in reach
+    page = pages.new(alice)
+    page.add_init_script(COUNT_MEDIA_REQUESTS)
+    pages.open(page)
+    connected(page, "world", "signal")
+    page.wait_for_timeout(1000)
+    assert page.evaluate("window.mediaRequests") == 0  # arriving asks nothing
+    expect(page.locator("#mute-button")).to_have_text("Mic on")  # what calls will start with
+    page.locator("#mute-button").click()
+    expect(page.locator("#mute-button")).to_have_text("Mic off")
+    page.locator("#mute-button").click()
+    bob_page = pages.enter(bob)
+    bob_page.bring_to_front()
+    bob_page.locator("#world-canvas").focus()
+    hold(bob_page, "ArrowLeft", "s.me.x < 27")  # within reach: the first call
+    page.wait_for_function(REMOTE_VIDEO_PLAYS, arg=bob.pk, timeout=WAIT_MS)
+    assert page.evaluate("window.mediaRequests") >= 1
+    bob_page.wait_for_function(REMOTE_VIDEO_PLAYS, arg=alice.pk, timeout=WAIT_MS)  # her camera, asked for then
