@@ -5,6 +5,7 @@ out. Real sockets, a real Janus, real aiortc media."""
 import asyncio
 import os
 import signal
+import time
 
 import pytest
 from django.test import override_settings
@@ -76,22 +77,28 @@ async def test_a_meeting_over_the_limit_is_carried_by_janus_and_only_its_members
     hangups = [(m["from"], m["reason"]) for m in before[alice.id] if m["type"] == "hangup"]
     assert hangups == [(bob.id, "call_moved")]
 
-    in_room = [await _join(tickets[player.id]) for player in (alice, bob)]
+    in_room = [await _join(tickets[player.id]) for player in (alice, bob, carol)]
     try:
         await in_room[0].publish(ColourTrack((30, 200, 30)))
         await in_room[1].subscribe(alice.id)
         frames = await in_room[1].frames("video", 5)
         assert average_colour(frames[-1])[1] > 150  # bob sees alice's green through Janus
 
-        await carol.walk_to(*OUTSIDE)  # the meeting drops to two: peer-to-peer again, for all
+        # Carol steps out of the room's door in one move: the meeting drops to two, peer-to-peer
+        # again for all, and within a second nobody is left in the Janus room.
+        stepped = time.monotonic()
+        await carol.world.send_json_to({"type": "move", "x": 58.5, "y": 9.6, "dir": "down", "moving": False})
+        room = tickets[alice.id]["janus"]["room"]
+        assert room == room_id(world_id=demo_worlds["demo"].pk, name="zone-5")
+        async with asyncio.timeout(3):
+            while await get_keeper().participants(room):  # noqa: ASYNC110 - Janus has no push for this
+                await asyncio.sleep(0.05)
+        assert time.monotonic() - stepped < 1.0  # every feed kicked, carol's too, within a second
         for player in (alice, bob, carol):
             ended, _ = await _until_call(player.signal)
             assert (ended["mode"], ended["call"]) == ("p2p", None)
-        room = tickets[alice.id]["janus"]["room"]
-        assert room == room_id(world_id=demo_worlds["demo"].pk, name="zone-5")
-        assert await get_keeper().participants(room) == []  # both feeds kicked
         with pytest.raises(JanusError) as refused:
-            await _join(tickets[alice.id])
+            await _join(tickets[carol.id])
         assert refused.value.code == 433  # and the tokens no longer open the room
         assert tickets[alice.id]["janus"]["member_token"] == member_token(room=room, user_id=alice.id)
     finally:

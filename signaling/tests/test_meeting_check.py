@@ -23,13 +23,16 @@ def meeting_check(server, *args: str, env: dict[str, str] | None = None) -> subp
     )  # fmt: skip
 
 
-def test_four_guests_meet_through_janus_and_every_stream_is_theirs(janus, demo_worlds, server_factory):
+def test_six_guests_meet_through_janus_and_every_stream_is_theirs(janus, demo_worlds, server_factory):
     server = server_factory({**janus.settings(), "CALL_P2P_LIMIT": "2"}, name="meeting-check")
-    result = meeting_check(server, "--participants", "4", "--seconds", "20", env=janus.settings())
+    result = meeting_check(
+        server, "--participants", "6", "--seconds", "20", "--server-pid", str(server.process.pid), env=janus.settings()
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     [line] = [line for line in result.stdout.splitlines() if line.startswith("participants=")]
     assert re.fullmatch(
-        r"participants=4 streams=12/12 join_p95_ms=\d+ first_frame_p95_ms=\d+ janus_cpu_pct=\d+", line
+        r"participants=6 streams=30/30 join_p95_ms=\d+ first_frame_p95_ms=\d+ janus_cpu_pct=\d+ server_cpu_pct=\d+",
+        line,
     ), line
     assert not User.objects.filter(username__startswith="meeting-check-").exists()  # cleaned up
 

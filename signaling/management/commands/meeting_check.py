@@ -36,6 +36,7 @@ class Command(BaseCommand):
         parser.add_argument("--zone", help="the meeting zone's name (default: the world's largest)")
         parser.add_argument("--seconds", type=float, default=30.0, help="how long each step may take (default 30)")
         parser.add_argument("--janus-pid", type=int, help="Janus's process, for its CPU use (default: found by name)")
+        parser.add_argument("--server-pid", type=int, help="the web server's process: its CPU use is printed too")
         parser.add_argument("--origin", help="Origin header to send (default: the server's own)")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -61,6 +62,8 @@ class Command(BaseCommand):
             self.stdout.write(f"meeting_check: {line}")
             self.stdout.flush()
 
+        server_pid = options["server_pid"]
+        server_before = _cpu_seconds(server_pid)
         cpu_before, started = _cpu_seconds(janus_pid), time.monotonic()
         try:
             result = asyncio.run(
@@ -85,7 +88,12 @@ class Command(BaseCommand):
             self._delete(guests)
         cpu_after, elapsed = _cpu_seconds(janus_pid), time.monotonic() - started
         cpu = "n/a" if cpu_before is None or cpu_after is None else f"{100 * (cpu_after - cpu_before) / elapsed:.0f}"
-        self.stdout.write(_line(result, cpu))
+        line = _line(result, cpu)
+        if server_pid:
+            server_after = _cpu_seconds(server_pid)
+            used = None if server_before is None or server_after is None else server_after - server_before
+            line += f" server_cpu_pct={'n/a' if used is None else f'{100 * used / elapsed:.0f}'}"
+        self.stdout.write(line)
         for missing in result.missing:
             self.stdout.write(f"missing: {missing}")
         if result.streams < result.expected:
@@ -151,7 +159,7 @@ def _line(result: MeetingResult, cpu: str) -> str:
 
 
 def _cpu_seconds(pid: int | None) -> float | None:
-    """Janus's CPU time so far, or None when there is no Janus here to read."""
+    """A process's CPU time so far (Janus's, the server's), or None when there is none to read."""
     if pid is None:
         return None
     try:
