@@ -227,7 +227,7 @@ def test_a_guest_walks_in_from_the_landing_page_and_sees_the_map(pages):
     page.get_by_role("button", name="Join").click()
     page.wait_for_url("**/w/demo/")
     entered(page)
-    expect(page.locator("#people li").first).to_have_text("Gus (you)", timeout=WAIT_MS)
+    expect(page.locator("#people li").first).to_have_text("Gus (you), guest", timeout=WAIT_MS)
     page.wait_for_timeout(100)  # one more frame with the avatar's sprite loaded
     assert distinct_colours(page) > 30, "the canvas shows no map"
     assert page.locator("#zone-label").inner_text() == "Lobby"
