@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Self
 
@@ -26,6 +26,8 @@ CONNECTED_SECONDS = 15.0
 FRAMES_KEPT = 10  # per stream, the latest: enough to recognise it (200 ms of sound)
 COLOUR_TOLERANCE = 60  # per channel, after VP8's round trip
 TONE_DOMINANCE = 4.0  # the sender's pitch must hold this many times the power of any other's
+CHECK_FPS = 5  # frames a second each guest sends: every other guest decodes them all
+SUBSCRIPTIONS_AT_ONCE = 8  # being set up at once, across all guests
 SETTLE_SECONDS = 1.0  # for every process to count everyone in the meeting (contacts: every 200 ms)
 # Goertzel power of a tone of amplitude ~40 (of 32767) over MIX_FRAMES: anything quieter is not a voice
 MIX_TONE_FLOOR = 1e11
@@ -44,7 +46,7 @@ class JanusParticipant:
         self.subscribers: list[RTCPeerConnection] = []
         self.received: dict[tuple[int, str], list[Any]] = {}  # (feed, kind) -> first frames
         self.first_frame_at: dict[tuple[int, str], float] = {}
-        self.subscribed_at = 0.0
+        self.subscribed_at: dict[int, float] = {}  # feed -> when we asked Janus for it
         self.readers: list[asyncio.Task[None]] = []
 
     @classmethod
@@ -82,14 +84,19 @@ class JanusParticipant:
             while self.publisher.connectionState != "connected":  # noqa: ASYNC110 - aiortc's state has no awaitable
                 await asyncio.sleep(0.05)
 
-    async def subscribe(self, *feeds: int) -> None:
+    async def subscribe(self, *feeds: int, gate: asyncio.Semaphore | None = None) -> None:
         """One subscription, and one connection, per feed. (Janus can put every feed in one
         connection, as the page does; aiortc then routes same-codec streams by SSRC alone and
-        mixes up whose sound is whose.)"""
-        self.subscribed_at = time.monotonic()
-        await asyncio.gather(*(self._subscribe(feed) for feed in feeds))
+        mixes up whose sound is whose.) `gate` bounds how many are being set up at once across
+        participants: in one Python process, hundreds of DTLS handshakes at once starve it."""
+        await asyncio.gather(*(self._subscribe(feed, gate or asyncio.Semaphore(len(feeds) or 1)) for feed in feeds))
 
-    async def _subscribe(self, feed: int) -> None:
+    async def _subscribe(self, feed: int, gate: asyncio.Semaphore) -> None:
+        async with gate:
+            await self._set_up_subscription(feed)
+
+    async def _set_up_subscription(self, feed: int) -> None:
+        self.subscribed_at[feed] = time.monotonic()
         handle = await self.session.attach(VIDEOROOM)
         body = {
             "request": "join", "ptype": "subscriber", "room": self.room, "private_id": self.private_id,
@@ -197,20 +204,41 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, math.ceil(fraction * len(ordered)) - 1)]
 
 
+async def _alone(step: str) -> None:
+    """The meeting's steps need no one else's when one process holds every guest."""
+
+
 async def run_meeting(
-    *, ws_url: str, slug: str, origin: str, guests: list[Guest], seconds: float, out: Callable[[str], None]
+    *,
+    ws_url: str,
+    slug: str,
+    origin: str,
+    guests: list[Guest],
+    seconds: float,
+    out: Callable[[str], None],
+    everyone: list[Guest] | None = None,
+    together: Callable[[str], Awaitable[None]] = _alone,
 ) -> MeetingResult:
-    for guest in guests:
+    """Meet as `guests`, among `everyone` (default: the same). With guests spread over several
+    processes (signaling/meeting_shards.py), `together(step)` returns once every process has
+    reached that step."""
+    everyone = everyone or guests
+    for guest in everyone:
         guest.colour, guest.tone = signature(guest.index)
     try:
         # Everyone in the world first, then onto the call: its ticket then says whether the call
         # is mixed for good (a call that grows past the mix limit as guests come would change it).
         await asyncio.gather(*(_enter(guest, ws_url, slug, origin, seconds) for guest in guests))
+        await together("entered")
         await asyncio.sleep(SETTLE_SECONDS)
         await asyncio.gather(*(_arrive(guest, ws_url, slug, origin, seconds) for guest in guests))
-        out(f"all {len(guests)} joined the call; receiving")
-        feeds = {guest.user_id: guest for guest in guests}
-        await asyncio.gather(*(_receive(guest, [f for f in feeds if f != guest.user_id], seconds) for guest in guests))
+        await together("arrived")
+        out(f"all {len(everyone)} joined the call; receiving")
+        feeds = {guest.user_id: guest for guest in everyone}
+        gate = asyncio.Semaphore(SUBSCRIPTIONS_AT_ONCE)
+        await asyncio.gather(
+            *(_receive(guest, [f for f in feeds if f != guest.user_id], seconds, gate) for guest in guests)
+        )
         if any(guest.mix_ticket is not None for guest in guests):
             # Into the mix once the pictures are checked and gone: with every guest in one Python
             # process, an event loop busy with video sends sound in bursts, which the mixer
@@ -218,10 +246,14 @@ async def run_meeting(
             for guest in guests:
                 if guest.participant is not None:
                     await guest.participant.close()  # what it received stays for the verdict
+            await together("pictures checked")
             await asyncio.gather(*(_join_mix(guest, seconds) for guest in guests if guest.mix_ticket is not None))
+            await together("mixed")
             await asyncio.sleep(SETTLE_SECONDS)
             await asyncio.gather(*(_listen_to_mix(guest, seconds) for guest in guests if guest.mix is not None))
-        return _judge(guests, feeds)
+        result = _judge(guests, feeds)
+        await together("judged")  # nobody leaves the call while others still receive
+        return result
     finally:
         for guest in guests:
             if guest.mix is not None:
@@ -262,9 +294,9 @@ async def _arrive(guest: Guest, ws_url: str, slug: str, origin: str, seconds: fl
         )
         if call.get("mix"):  # the sound goes to the call's mix (joined after the pictures are checked)
             guest.mix_ticket = {**ticket, "mix_room": call["mix"]["room"]}
-            await guest.participant.publish(ColourTrack(guest.colour, (160, 120)))
+            await guest.participant.publish(ColourTrack(guest.colour, (160, 120), fps=CHECK_FPS))
         else:
-            await guest.participant.publish(ColourTrack(guest.colour, (160, 120)), ToneTrack(guest.tone))
+            await guest.participant.publish(ColourTrack(guest.colour, (160, 120), fps=CHECK_FPS), ToneTrack(guest.tone))
     guest.joined_ms += (time.monotonic() - started) * 1000
 
 
@@ -281,9 +313,9 @@ async def _join_mix(guest: Guest, seconds: float) -> None:
     guest.joined_ms += (time.monotonic() - started) * 1000
 
 
-async def _receive(guest: Guest, feeds: list[int], seconds: float) -> None:
+async def _receive(guest: Guest, feeds: list[int], seconds: float, gate: asyncio.Semaphore) -> None:
     assert guest.participant is not None
-    await guest.participant.subscribe(*feeds)
+    await guest.participant.subscribe(*feeds, gate=gate)
     kinds = ("video",) if guest.mix_ticket is not None else ("video", "audio")
     await guest.participant.wait_for([(feed, kind) for feed in feeds for kind in kinds], seconds)
 
@@ -296,8 +328,8 @@ async def _listen_to_mix(guest: Guest, seconds: float) -> None:
 
 def _judge(guests: list[Guest], feeds: dict[int, Guest]) -> MeetingResult:
     streams, missing, first_frames = 0, [], []
-    tones = [guest.tone for guest in guests]
-    colours = [guest.colour for guest in guests]
+    tones = [guest.tone for guest in feeds.values()]
+    colours = [guest.colour for guest in feeds.values()]
     for guest in guests:
         participant = guest.participant
         assert participant is not None
@@ -324,8 +356,8 @@ def _judge(guests: list[Guest], feeds: dict[int, Guest]) -> MeetingResult:
             for kind in ("video",) if guest.mix_ticket is not None else ("video", "audio"):
                 arrived = participant.first_frame_at.get((feed, kind))
                 if arrived is not None:
-                    first_frames.append((arrived - participant.subscribed_at) * 1000)
-    expected = len(guests) * (len(guests) - 1)
+                    first_frames.append((arrived - participant.subscribed_at[feed]) * 1000)
+    expected = len(guests) * (len(feeds) - 1)
     mixed = any(guest.mix_ticket is not None for guest in guests)
     return MeetingResult(len(guests), streams, expected, [g.joined_ms for g in guests], first_frames, missing, mixed)
 

@@ -3,6 +3,7 @@ colour, a microphone that hums one tone. The checks (`meeting_check`) and the te
 recognise who sent what by colour and pitch."""
 
 import array
+import asyncio
 import fractions
 import math
 
@@ -37,14 +38,25 @@ class ToneTrack(AudioStreamTrack):
 
 
 class ColourTrack(VideoStreamTrack):
-    """A camera that sees one flat colour."""
+    """A camera that sees one flat colour, `fps` frames a second (a camera's 30 by default; a
+    check with many receivers in one process sends fewer, each decoded by every receiver)."""
 
-    def __init__(self, colour: tuple[int, int, int], size: tuple[int, int] = (320, 240)) -> None:
+    def __init__(self, colour: tuple[int, int, int], size: tuple[int, int] = (320, 240), fps: int = 30) -> None:
         super().__init__()
         self.image = Image.new("RGB", size, colour)
+        self.fps = fps
+        self.started = 0.0
+        self.sent = 0
 
     async def recv(self) -> VideoFrame:
-        pts, time_base = await self.next_timestamp()
+        if self.fps >= 30:
+            pts, time_base = await self.next_timestamp()
+        else:
+            loop = asyncio.get_running_loop()
+            self.started = self.started or loop.time()
+            await asyncio.sleep(max(0.0, self.started + self.sent / self.fps - loop.time()))
+            pts, time_base = int(self.sent * 90000 / self.fps), fractions.Fraction(1, 90000)
+            self.sent += 1
         frame = VideoFrame.from_image(self.image)
         frame.pts, frame.time_base = pts, time_base
         return frame

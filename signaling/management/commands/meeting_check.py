@@ -1,4 +1,3 @@
-import asyncio
 import logging
 import math
 import time
@@ -13,7 +12,8 @@ from metaverse.processes import cpu_seconds, process_named
 from players.services import player_for_user
 from signaling.bot import SocketClosed
 from signaling.janus import JanusError
-from signaling.meeting import Guest, MeetingResult, percentile, run_meeting
+from signaling.meeting import Guest, MeetingResult, percentile
+from signaling.meeting_shards import processes_for, run_meeting_sharded
 from signaling.services import bot_session_create
 from world.engine.mapdata import MEETING, MapData, Zone
 from world.models import Presence, World
@@ -36,6 +36,9 @@ class Command(BaseCommand):
         parser.add_argument("--zone", help="the meeting zone's name (default: the world's largest)")
         parser.add_argument("--seconds", type=float, default=30.0, help="how long each step may take (default 30)")
         parser.add_argument("--janus-pid", type=int, help="Janus's process, for its CPU use (default: found by name)")
+        parser.add_argument(
+            "--processes", type=int, help="spread the guests over this many processes (default: one per 6 guests)"
+        )
         parser.add_argument("--server-pid", type=int, help="the web server's process: its CPU use is printed too")
         parser.add_argument("--origin", help="Origin header to send (default: the server's own)")
 
@@ -66,11 +69,10 @@ class Command(BaseCommand):
         server_before = _cpu_seconds(server_pid)
         cpu_before, started = _cpu_seconds(janus_pid), time.monotonic()
         try:
-            result = asyncio.run(
-                run_meeting(
-                    ws_url=ws_url, slug=world.slug, origin=origin, guests=guests, seconds=options["seconds"], out=out
-                )
-            )
+            result = run_meeting_sharded(
+                ws_url=ws_url, slug=world.slug, origin=origin, guests=guests, seconds=options["seconds"], out=out,
+                processes=options["processes"] or processes_for(count),
+            )  # fmt: skip
         except InvalidStatus as error:
             raise CommandError(
                 f"{ws_url} refused the connection ({error.response.status_code}): is --origin right?"
