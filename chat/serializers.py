@@ -17,6 +17,7 @@ def person_json(user: User) -> dict[str, Any]:
         "id": user.pk,
         "name": player.display_name if player else user.get_username(),
         "avatar": player.avatar.slug if player and player.avatar else None,
+        "guest": bool(user.is_guest),
     }
 
 

@@ -154,3 +154,11 @@ def test_a_send_racing_another_of_the_same_user_is_refused_not_counted_twice(clo
 def test_text_is_trimmed_and_stored_as_given(people, room):
     message = message_post(sender=people["alice"], world=room, scope="world", text="\n  <b>hi</b> &amp;  \t")
     assert Message.objects.get(pk=message.pk).text == "<b>hi</b> &amp;"
+
+
+def test_a_senders_entry_says_whether_it_is_a_guest(avatars):
+    from chat.serializers import person_json
+    from conftest import make_user
+
+    assert person_json(make_user("gus", guest=True))["guest"] is True
+    assert person_json(make_user("nell"))["guest"] is False

@@ -227,6 +227,7 @@ export class ChatWindow {
     return h("article", { class: classes.join(" "), dataset: { id: message.id ?? "", scope: message.scope } },
       h("span", { class: "msg-head" },
         h("span", { class: "msg-sender" }, sender + to),
+        message.sender && message.sender.guest ? h("span", { class: "guest-mark" }, "guest") : null,
         message.zone ? h("span", { class: "msg-zone" }, ` in ${message.zone}`) : null,
         h("time", { class: "msg-time", datetime: message.created_at }, timeOf(message)),
         message.failed ? h("span", { class: "msg-failed" }, " not sent") : null,
