@@ -614,6 +614,10 @@ def test_a_refused_camera_and_microphone_is_said_and_the_world_still_works(pages
     page = pages.new(alice)
     page.add_init_script(REFUSE_CAMERA_AND_MICROPHONE)  # as if the person said no to the prompt
     pages.open(page)
+    # Asked when a call first needs them, or from Me at once: here, from Me.
+    page.locator("#menu-button").click()
+    page.get_by_role("button", name="Set them up now").click()
+    page.get_by_role("button", name="Close", exact=True).click()
     expect(notices(page)).to_contain_text("Camera and microphone are blocked for this site", timeout=WAIT_MS)
     expect(page.locator("#mute-button")).to_have_text("No mic")
     expect(page.locator("#mute-button")).to_be_disabled()
