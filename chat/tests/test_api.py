@@ -157,7 +157,12 @@ def test_block_list_create_and_remove(logged_in, people):
     bob = people["bob"]
     created = client.post("/api/blocks/", {"user": bob.pk}, content_type="application/json")
     assert created.status_code == 201
-    assert created.json()["user"] == {"id": bob.pk, "name": "Bob", "avatar": created.json()["user"]["avatar"]}
+    assert created.json()["user"] == {
+        "id": bob.pk,
+        "name": "Bob",
+        "avatar": created.json()["user"]["avatar"],
+        "guest": False,
+    }
     assert client.post("/api/blocks/", {"user": bob.pk}, content_type="application/json").status_code == 200
     listed = client.get("/api/blocks/").json()
     assert [block["user"]["id"] for block in listed] == [bob.pk]
