@@ -19,10 +19,9 @@ from aiortc.mediastreams import MediaStreamTrack
 
 from signaling.bot import ClientSocket, expect
 from signaling.janus import VIDEOROOM, JanusSession
-from signaling.mixer import MixParticipant
+from signaling.mixer import MixParticipant, connect_with
 from signaling.synthetic import ColourTrack, ToneTrack, average_colour, tone_power
 
-CONNECTED_SECONDS = 15.0
 FRAMES_KEPT = 10  # per stream, the latest: enough to recognise it (200 ms of sound)
 COLOUR_TOLERANCE = 60  # per channel, after VP8's round trip
 TONE_DOMINANCE = 4.0  # the sender's pitch must hold this many times the power of any other's
@@ -77,12 +76,7 @@ class JanusParticipant:
         await self.publisher.setLocalDescription(await self.publisher.createOffer())
         offer = {"type": "offer", "sdp": self.publisher.localDescription.sdp, "trickle": False}
         _, answer = await self.session.message(self.handle, {"request": "publish", "audio": True, "video": True}, offer)
-        if answer is None:
-            raise RuntimeError("Janus answered the offer without a session description")
-        await self.publisher.setRemoteDescription(RTCSessionDescription(answer["sdp"], answer["type"]))
-        async with asyncio.timeout(CONNECTED_SECONDS):
-            while self.publisher.connectionState != "connected":  # noqa: ASYNC110 - aiortc's state has no awaitable
-                await asyncio.sleep(0.05)
+        await connect_with(self.publisher, answer)
 
     async def subscribe(self, *feeds: int, gate: asyncio.Semaphore | None = None) -> None:
         """One subscription, and one connection, per feed. (Janus can put every feed in one

@@ -17,7 +17,7 @@ from django.db import connections
 from signaling.meeting import Guest, MeetingResult, run_meeting
 
 GUESTS_PER_PROCESS = 6  # what one process sends and checks comfortably on a 2-core machine
-STEP_SECONDS = 300.0  # a step the others do not reach by then will not be reached
+STEPS = 6  # the meeting's steps (signaling/meeting.py `together`): the whole lasts at most this many times `seconds`
 
 
 def processes_for(participants: int) -> int:
@@ -50,7 +50,7 @@ def run_meeting_sharded(
     verdicts: list[MeetingResult] = []
     try:
         for _ in workers:
-            verdicts.append(results.get(timeout=STEP_SECONDS * 2))
+            verdicts.append(results.get(timeout=seconds * STEPS))
     except queue.Empty:
         barrier.abort()
         raise RuntimeError("a share of the guests did not finish the meeting") from None
@@ -79,7 +79,8 @@ def _share(
     ws_url: str, slug: str, origin: str, seconds: float,
 ) -> None:  # fmt: skip
     async def together(step: str) -> None:
-        await asyncio.get_running_loop().run_in_executor(None, lambda: barrier.wait(STEP_SECONDS))
+        # `seconds`: as long as one step may take (meeting_check's --seconds)
+        await asyncio.get_running_loop().run_in_executor(None, lambda: barrier.wait(seconds))
 
     def out(line: str) -> None:
         if index == 0:

@@ -17,6 +17,16 @@ CONNECTED_SECONDS = 15.0
 FRAMES_KEPT = 25  # the latest half second of the mix
 
 
+async def connect_with(peer: RTCPeerConnection, answer: dict[str, Any] | None) -> None:
+    """Apply Janus's answer to our offer (a mix's, a video room's) and return once the media is up."""
+    if answer is None:
+        raise RuntimeError("Janus answered the offer without a session description")
+    await peer.setRemoteDescription(RTCSessionDescription(answer["sdp"], answer["type"]))
+    async with asyncio.timeout(CONNECTED_SECONDS):
+        while peer.connectionState != "connected":  # noqa: ASYNC110 - aiortc's state has no awaitable
+            await asyncio.sleep(0.05)
+
+
 class MixParticipant:
     def __init__(self, session: JanusSession, *, room: int, feed: int) -> None:
         self.session, self.room, self.feed = session, room, feed
@@ -54,12 +64,7 @@ class MixParticipant:
         await self.peer.setLocalDescription(await self.peer.createOffer())
         offer = {"type": "offer", "sdp": self.peer.localDescription.sdp, "trickle": False}
         _, answer = await self.session.message(self.handle, {"request": "configure", "muted": False}, offer)
-        if answer is None:
-            raise RuntimeError("Janus answered the offer without a session description")
-        await self.peer.setRemoteDescription(RTCSessionDescription(answer["sdp"], answer["type"]))
-        async with asyncio.timeout(CONNECTED_SECONDS):
-            while self.peer.connectionState != "connected":  # noqa: ASYNC110 - aiortc's state has no awaitable
-                await asyncio.sleep(0.05)
+        await connect_with(self.peer, answer)
 
     async def move(self, position: int) -> None:
         """Place our voice elsewhere in everyone's mix."""
