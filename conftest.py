@@ -46,6 +46,14 @@ async def _tasks_stopped() -> AsyncIterator[None]:
         raise AssertionError(f"tasks left running after the test would not stop: {names}") from None
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _quick_password_hashing() -> Iterator[None]:
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["metaverse.testing.QuickPBKDF2PasswordHasher"]):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _channel_layer_per_test() -> Iterator[None]:
     """A new channel layer for each test, as for each test's event loop. channels_redis keeps
