@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 
 from chat.urls import api_urlpatterns as chat_api
 from metaverse.health import healthz
@@ -15,6 +16,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("api/", include(api_urlpatterns)),
+    path("i18n/", include("django.conf.urls.i18n")),  # set_language: the language picker posts here
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript_catalog"),
     path("", include("players.urls")),
     path("", include("world.urls")),
     path("", include("frontend.urls")),
