@@ -78,6 +78,8 @@ def test_guests_and_accounts_count_apart_and_mistakes_cost_nothing(avatars, sett
     assert sign_up("dana@example.org").status_code == 302
     assert join_as_guest("Val again").status_code == 429
     assert sign_up("erin@example.org").status_code == 429
+    made = User.objects.order_by("pk")
+    assert [(user.is_guest, user.player.display_name) for user in made] == [(True, "Val"), (False, "Dana")]
 
 
 def test_an_ipv6_home_counts_as_one_address(avatars, settings):
@@ -85,6 +87,7 @@ def test_an_ipv6_home_counts_as_one_address(avatars, settings):
     rate_forget(key=signup_bucket(kind=SignupKind.GUEST, address="2001:db8:7:7::1"))
     assert join_as_guest("Val", REMOTE_ADDR="2001:db8:7:7::1").status_code == 302
     assert join_as_guest("Val again", REMOTE_ADDR="2001:db8:7:7:ffff::2").status_code == 429
+    assert list(User.objects.values_list("player__display_name", flat=True)) == ["Val"]
 
 
 def test_the_limits_are_read_from_settings_with_the_documented_defaults():

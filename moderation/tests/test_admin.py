@@ -96,9 +96,13 @@ def urls(pages: list[str], alice, reports) -> list[str]:
     return [page.format(**ids) for page in pages]
 
 
-def test_a_moderator_sees_every_moderation_page(as_mona, alice, reports, online):
+def test_a_moderator_sees_every_moderation_page(as_mona, mona, alice, reports, online):
     for url in urls(MODERATOR_PAGES, alice, reports):
-        assert as_mona.get(url).status_code == 200, url
+        response = as_mona.get(url)
+        assert response.status_code == 200, url
+        # The page itself, as hers: not the admin's login form, which also answers 200.
+        assert (response.context["user"], "app_path" in response.context) == (mona, False), url
+        assert response.context["title"], url
 
 
 def test_a_moderator_cannot_touch_passwords_nor_staff_or_superuser_flags(as_mona, alice, root):
@@ -158,8 +162,17 @@ def test_staff_without_the_permissions_see_no_moderation_actions(client, alice, 
 
 
 def test_a_superuser_reaches_everything_including_passwords(as_root, alice, reports, online):
-    for url in [*urls(MODERATOR_PAGES, alice, reports), f"/admin/accounts/user/{alice.pk}/password/"]:
-        assert as_root.get(url).status_code == 200, url
+    for url in urls(MODERATOR_PAGES, alice, reports):
+        response = as_root.get(url)
+        assert (response.status_code, response.context["user"].is_superuser) == (200, True), url
+    password_page = as_root.get(f"/admin/accounts/user/{alice.pk}/password/")
+    assert 'name="password1"' in password_page.content.decode()
+    changed = as_root.post(
+        f"/admin/accounts/user/{alice.pk}/password/", {"password1": "N3w-Passw0rd!x", "password2": "N3w-Passw0rd!x"}
+    )
+    assert changed.status_code == 302
+    alice.refresh_from_db()
+    assert alice.check_password("N3w-Passw0rd!x")
 
 
 def test_the_audit_log_is_read_only_even_for_superusers(as_root, alice, root):
@@ -389,8 +402,10 @@ def test_hiding_the_message_of_a_report_about_a_player_is_refused(as_mona, repor
 
 
 def test_reports_come_only_from_players(as_root, reports):
+    before = set(Report.objects.values_list("pk", flat=True))
     assert as_root.get("/admin/moderation/report/add/").status_code == 403
     assert as_root.post(f"/admin/moderation/report/{reports['player'].pk}/delete/", {"post": "yes"}).status_code == 403
+    assert set(Report.objects.values_list("pk", flat=True)) == before  # none made, none deleted
 
 
 def test_a_mute_made_elsewhere_shows_in_the_list(as_mona, alice, root):

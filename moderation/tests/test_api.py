@@ -40,12 +40,15 @@ def test_the_page_reports_with_its_session_and_csrf_token(alice, bob):
     browser.force_login(alice)
     refused = report(browser, user=bob.pk, reason="spam")
     assert refused.status_code == 403  # no CSRF token
+    assert not Report.objects.exists()
     browser.get(reverse("profile"))  # a page, which sets the CSRF cookie for its scripts
     token = browser.cookies["csrftoken"].value
     response = browser.post(
         "/api/reports/", {"user": bob.pk, "reason": "spam"}, content_type="application/json", HTTP_X_CSRFTOKEN=token
     )
     assert response.status_code == 201
+    made = Report.objects.get()
+    assert (made.reporter_id, made.reported_id, made.reason) == (alice.pk, bob.pk, "spam")
 
 
 def test_scripts_report_with_a_token(client, alice, bob):
@@ -55,6 +58,8 @@ def test_scripts_report_with_a_token(client, alice, bob):
         HTTP_AUTHORIZATION=f"Token {token.key}",
     )  # fmt: skip
     assert response.status_code == 201
+    made = Report.objects.get()
+    assert (made.reporter_id, made.reported_id, made.reason) == (alice.pk, bob.pk, "spam")
 
 
 def test_anonymous_reports_are_refused_with_401(client, bob):

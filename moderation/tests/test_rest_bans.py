@@ -76,23 +76,26 @@ def test_every_api_endpoint_refuses_a_banned_address_whoever_calls_from_it(alice
     assert (anonymous.status_code, anonymous.json()) == (403, {"detail": message})
     elsewhere = APIClient(REMOTE_ADDR="198.51.100.4")
     elsewhere.force_login(carol)
-    assert elsewhere.get("/api/players/me/").status_code == 200
+    mine = elsewhere.get("/api/players/me/")
+    assert (mine.status_code, mine.json()["display_name"]) == (200, "Carol")
 
 
 def test_staff_are_exempt_from_a_moderators_address_ban_over_rest_too(alice, mona, root):
     ban_create(user=alice, by=mona, reason="", ip=ADDRESS)
     client = APIClient(REMOTE_ADDR=ADDRESS)
     client.force_login(root)
-    assert client.get("/api/players/me/").status_code == 200
+    mine = client.get("/api/players/me/")
+    assert (mine.status_code, mine.json()["id"]) == (200, root.pk)
 
 
 def test_after_a_ban_is_lifted_or_ends_the_api_answers_again(alice, mona):
     ban = ban_create(user=alice, by=mona, reason="")
     client = APIClient()
     client.force_login(alice)
-    assert client.get("/api/players/me/").status_code == 403
+    assert client.get("/api/players/me/").json() == {"detail": ban.refusal_message()}
     Ban.objects.filter(pk=ban.pk).update(until=ban.created_at)
-    assert client.get("/api/players/me/").status_code == 200
+    mine = client.get("/api/players/me/")
+    assert (mine.status_code, mine.json()["display_name"]) == (200, "Alice")
 
 
 def test_the_ban_check_costs_one_query_per_request(alice, room):

@@ -69,6 +69,7 @@ def test_the_profile_api_refuses_staff_and_system_names_and_invisible_characters
 def test_ordinary_names_are_fine(api, name):
     response = api.patch(ME, {"display_name": name}, format="json")
     assert (response.status_code, response.json()["display_name"]) == (200, name)
+    assert Player.objects.get(user__username="alice").display_name == name
 
 
 def test_the_errors_say_what_is_wrong(api):
@@ -84,7 +85,9 @@ def test_staff_may_use_reserved_names_but_not_invisible_characters(mona_or_root)
     client = APIClient()
     client.force_login(mona_or_root)
     assert client.patch(ME, {"display_name": "Moderator Mona"}, format="json").status_code == 200
+    assert Player.objects.get(user=mona_or_root).display_name == "Moderator Mona"
     assert client.patch(ME, {"display_name": "Mona\u200b"}, format="json").status_code == 400
+    assert Player.objects.get(user=mona_or_root).display_name == "Moderator Mona"
 
 
 @pytest.fixture(params=["staff", "superuser"])
@@ -139,7 +142,9 @@ def test_the_admin_refuses_a_reserved_name_for_a_players_account_but_not_for_sta
 
 def test_the_operator_may_reserve_more_names(api, settings):
     settings.RESERVED_NAMES = [*settings.RESERVED_NAMES, "Acme"]
-    assert api.patch(ME, {"display_name": "\u0410CME"}, format="json").status_code == 400
+    refused = api.patch(ME, {"display_name": "\u0410CME"}, format="json")
+    assert (refused.status_code, list(refused.json())) == (400, ["display_name"])
+    assert Player.objects.get(user__username="alice").display_name == "Alice"
 
 
 def test_skeletons_fold_case_width_accents_and_look_alikes():

@@ -54,9 +54,11 @@ def test_the_first_visit_guide_is_marked_seen_once_and_for_good(api, alice):
     assert api.patch(ME, {"guide_seen": "maybe"}, format="json", **csrf_headers(api)).status_code == 400
 
 
-def test_patch_without_csrf_token_is_refused_for_session_auth(api):
+def test_patch_without_csrf_token_is_refused_for_session_auth(api, alice):
     response = api.patch(ME, {"status": "busy"}, format="json")
     assert response.status_code == 403
+    assert "CSRF" in response.json()["detail"]
+    assert Player.objects.get(user=alice).status == "available"
 
 
 @pytest.mark.parametrize(
@@ -79,15 +81,19 @@ def test_patch_bad_input_gives_field_errors(api, alice, payload, field):
     assert (player.display_name, player.status) == ("Alice", "available")
 
 
-def test_patch_with_malformed_json_is_400(api):
+def test_patch_with_malformed_json_is_400(api, alice):
     response = api.generic("PATCH", ME, "{not json", content_type="application/json", **csrf_headers(api))
     assert response.status_code == 400
+    assert response.json()["detail"].startswith("not valid JSON")
+    player = Player.objects.get(user=alice)
+    assert (player.display_name, player.status) == ("Alice", "available")
 
 
 @pytest.mark.parametrize("method", ["get", "patch"])
 def test_anonymous_api_is_refused(db, method):
     response = getattr(APIClient(), method)(ME, {}, format="json")
     assert response.status_code in {401, 403}
+    assert set(response.json()) == {"detail"}  # nobody's profile in the answer
 
 
 def test_token_auth_for_scripts(alice):

@@ -55,6 +55,7 @@ def in_world(user, world: World, *, seen_ago: float = 0.0) -> None:
 def test_ice_servers_need_a_logged_in_user(client):
     response = client.get("/api/rtc/ice-servers/")
     assert response.status_code in (401, 403)
+    assert set(response.json()) == {"detail"}  # no TURN credentials for strangers
 
 
 def test_ice_servers_without_any_configured(alice, settings):

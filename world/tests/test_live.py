@@ -123,8 +123,11 @@ async def test_presence_over_rest(demo_worlds, cookies, client):
 
 
 def test_world_detail_needs_login(client, demo_worlds):
-    assert client.get("/api/worlds/demo/").status_code == 401
-    assert client.get("/api/worlds/").status_code == 200
+    refused = client.get("/api/worlds/demo/")
+    assert (refused.status_code, set(refused.json())) == (401, {"detail"})  # no map for strangers
+    listed = client.get("/api/worlds/")
+    assert listed.status_code == 200
+    assert "demo" in {world["slug"] for world in listed.json()}
 
 
 async def test_status_change_reaches_others_and_do_not_disturb_ends_contacts(demo_worlds, cookies):
