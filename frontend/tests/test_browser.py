@@ -506,9 +506,10 @@ def world_socket_route(page: Any) -> list[Any]:
     return routes
 
 
-def test_frame_rate_with_a_hundred_players_in_view(pages, demo_worlds, alice):
+def test_a_hundred_walkers_in_view_are_each_drawn_where_their_last_tick_put_them(pages, demo_worlds, alice):
     """A hundred walkers come and move in the server's own `tick` messages, added to the page's
-    real world socket: the renderer is measured without a hundred real connections."""
+    real world socket: the renderer follows each of them without a hundred real connections. The
+    frame rate it kept is written to test-artifacts/frame-rate.json (a measurement, not a bar)."""
     place(alice, demo_worlds["demo"], 33.5, 26.5)
     page = pages.new(alice)
     routes = world_socket_route(page)
@@ -541,6 +542,7 @@ def test_frame_rate_with_a_hundred_players_in_view(pages, demo_worlds, alice):
             [walker["id"], walker["x"] + math.sin(step / 5 + walker["id"]) * 0.5, walker["y"], "right", True, step + 1]
             for walker in walkers
         ]
+        last = {walker_id: (x, y) for walker_id, x, y, *_ in moved}
         world.send(json.dumps({"type": "tick", "t": int(time.time() * 1000), "moved": moved}))
         page.wait_for_timeout(TICK_MS)  # the crowd's pace, while the page draws it
         if step % 10 == 0:  # looking costs the page a little: not on every tick
@@ -548,6 +550,18 @@ def test_frame_rate_with_a_hundred_players_in_view(pages, demo_worlds, alice):
             if stats["frames"] >= until:
                 break
             assert time.monotonic() < deadline, f"only {stats['frames']} of {until} frames drawn"
+    # They stop: each is drawn where its last tick put it, standing, facing the way it went.
+    world.send(json.dumps({"type": "tick", "t": int(time.time() * 1000), "moved": [
+        [walker_id, x, y, "right", False, step + 2] for walker_id, (x, y) in last.items()
+    ]}))  # fmt: skip
+    wait_for(page, "s.players.filter((p) => p.id >= 900000 && !p.moving).length >= arg", CROWD)
+    wait_for(page, "s.players.every((p) => p.id < 900000 || Math.hypot(p.rx - p.x, p.ry - p.y) < 1e-6)")
+    drawn = {player["id"]: player for player in inspect(page)["players"] if player["id"] >= 900000}
+    assert sorted(drawn) == sorted(last)
+    for walker_id, (x, y) in last.items():
+        assert (drawn[walker_id]["rx"], drawn[walker_id]["ry"]) == pytest.approx((x, y), abs=1e-6)
+        assert drawn[walker_id]["dir"] == "right"
+    stats = inspect(page)["frames"]
     assert stats["inView"] >= CROWD
     report = {
         "players_in_view": stats["inView"],
