@@ -7,10 +7,12 @@ from typing import Any
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext, gettext_noop, ngettext
 
 from accounts.models import User
 from metaverse.errors import AppError
 from metaverse.events import user_event_after_commit
+from metaverse.i18n import text
 from metaverse.ratelimit import ADDRESS_LOCK_WAIT_SECONDS, Rate, address_bucket, rate_take
 from metaverse.sockets import CloseCode
 
@@ -34,12 +36,13 @@ class SignupLimited(AppError):
         self.kind = kind
         self.per_hour = per_hour
         self.retry_after = retry_after
-        noun = "guest accounts" if kind == SignupKind.GUEST else "accounts"
         minutes = max(1, math.ceil(retry_after / 60))
-        message = (
-            f"Too many new {noun} from your network address: at most {per_hour} an hour. "
-            f"Try again in {minutes} minute{'s' if minutes != 1 else ''}."
-        )
+        if kind == SignupKind.GUEST:
+            limit = gettext("Too many new guest accounts from your network address: at most %(count)d an hour.")
+        else:
+            limit = gettext("Too many new accounts from your network address: at most %(count)d an hour.")
+        wait = ngettext("Try again in %(minutes)d minute.", "Try again in %(minutes)d minutes.", minutes)
+        message = " ".join((limit % {"count": per_hour}, wait % {"minutes": minutes}))
         super().__init__("rate_limited", message, status=429, retry_after=retry_after)
 
 
@@ -61,7 +64,7 @@ def guest_user_create(*, address: str | None) -> User:
     """A guest user (no password: their session is their key), counted against `address`'s
     sign-ups. players.services.guest_create gives it its player."""
     if not settings.GUESTS_ENABLED:
-        raise GuestsDisabled("Guest access is switched off on this server.")
+        raise GuestsDisabled(gettext("Guest access is switched off on this server."))
     signup_count(kind=SignupKind.GUEST, address=address)
     user = User(username=f"guest-{secrets.token_hex(6)}", is_guest=True)
     user.set_unusable_password()
@@ -89,10 +92,10 @@ def users_delete_unseen(*, user_ids: list[int], session_keys: list[str]) -> int:
 class SignedOut(StrEnum):
     """Why a user's sockets closed with 4001: their session no longer lets them in."""
 
-    LOGGED_OUT = "You logged out."
-    PASSWORD_CHANGED = "Your password changed; log in again."
-    DEACTIVATED = "Your account was deactivated."
-    DELETED = "Your account was deleted."
+    LOGGED_OUT = gettext_noop("You logged out.")
+    PASSWORD_CHANGED = gettext_noop("Your password changed; log in again.")
+    DEACTIVATED = gettext_noop("Your account was deactivated.")
+    DELETED = gettext_noop("Your account was deleted.")
 
 
 def user_sockets_close(*, user_id: int, why: SignedOut, session_key: str | None = None) -> None:
@@ -104,6 +107,7 @@ def user_sockets_close(*, user_id: int, why: SignedOut, session_key: str | None 
         "code": int(CloseCode.NOT_AUTHENTICATED),
         "reason": "not_authenticated",
         "message": str(why),
+        "text": text(str(why)),  # translated by each socket, into its own language
     }
     if session_key:
         event["session"] = session_key

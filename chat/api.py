@@ -1,6 +1,7 @@
 from typing import Any, cast
 
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.pagination import Cursor, CursorPagination
@@ -43,9 +44,11 @@ class MessageHistoryApi(APIView):
         user = cast(User, request.user)
         world = World.objects.filter(slug=slug).first()
         if world is None:
-            return Response({"detail": f"There is no world '{slug}'."}, status=status.HTTP_404_NOT_FOUND)
+            return Response(
+                {"detail": gettext("There is no world '%(slug)s'.") % {"slug": slug}}, status=status.HTTP_404_NOT_FOUND
+            )
         if user.is_guest and not world.guests_allowed:
-            raise PermissionDenied("This world is for members only.")
+            raise PermissionDenied(gettext("This world is for members only."))
         query: dict[str, Any] = {key: request.query_params[key] for key in ("scope",) if key in request.query_params}
         if "with" in request.query_params:
             query["with_user"] = request.query_params["with"]
@@ -78,7 +81,8 @@ class BlockListApi(APIView):
         incoming.is_valid(raise_exception=True)
         blocked = User.objects.filter(pk=incoming.validated_data["user"]).first()
         if blocked is None:
-            raise serializers.ValidationError({"user": [f"There is no player {incoming.validated_data['user']}."]})
+            missing = gettext("There is no player %(id)s.") % {"id": incoming.validated_data["user"]}
+            raise serializers.ValidationError({"user": [missing]})
         block, created = block_create(blocker=user, blocked=blocked)
         block = blocks_of(user_id=user.pk).get(pk=block.pk)
         return Response(BlockSerializer(block).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
@@ -87,5 +91,8 @@ class BlockListApi(APIView):
 class BlockDetailApi(APIView):
     def delete(self, request: Request, user_id: int) -> Response:
         if user_id > BIGINT_MAX or not block_remove(blocker=cast(User, request.user), blocked_id=user_id):
-            return Response({"detail": f"You do not block player {user_id}."}, status=status.HTTP_404_NOT_FOUND)
+            return Response(
+                {"detail": gettext("You do not block player %(id)s.") % {"id": user_id}},
+                status=status.HTTP_404_NOT_FOUND,
+            )
         return Response(status=status.HTTP_204_NO_CONTENT)

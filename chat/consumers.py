@@ -6,6 +6,7 @@ from typing import Any
 
 from channels.db import database_sync_to_async
 from django.conf import settings
+from django.utils.translation import gettext
 
 from chat.models import Scope
 from chat.schemas import Send, parse_client_id, parse_send
@@ -96,7 +97,8 @@ class ChatConsumer(WorldSocketConsumer):
             )  # fmt: skip
         except ChatError as error:
             if error.code == "rate_limited" and self._keeps_flooding():
-                await self.close_with(CloseCode.RATE_LIMITED, "rate_limited", "You kept sending faster than allowed.")
+                kept = gettext("You kept sending faster than allowed.")
+                await self.close_with(CloseCode.RATE_LIMITED, "rate_limited", kept)
                 return
             raise
         # The sender's acknowledgement goes straight back: it must not depend on the channel
@@ -109,12 +111,12 @@ class ChatConsumer(WorldSocketConsumer):
         if scope not in (Scope.NEARBY, Scope.ZONE):
             return [], ""
         if self.user_id not in engine.players:
-            raise AppError("not_in_world", "Enter the world first: nearby and zone chat need you in it.")
+            raise AppError("not_in_world", gettext("Enter the world first: nearby and zone chat need you in it."))
         if scope == Scope.NEARBY:
             return engine.players_within(self.user_id, settings.WORLD_CHAT_RADIUS), ""
         zone, members = engine.zone_members(self.user_id)
         if zone is None:
-            raise AppError("no_zone", "You are not standing in a zone.")
+            raise AppError("no_zone", gettext("You are not standing in a zone."))
         return members, zone.name
 
     def _keeps_flooding(self) -> bool:

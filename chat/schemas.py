@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext
+
 from chat.models import CLIENT_ID_MAX_LENGTH, Scope
 from metaverse.errors import AppError
 from metaverse.sockets import field_choice, field_int
@@ -23,7 +25,10 @@ def parse_client_id(data: dict[str, Any]) -> str | None:
     if client_id is not None and (
         not isinstance(client_id, str) or len(client_id) > CLIENT_ID_MAX_LENGTH or not client_id.isprintable()
     ):
-        raise AppError("invalid", f"'client_id' must be a string of at most {CLIENT_ID_MAX_LENGTH} characters")
+        raise AppError(
+            "invalid",
+            gettext("'client_id' must be a string of at most %(limit)d characters") % {"limit": CLIENT_ID_MAX_LENGTH},
+        )
     return client_id
 
 
@@ -31,5 +36,5 @@ def parse_send(data: dict[str, Any]) -> Send:
     scope = field_choice(data, "scope", SEND_SCOPES)
     text = data.get("text")
     if not isinstance(text, str):
-        raise AppError("invalid", "'text' must be a string")
+        raise AppError("invalid", gettext("'text' must be a string"))
     return Send(scope=scope, text=text, to=field_int(data, "to", minimum=1) if scope == Scope.DIRECT else None)

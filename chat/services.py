@@ -12,6 +12,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import User
 from chat.models import TEXT_MAX_LENGTH, Audience, Block, Message, Mute, Scope
@@ -88,31 +89,30 @@ def _deliver_after_commit(groups: list[str], event: dict[str, Any]) -> None:
 
 def clean_text(text: str) -> str:
     if "\x00" in text:
-        raise ChatError("invalid", "'text' must not contain NUL characters", field="text")
+        raise ChatError("invalid", gettext("'text' must not contain NUL characters"), field="text")
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        raise ChatError("invalid", "'text' must be valid Unicode (no lone surrogates)", field="text") from None
+        raise ChatError("invalid", gettext("'text' must be valid Unicode (no lone surrogates)"), field="text") from None
     text = text.strip()
     if not text:
-        raise ChatError("empty", "A message needs some text.", field="text")
+        raise ChatError("empty", gettext("A message needs some text."), field="text")
     if len(text) > TEXT_MAX_LENGTH:
-        raise ChatError(
-            "too_long", f"A message has at most {TEXT_MAX_LENGTH} characters (this one has {len(text)}).", field="text"
-        )
+        too_long = gettext("A message has at most %(limit)d characters (this one has %(count)d).")
+        raise ChatError("too_long", too_long % {"limit": TEXT_MAX_LENGTH, "count": len(text)}, field="text")
     return text
 
 
 def _recipient(*, sender: User, to: int | None) -> User:
     if to is None:
-        raise ChatError("invalid", "'to' is required for direct messages")
+        raise ChatError("invalid", gettext("'to' is required for direct messages"))
     if to == sender.pk:
-        raise ChatError("self", "You cannot send a direct message to yourself.")
+        raise ChatError("self", gettext("You cannot send a direct message to yourself."))
     recipient = User.objects.filter(pk=to, is_active=True).first()
     # Nobody by that id, and someone who blocked you, get the same answer: otherwise it would
     # tell which ids exist, and who blocked you.
     if recipient is None or Block.objects.filter(blocker=recipient, blocked=sender).exists():
-        raise ChatError("unknown_recipient", f"There is no player {to} that you can write to.")
+        raise ChatError("unknown_recipient", gettext("There is no player %(id)s that you can write to.") % {"id": to})
     return recipient
 
 
@@ -121,15 +121,18 @@ def _check_may_send(sender: User) -> None:
     if wait > 0:
         raise ChatError(
             "rate_limited",
-            f"You are sending too fast; wait {wait:.1f} s.",
+            gettext("You are sending too fast; wait %(seconds).1f s.") % {"seconds": wait},
             status=429,
             retry_after=round(wait + 0.05, 1),
         )
     mute = mute_active(user_id=sender.pk)
     if mute is not None:
         until = mute.until.isoformat() if mute.until else None
-        when = f"until {until}" if until else "until a moderator lifts it"
-        raise ChatError("muted", f"A moderator muted you {when}.", until=until)
+        if until:
+            muted = gettext("A moderator muted you until %(until)s.") % {"until": until}
+        else:
+            muted = gettext("A moderator muted you until a moderator lifts it.")
+        raise ChatError("muted", muted, until=until)
 
 
 @transaction.atomic
@@ -150,7 +153,10 @@ def message_post(
     Raises ChatError with the code the client is shown.
     """
     if scope not in (Scope.WORLD, Scope.NEARBY, Scope.ZONE, Scope.DIRECT):
-        raise ChatError("invalid", f"'scope' must be one of: world, nearby, zone, direct (not {scope[:20]!r})")
+        raise ChatError(
+            "invalid",
+            gettext("'scope' must be one of: world, nearby, zone, direct (not %(scope)r)") % {"scope": scope[:20]},
+        )
     text = clean_text(text)
     _check_may_send(sender)
     recipient = _recipient(sender=sender, to=to) if scope == Scope.DIRECT else None
@@ -175,7 +181,7 @@ def message_post(
             # stored but did not reach everyone live (their own copy is the acknowledgement).
             raise ChatError(
                 "not_delivered",
-                "Your message is saved but could not be delivered right now; it is in the chat history.",
+                gettext("Your message is saved but could not be delivered right now; it is in the chat history."),
                 id=stored_id,
             )
 
@@ -214,7 +220,7 @@ def message_hide(*, message: Message, moderator: User | None) -> Message:
 def mute_create(*, user: User, until: datetime | None, reason: str = "", by: User | None) -> Mute:
     """Stop a player chatting until `until` (None: until lifted)."""
     if until is not None and until <= timezone.now():
-        raise ChatError("invalid", "A mute must end in the future (or never).")
+        raise ChatError("invalid", gettext("A mute must end in the future (or never)."))
     return Mute.objects.create(user=user, until=until, reason=reason[:500], created_by=by)
 
 
@@ -234,7 +240,7 @@ def mute_lift(*, mute: Mute, by: User | None) -> Mute:
 def block_create(*, blocker: User, blocked: User) -> tuple[Block, bool]:
     """`blocker` stops hearing from `blocked`. Returns the block and whether it is new."""
     if blocked.pk == blocker.pk:
-        raise ChatError("self", "You cannot block yourself.", field="user")
+        raise ChatError("self", gettext("You cannot block yourself."), field="user")
     block, created = Block.objects.get_or_create(blocker=blocker, blocked=blocked)
     if created:
         user_event_after_commit(blocker.pk, {"type": "chat.blocked", "user": blocked.pk})

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext_lazy
 from redis.exceptions import BusyLoadingError, OutOfMemoryError, ReadOnlyError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -24,7 +25,9 @@ INFRASTRUCTURE_ERRORS: tuple[type[BaseException], ...] = (
     TimeoutError,
 )
 RETRY_AFTER_SECONDS = 5
-UNAVAILABLE_MESSAGE = "The server cannot reach its database or message bus right now; try again in a moment."
+UNAVAILABLE_MESSAGE = gettext_lazy(
+    "The server cannot reach its database or message bus right now; try again in a moment."
+)
 
 
 def is_infrastructure_error(error: BaseException) -> bool:
@@ -48,8 +51,8 @@ class ServiceUnavailableMiddleware:
         log.warning("%s %s: unavailable: %s: %s", request.method, request.path, type(exception).__name__, exception)
         response: HttpResponse
         if request.path.startswith("/api/"):
-            response = JsonResponse({"detail": UNAVAILABLE_MESSAGE}, status=503)
+            response = JsonResponse({"detail": str(UNAVAILABLE_MESSAGE)}, status=503)
         else:
-            response = HttpResponse(UNAVAILABLE_MESSAGE, status=503, content_type="text/plain; charset=utf-8")
+            response = HttpResponse(str(UNAVAILABLE_MESSAGE), status=503, content_type="text/plain; charset=utf-8")
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import IO, Any
 
 from django.conf import settings
+from django.utils.translation import gettext
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 from rest_framework.response import Response
@@ -33,7 +34,7 @@ class StrictJSONParser(parsers.JSONParser):
         try:
             text: str | bytes = data if codecs.lookup(encoding).name == "utf-8" else data.decode(encoding)
         except (LookupError, UnicodeDecodeError):
-            raise ParseError(f"the body is not valid {encoding} text") from None
+            raise ParseError(gettext("the body is not valid %(encoding)s text") % {"encoding": encoding}) from None
         try:
             return wire.loads(text, max_bytes=MAX_BODY_BYTES)
         except wire.WireError as error:

@@ -22,13 +22,16 @@ from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 from django.contrib.auth.models import AnonymousUser
-from django.utils.functional import empty
+from django.utils import translation
+from django.utils.functional import Promise, empty
+from django.utils.translation import gettext, gettext_lazy
 
 from metaverse import frames, wire
 from metaverse.addresses import scope_address
 from metaverse.bus import Bus, get_bus
 from metaverse.errors import AppError
 from metaverse.frames import FrameWriter
+from metaverse.i18n import Text, render, scope_language
 from metaverse.infrastructure import UNAVAILABLE_MESSAGE, is_infrastructure_error
 from metaverse.layers import group_kind
 from metaverse.tasks import stop_tasks
@@ -57,7 +60,10 @@ class CloseCode(IntEnum):
     RATE_LIMITED = 4029
 
 
-RESTART_MESSAGE = "The server is restarting; reconnecting."
+RESTART_MESSAGE = gettext_lazy("The server is restarting; reconnecting.")
+FAILED_MESSAGE = gettext_lazy("The server failed; reconnecting.")
+# What a closing says when its caller gave no words of its own (the world engine replacing a session).
+CLOSE_MESSAGES = {"replaced": gettext_lazy("You opened this world somewhere else.")}
 
 
 def client_address(scope: dict[str, Any]) -> str | None:
@@ -88,7 +94,7 @@ class Flood:
     """Messages dropped for going over a rate: the client is told at most once a second, and
     closed with 4029 after `limit` drops within `window` seconds. Not counted as bad messages."""
 
-    def __init__(self, *, limit: int, window: float, notice: str, closing: str) -> None:
+    def __init__(self, *, limit: int, window: float, notice: str | Promise, closing: str | Promise) -> None:
         self.limit = limit
         self.window = window
         self.notice = notice  # the error message the client is told
@@ -119,7 +125,11 @@ def field_number(data: dict[str, Any], name: str, *, bound: float = MAX_COORDINA
     value = data.get(name)
     # Bounded before any arithmetic: no map is a billion tiles wide.
     if isinstance(value, bool) or not isinstance(value, int | float) or not -bound <= value <= bound:
-        raise AppError("invalid", f"'{name}' must be a number between {-bound:g} and {bound:g}")
+        raise AppError(
+            "invalid",
+            gettext("'%(name)s' must be a number between %(low)s and %(high)s")
+            % {"name": name, "low": f"{-bound:g}", "high": f"{bound:g}"},
+        )
     return float(value)
 
 
@@ -128,21 +138,25 @@ def field_int(data: dict[str, Any], name: str, *, required: bool = True, minimum
     if value is None and not required:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum or value > 2**53:
-        raise AppError("invalid", f"'{name}' must be a whole number ≥ {minimum}")
+        raise AppError(
+            "invalid", gettext("'%(name)s' must be a whole number ≥ %(minimum)d") % {"name": name, "minimum": minimum}
+        )
     return value
 
 
 def field_bool(data: dict[str, Any], name: str, *, default: bool) -> bool:
     value = data.get(name, default)
     if not isinstance(value, bool):
-        raise AppError("invalid", f"'{name}' must be true or false")
+        raise AppError("invalid", gettext("'%(name)s' must be true or false") % {"name": name})
     return value
 
 
 def field_choice(data: dict[str, Any], name: str, choices: tuple[str, ...], *, default: str | None = None) -> str:
     value = data.get(name, default)
     if value not in choices:
-        raise AppError("invalid", f"'{name}' must be one of: {', '.join(choices)}")
+        raise AppError(
+            "invalid", gettext("'%(name)s' must be one of: %(choices)s") % {"name": name, "choices": ", ".join(choices)}
+        )
     return str(value)
 
 
@@ -192,13 +206,23 @@ class JsonSocketConsumer(AsyncWebsocketConsumer):
 
     user_id: int = 0
     closing = False  # we sent `closing` (or the client closed): nothing more goes out
+    language: str = "en"  # what every `message` sent here is written in (metaverse/i18n.py)
     bus: Bus
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         """Channels' AsyncConsumer.__call__ with the channel layer supervised (a failing receive
         backs off instead of killing the socket), a third source of events handed over
-        in-process by the bus (user events, shutdown), and the leave path in a `finally`."""
+        in-process by the bus (user events, shutdown), and the leave path in a `finally`.
+
+        The socket's language, chosen once from its cookie and Accept-Language, is active for
+        everything the socket's own task does (the handler of each message and event, the
+        database trips it makes, the leave path), so the texts its handlers write are in it."""
         self.scope = scope
+        self.language = scope_language(scope)
+        with translation.override(self.language):
+            await self._run(receive, send)
+
+    async def _run(self, receive: Any, send: Any) -> None:
         self.channel_layer = get_channel_layer(self.channel_layer_alias)
         self.channel_name = await self.channel_layer.new_channel()
         self.base_send = send
@@ -282,13 +306,13 @@ class JsonSocketConsumer(AsyncWebsocketConsumer):
             if unavailable:
                 await self.close_with(CloseCode.TRY_AGAIN_LATER, "unavailable", UNAVAILABLE_MESSAGE)
             else:
-                await self.close_with(CloseCode.INTERNAL_ERROR, "internal_error", "The server failed; reconnecting.")
+                await self.close_with(CloseCode.INTERNAL_ERROR, "internal_error", FAILED_MESSAGE)
             raise StopConsumer
         if kind == "websocket.receive":
             if unavailable:
                 await self.refuse(AppError("unavailable", UNAVAILABLE_MESSAGE))
             else:
-                await self.refuse(AppError("internal_error", "The server failed to handle this message."))
+                await self.refuse(AppError("internal_error", gettext("The server failed to handle this message.")))
 
     # --- the socket's life ----------------------------------------------------------------------
 
@@ -344,7 +368,7 @@ class JsonSocketConsumer(AsyncWebsocketConsumer):
             if self.bus.draining:
                 await self.close_with(CloseCode.SERVICE_RESTART, "service_restart", RESTART_MESSAGE)
             else:
-                await self.close_with(CloseCode.INTERNAL_ERROR, "internal_error", "The server failed; reconnecting.")
+                await self.close_with(CloseCode.INTERNAL_ERROR, "internal_error", FAILED_MESSAGE)
         try:
             async with asyncio.timeout(LEAVE_SECONDS):
                 await self.disconnect(self.close_code or 1000)
@@ -388,13 +412,13 @@ class JsonSocketConsumer(AsyncWebsocketConsumer):
             return
         try:
             if text_data is None:
-                raise AppError("invalid", "messages must be JSON text, not binary")
+                raise AppError("invalid", gettext("messages must be JSON text, not binary"))
             data = wire.loads(text_data, max_bytes=self.max_message_bytes)
             if not isinstance(data, dict) or not isinstance(data.get("type"), str):
-                raise AppError("invalid", 'a message is a JSON object with a string "type"')
+                raise AppError("invalid", gettext('a message is a JSON object with a string "type"'))
             kind = data["type"]
             if kind not in self.message_types:
-                raise AppError("unknown_type", f"unknown message type {kind[:40]!r}")
+                raise AppError("unknown_type", gettext("unknown message type %(type)r") % {"type": kind[:40]})
             await getattr(self, "handle_" + kind.replace(".", "_"))(data)
         except AppError as error:
             await self.refuse(error)
@@ -409,7 +433,7 @@ class JsonSocketConsumer(AsyncWebsocketConsumer):
         self._errors = [at for at in self._errors if now - at < self.error_window]
         self._errors.append(now)
         if len(self._errors) > self.max_errors:
-            await self.close_with(CloseCode.PROTOCOL_ABUSE, "too many bad messages")
+            await self.close_with(CloseCode.PROTOCOL_ABUSE, "too many bad messages", gettext("too many bad messages"))
 
     async def drop_for_rate(self, flood: Flood) -> None:
         action = flood.drop(time.monotonic())
@@ -424,7 +448,7 @@ class JsonSocketConsumer(AsyncWebsocketConsumer):
         if self.closing:
             return
         try:
-            await self.send(text_data=wire.dumps(message))
+            await self.send(text_data=wire.dumps(message, default=self.translated))
         except Disconnected:
             # The connection is closing (a close frame crossed this message); its disconnect
             # event is on its way and runs the leave path.
@@ -439,6 +463,14 @@ class JsonSocketConsumer(AsyncWebsocketConsumer):
             # The client went away after the tick was built; its disconnect event is on its way.
             log.debug("%s: frame dropped, the client has gone", type(self).__name__)
 
+    def translated(self, value: Any) -> str:
+        """A lazy text (gettext_lazy) in this socket's language, whichever task sends it (the
+        world's tick, say): wire.dumps' `default` for what the socket sends."""
+        if not isinstance(value, Promise):
+            raise TypeError(f"{type(value).__name__} is not JSON serializable")
+        with translation.override(self.language):
+            return str(value)
+
     def frame_writer(self) -> FrameWriter | None:
         """Writes a frame built once for many sockets (metaverse/frames.py) straight to this
         one's connection, when the server offers that; None otherwise (send the text instead)."""
@@ -452,17 +484,16 @@ class JsonSocketConsumer(AsyncWebsocketConsumer):
 
         return write_unless_closing
 
-    async def close_with(self, code: int, reason: str, message: str = "") -> None:
-        """Tell the client why, then close. The reason also goes in the close frame."""
+    async def close_with(self, code: int, reason: str, message: str | Promise = "") -> None:
+        """Tell the client why, then close. The reason also goes in the close frame; `message`
+        is for people, in the socket's language (a lazy text is translated here)."""
         if self.closing:
             return
         self.closing = True
         try:
-            await self.send(
-                text_data=wire.dumps(
-                    {"type": "closing", "code": int(code), "reason": reason, "message": message or reason}
-                )
-            )
+            closing = {"type": "closing", "code": int(code), "reason": reason}
+            closing["message"] = message or CLOSE_MESSAGES.get(reason, reason)
+            await self.send(text_data=wire.dumps(closing, default=self.translated))
             await self.close(code=int(code), reason=close_reason(reason))
         except Disconnected:
             log.debug("%s: the client left before the closing", type(self).__name__)
@@ -471,7 +502,7 @@ class JsonSocketConsumer(AsyncWebsocketConsumer):
 
     async def moderation_close(self, event: dict[str, Any]) -> None:
         """A moderator kicked or banned this user: every socket of theirs closes, whatever its kind."""
-        await self.close_with(int(event["code"]), str(event["reason"]), str(event["message"]))
+        await self.close_with(int(event["code"]), str(event["reason"]), event_message(event))
 
     async def account_close(self, event: dict[str, Any]) -> None:
         """The user's session no longer lets them in (accounts/services.py): they logged out, when
@@ -480,7 +511,7 @@ class JsonSocketConsumer(AsyncWebsocketConsumer):
         session = event.get("session")
         if session is not None and session != self.session_key():
             return
-        await self.close_with(int(event["code"]), str(event["reason"]), str(event["message"]))
+        await self.close_with(int(event["code"]), str(event["reason"]), event_message(event))
 
     def session_key(self) -> str | None:
         """The session this socket was opened with (its cookie), if any."""
@@ -489,6 +520,13 @@ class JsonSocketConsumer(AsyncWebsocketConsumer):
         except (KeyError, AttributeError, ValueError, NotImplementedError):
             return None
         return str(key) if key else None
+
+
+def event_message(event: dict[str, Any]) -> str:
+    """An event's words for people in the active language (the socket's): its `text` (sentences
+    to translate, metaverse/i18n.py) when it has one, else its `message` as it came."""
+    parts: Text | None = event.get("text")
+    return render(parts) if parts else str(event.get("message", ""))
 
 
 def close_reason(reason: str) -> str:

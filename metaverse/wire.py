@@ -10,9 +10,11 @@ within limits before any of our code looks at it.
 """
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import orjson
+from django.utils.translation import gettext
 
 from metaverse.errors import AppError
 
@@ -47,7 +49,7 @@ def nesting_depth(text: str) -> int:
 def _check_numbers(value: Any) -> None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         if not -MAX_INTEGER <= value <= MAX_INTEGER:
-            raise WireError("invalid", "numbers must be between -2^53 and 2^53")
+            raise WireError("invalid", gettext("numbers must be between -2^53 and 2^53"))
     elif isinstance(value, dict):
         for item in value.values():
             _check_numbers(item)
@@ -61,20 +63,26 @@ def loads(data: str | bytes, *, max_bytes: int) -> Any:
     `invalid`)."""
     size = len(data) if isinstance(data, bytes) else utf8_size(data)
     if size > max_bytes:
-        raise WireError("too_large", f"messages here are at most {max_bytes} bytes (UTF-8)")
+        raise WireError(
+            "too_large", gettext("messages here are at most %(limit)d bytes (UTF-8)") % {"limit": max_bytes}
+        )
     opened = data.count(b"[") + data.count(b"{") if isinstance(data, bytes) else data.count("[") + data.count("{")
     if opened > MAX_DEPTH:
         text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
         if nesting_depth(text) > MAX_DEPTH:
-            raise WireError("invalid_json", f"JSON nested deeper than {MAX_DEPTH} levels is refused")
+            raise WireError(
+                "invalid_json", gettext("JSON nested deeper than %(depth)d levels is refused") % {"depth": MAX_DEPTH}
+            )
     try:
         value = orjson.loads(data)
     except orjson.JSONDecodeError as error:
-        raise WireError("invalid_json", f"not valid JSON: {str(error)[:80]}") from None
+        raise WireError("invalid_json", gettext("not valid JSON: %(error)s") % {"error": str(error)[:80]}) from None
     if _BIG_NUMBER.search(data if isinstance(data, str) else data.decode("utf-8", "replace")):
         _check_numbers(value)
     return value
 
 
-def dumps(value: Any) -> str:
-    return orjson.dumps(value).decode()
+def dumps(value: Any, *, default: Callable[[Any], Any] | None = None) -> str:
+    """JSON text; `default` turns what JSON has no type for into what it has (a lazy translation
+    into its text: metaverse/sockets.py)."""
+    return orjson.dumps(value, default=default).decode()

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from metaverse.errors import AppError
 from players.models import DISPLAY_NAME_MAX_LENGTH, Avatar, Status
@@ -8,11 +9,12 @@ from players.services import clean_display_name
 
 
 class ProfileForm(forms.Form):
-    display_name = forms.CharField(max_length=DISPLAY_NAME_MAX_LENGTH, strip=True)
+    display_name = forms.CharField(label=_("Display name"), max_length=DISPLAY_NAME_MAX_LENGTH, strip=True)
     avatar = forms.ModelChoiceField(
-        queryset=Avatar.objects.active(), to_field_name="slug", widget=forms.RadioSelect, empty_label=None
-    )
-    status = forms.ChoiceField(choices=Status.choices)
+        queryset=Avatar.objects.active(), to_field_name="slug", widget=forms.RadioSelect, empty_label=None,
+        label=_("Look"),
+    )  # fmt: skip
+    status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
 
 
 def _display_name_field(**widget: str) -> forms.CharField:
@@ -20,7 +22,8 @@ def _display_name_field(**widget: str) -> forms.CharField:
         max_length=DISPLAY_NAME_MAX_LENGTH,
         strip=True,
         widget=forms.TextInput(attrs={"autocomplete": "nickname", **widget}),
-        help_text="How others will see you. You can change it later.",
+        label=_("Display name"),
+        help_text=_("How others will see you. You can change it later."),
     )
 
 
@@ -35,7 +38,7 @@ class GuestJoinForm(forms.Form):
     display_name = _display_name_field(autofocus="autofocus")
     avatar = forms.ModelChoiceField(
         queryset=Avatar.objects.active(), to_field_name="slug", widget=forms.RadioSelect, required=False,
-        empty_label=None, label="Look", help_text="Pick one, or walk in and get one at random.",
+        empty_label=None, label=_("Look"), help_text=_("Pick one, or walk in and get one at random."),
     )  # fmt: skip
     next = forms.CharField(required=False, widget=forms.HiddenInput)
 

@@ -8,6 +8,7 @@ import re
 import unicodedata
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 # Categories refused anywhere in a name: format characters (bidi controls such as U+202E, zero
 # width spaces and joiners, the soft hyphen, the byte order mark), control characters, private
@@ -63,7 +64,9 @@ def display_name_problem(name: str, *, staff: bool) -> str | None:
     accounts may speak as the staff; nobody may hide characters."""
     for char in name:
         if unicodedata.category(char) in REFUSED_CATEGORIES:
-            return f"A display name cannot contain invisible or control characters (such as U+{ord(char):04X})."
+            return gettext("A display name cannot contain invisible or control characters (such as %(char)s).") % {
+                "char": f"U+{ord(char):04X}"
+            }
     if not staff and is_reserved(name):
-        return "That name is kept for the staff and the system; choose another."
+        return gettext("That name is kept for the staff and the system; choose another.")
     return None

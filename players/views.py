@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.restrictions import request_restriction
@@ -37,7 +38,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         except AppError as error:
             form.add_error(error.field, error.message)
         else:
-            messages.success(request, "Profile saved.")
+            messages.success(request, gettext("Profile saved."))
             return redirect("profile")
     status = 400 if request.method == "POST" else 200
     return render(request, "players/profile.html", {"form": form, "player": player}, status=status)

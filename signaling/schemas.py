@@ -8,6 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext
+
 from metaverse.errors import AppError
 from metaverse.sockets import field_int
 
@@ -36,9 +38,11 @@ def _peer(data: dict[str, Any]) -> int:
 
 def _text(value: Any, name: str, limit: int) -> str:
     if not isinstance(value, str):
-        raise AppError("invalid", f"'{name}' must be a string")
+        raise AppError("invalid", gettext("'%(name)s' must be a string") % {"name": name})
     if len(value) > limit or len(value.encode()) > limit:
-        raise AppError("too_large", f"'{name}' is larger than {limit // KIB} KiB")
+        raise AppError(
+            "too_large", gettext("'%(name)s' is larger than %(size)d KiB") % {"name": name, "size": limit // KIB}
+        )
     return value
 
 
@@ -46,7 +50,11 @@ def _token(value: Any, name: str) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str) or len(value) > MAX_TOKEN_LENGTH:
-        raise AppError("invalid", f"'{name}' must be null or a string of at most {MAX_TOKEN_LENGTH} characters")
+        raise AppError(
+            "invalid",
+            gettext("'%(name)s' must be null or a string of at most %(limit)d characters")
+            % {"name": name, "limit": MAX_TOKEN_LENGTH},
+        )
     return value
 
 
@@ -55,7 +63,7 @@ def parse_description(data: dict[str, Any]) -> Outgoing:
     to = _peer(data)
     sdp = _text(data.get("sdp"), "sdp", MAX_SDP_BYTES)
     if not sdp.strip():
-        raise AppError("invalid", "'sdp' must not be empty")
+        raise AppError("invalid", gettext("'sdp' must not be empty"))
     return Outgoing(kind=str(data["type"]), to=to, fields={"sdp": sdp}, size=len(sdp))
 
 
@@ -63,19 +71,19 @@ def parse_candidate(data: dict[str, Any]) -> Outgoing:
     """`candidate`: an RTCIceCandidateInit, or null for end-of-candidates."""
     to = _peer(data)
     if "candidate" not in data:
-        raise AppError("invalid", "'candidate' is required (an RTCIceCandidateInit, or null)")
+        raise AppError("invalid", gettext("'candidate' is required (an RTCIceCandidateInit, or null)"))
     raw = data["candidate"]
     if raw is None:
         return Outgoing(kind="candidate", to=to, fields={"candidate": None}, size=0)
     if not isinstance(raw, dict):
-        raise AppError("invalid", "'candidate' must be an object or null")
+        raise AppError("invalid", gettext("'candidate' must be an object or null"))
     text = _text(raw.get("candidate", ""), "candidate.candidate", MAX_CANDIDATE_BYTES)
     mid = _token(raw.get("sdpMid"), "candidate.sdpMid")
     index = raw.get("sdpMLineIndex")
     if index is not None and (isinstance(index, bool) or not isinstance(index, int) or not 0 <= index <= 65535):
-        raise AppError("invalid", "'candidate.sdpMLineIndex' must be null or a whole number 0–65535")
+        raise AppError("invalid", gettext("'candidate.sdpMLineIndex' must be null or a whole number 0–65535"))
     if text and mid is None and index is None:
-        raise AppError("invalid", "a candidate needs 'sdpMid' or 'sdpMLineIndex'")
+        raise AppError("invalid", gettext("a candidate needs 'sdpMid' or 'sdpMLineIndex'"))
     fragment = _token(raw.get("usernameFragment"), "candidate.usernameFragment")
     candidate = {"candidate": text, "sdpMid": mid, "sdpMLineIndex": index, "usernameFragment": fragment}
     return Outgoing(kind="candidate", to=to, fields={"candidate": candidate}, size=len(text))

@@ -2,22 +2,26 @@
 // badges, links clickable and everything else shown as text.
 
 import { h, linkify } from "../lib/dom.js";
+import { gettext, locale, ngettext, pgettext } from "../lib/i18n.js";
 import { SCOPES, tabOf } from "../services/ChatService.js";
 
-const LABELS = { world: "World", nearby: "Nearby", zone: "Zone", direct: "Direct" };
+const LABELS = {
+  world: pgettext("chat tab", "World"), nearby: pgettext("chat tab", "Nearby"), zone: pgettext("chat tab", "Zone"),
+  direct: pgettext("chat tab", "Direct"),
+};
 const ERRORS = {
-  empty: "Type something first.",
-  too_long: "That is over 2000 characters.",
-  muted: "A moderator muted you.",
-  not_in_world: "You are not in the world right now.",
-  no_zone: "You are not standing in a zone.",
-  unknown_recipient: "There is nobody like that to write to.",
-  self: "That is you.",
+  empty: gettext("Type something first."),
+  too_long: gettext("That is over 2000 characters."),
+  muted: gettext("A moderator muted you."),
+  not_in_world: gettext("You are not in the world right now."),
+  no_zone: gettext("You are not standing in a zone."),
+  unknown_recipient: gettext("There is nobody like that to write to."),
+  self: gettext("That is you."),
 };
 
 function timeOf(message) {
   const date = new Date(message.created_at);
-  return Number.isNaN(date.getTime()) ? "" : date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  return Number.isNaN(date.getTime()) ? "" : date.toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit" });
 }
 
 export class ChatWindow {
@@ -37,19 +41,19 @@ export class ChatWindow {
       this.tabs[scope].count = count;
     }
     // Direct messages are one thread per person: the one chosen here is shown and written to.
-    this.recipient = h("select", { id: "chat-to", "aria-label": "Conversation with", onchange: () => this._render() });
-    this.recipientRow = h("label", { class: "chat-to", hidden: true }, "With ", this.recipient);
+    this.recipient = h("select", { id: "chat-to", "aria-label": gettext("Conversation with"), onchange: () => this._render() });
+    this.recipientRow = h("label", { class: "chat-to", hidden: true }, gettext("With"), " ", this.recipient);
     // A log of messages (role log, read as they come): each message is a group, not a list item.
     this.log = h("div", { class: "chat-log", id: "chat-log", role: "log", "aria-live": "polite", tabindex: "0" });
     this.input = h("input", {
       id: "chat-input", type: "text", maxlength: "2000", autocomplete: "off", enterkeyhint: "send",
-      "aria-label": "Message",
+      "aria-label": gettext("Message"),
     });
     this.error = h("p", { class: "chat-error", role: "alert" });
     this.form = h("form", { class: "chat-form", onsubmit: (event) => this._submit(event) },
-      this.input, h("button", { type: "submit" }, "Send"));
+      this.input, h("button", { type: "submit" }, gettext("Send")));
     root.replaceChildren(
-      h("div", { class: "chat-tabs", role: "tablist", "aria-label": "Chat channels" }, ...SCOPES.map((s) => this.tabs[s])),
+      h("div", { class: "chat-tabs", role: "tablist", "aria-label": gettext("Chat channels") }, ...SCOPES.map((s) => this.tabs[s])),
       this.recipientRow, this.form, this.error, this.log, // the input before the messages' buttons for Tab; CSS shows it last
     );
   }
@@ -114,10 +118,10 @@ export class ChatWindow {
   _placeholder() {
     const zone = this.store.state.zone;
     const text = {
-      world: "Message everyone in this world",
-      nearby: "Message the people near you",
-      zone: zone ? `Message everyone in ${zone.name}` : "Walk into a zone to talk to it",
-      direct: "Message one person",
+      world: gettext("Message everyone in this world"),
+      nearby: gettext("Message the people near you"),
+      zone: zone ? gettext("Message everyone in %(zone)s", { zone: zone.name }) : gettext("Walk into a zone to talk to it"),
+      direct: gettext("Message one person"),
     };
     this.input.placeholder = text[this.active];
   }
@@ -135,7 +139,7 @@ export class ChatWindow {
       total += count;
       this.tabs[scope].count.hidden = count === 0;
       this.tabs[scope].count.textContent = count ? String(count) : "";
-      this.tabs[scope].setAttribute("aria-label", count ? `${LABELS[scope]}, ${count} unread` : LABELS[scope]);
+      this.tabs[scope].setAttribute("aria-label", count ? ngettext("%(tab)s, %(count)s unread", "%(tab)s, %(count)s unread", count, { tab: LABELS[scope] }) : LABELS[scope]);
     }
     this.badge.hidden = total === 0 || this.isOpen;
     this.badge.textContent = total ? String(total) : "";
@@ -153,8 +157,11 @@ export class ChatWindow {
   }
 
   _showError(error) {
-    let text = ERRORS[error.code] || error.message || "That did not work.";
-    if (error.code === "rate_limited" && error.retry_after) text = `Slow down: try again in ${Math.ceil(error.retry_after)} s.`;
+    let text = ERRORS[error.code] || error.message || gettext("That did not work.");
+    if (error.code === "rate_limited" && error.retry_after) {
+      const seconds = Math.ceil(error.retry_after);
+      text = ngettext("Slow down: try again in %(count)s second.", "Slow down: try again in %(count)s seconds.", seconds);
+    }
     this.error.textContent = text;
     clearTimeout(this.errorTimer);
     this.errorTimer = setTimeout(() => (this.error.textContent = ""), 6000);
@@ -189,7 +196,7 @@ export class ChatWindow {
     const chosen = this.recipient.value || (latest ? String(latest) : "");
     const options = [...people].sort((a, b) => a[1].localeCompare(b[1]));
     this.recipient.replaceChildren(
-      ...(options.length ? [] : [h("option", { value: "" }, "Nobody around yet")]),
+      ...(options.length ? [] : [h("option", { value: "" }, gettext("Nobody around yet"))]),
       ...options.map(([id, name]) => h("option", { value: String(id) }, name)),
     );
     if (chosen && people.has(Number(chosen))) this.recipient.value = chosen;
@@ -212,7 +219,7 @@ export class ChatWindow {
       (message) => tabOf(message) === this.active && here(message) && thread(message),
     );
     log.replaceChildren(...items.map((message) => this._item(message, me)));
-    if (!items.length) log.append(h("p", { class: "chat-empty" }, "No messages yet."));
+    if (!items.length) log.append(h("p", { class: "chat-empty" }, gettext("No messages yet.")));
     if (atBottom || (items.length && items[items.length - 1].pending)) log.scrollTop = log.scrollHeight;
   }
 
@@ -222,15 +229,15 @@ export class ChatWindow {
     if (mine) classes.push("mine");
     if (message.pending) classes.push("pending");
     if (message.failed) classes.push("failed");
-    const sender = message.scope === "system" ? "Notice" : (message.sender && message.sender.name) || "?";
+    const sender = message.scope === "system" ? gettext("Notice") : (message.sender && message.sender.name) || "?";
     const to = message.scope === "direct" && mine && message.to ? ` → ${this._nameOf(message.to)}` : "";
     return h("article", { class: classes.join(" "), dataset: { id: message.id ?? "", scope: message.scope } },
       h("span", { class: "msg-head" },
         h("span", { class: "msg-sender" }, sender + to),
-        message.sender && message.sender.guest ? h("span", { class: "guest-mark" }, "guest") : null,
-        message.zone ? h("span", { class: "msg-zone" }, ` in ${message.zone}`) : null,
+        message.sender && message.sender.guest ? h("span", { class: "guest-mark" }, gettext("guest")) : null,
+        message.zone ? h("span", { class: "msg-zone" }, " ", gettext("in %(zone)s", { zone: message.zone })) : null,
         h("time", { class: "msg-time", datetime: message.created_at }, timeOf(message)),
-        message.failed ? h("span", { class: "msg-failed" }, " not sent") : null,
+        message.failed ? h("span", { class: "msg-failed" }, " ", gettext("not sent")) : null,
         this._reportButton(message, mine, sender)),
       h("span", { class: "msg-text" }, linkify(message.text)));
   }
@@ -238,9 +245,9 @@ export class ChatWindow {
   _reportButton(message, mine, sender) {
     if (mine || !message.sender || !message.id || !this.reporter) return null;
     return h("button", {
-      type: "button", class: "msg-report link", "aria-label": `Report this message from ${sender}`,
+      type: "button", class: "msg-report link", "aria-label": gettext("Report this message from %(name)s", { name: sender }),
       onclick: () => this.reporter.open({ user: message.sender.id, name: sender, message: message.id, text: message.text }),
-    }, "Report");
+    }, gettext("Report"));
   }
 
   _submit(event) {

@@ -3,6 +3,7 @@
 // (PATCH /api/players/me/ {"guide_seen": true}).
 
 import { h } from "../lib/dom.js";
+import { gettext } from "../lib/i18n.js";
 
 export class Guide {
   constructor({ root, store, canvas }) {
@@ -12,15 +13,15 @@ export class Guide {
   start() {
     const { me } = this.store.state.config;
     if (!me || me.guide_seen) return;
-    const close = h("button", { type: "button", onclick: () => this.close() }, "Got it");
+    const close = h("button", { type: "button", onclick: () => this.close() }, gettext("Got it"));
     const box = h("section", { class: "guide", role: "dialog", "aria-labelledby": "guide-title", "aria-modal": "false" },
-      h("h2", { id: "guide-title" }, "Welcome! Here is how it works"),
+      h("h2", { id: "guide-title" }, gettext("Welcome! Here is how it works")),
       h("ul", {},
-        h("li", {}, "Walk with the arrow keys or W A S D, or click (tap) where you want to go."),
-        h("li", {}, "Walk up to someone to talk: a call starts when you are close, and ends when you walk away. Meeting rooms put everyone inside in one call."),
-        h("li", {}, "Chat is on the right (Chat in the bar): everyone, people nearby, your zone, or one person."),
-        h("li", {}, "People in the bar lists everyone here: find them, walk to them, follow or knock."),
-        h("li", {}, "Me sets your name, look, status, camera and microphone.")),
+        h("li", {}, gettext("Walk with the arrow keys or W A S D, or click (tap) where you want to go.")),
+        h("li", {}, gettext("Walk up to someone to talk: a call starts when you are close, and ends when you walk away. Meeting rooms put everyone inside in one call.")),
+        h("li", {}, gettext("Chat is on the right (Chat in the bar): everyone, people nearby, your zone, or one person.")),
+        h("li", {}, gettext("People in the bar lists everyone here: find them, walk to them, follow or knock.")),
+        h("li", {}, gettext("Me sets your name, look, status, camera and microphone."))),
       h("p", { class: "guide-actions" }, close));
     box.addEventListener("keydown", (event) => {
       if (event.key === "Escape") this.close();

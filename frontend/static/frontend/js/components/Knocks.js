@@ -2,6 +2,7 @@
 // them) or not; their page hears the answer. Our own knocks are said to have gone, and answered.
 
 import { h } from "../lib/dom.js";
+import { gettext } from "../lib/i18n.js";
 
 const KNOCK_SHOWN_MS = 60000;
 
@@ -16,9 +17,10 @@ export class Knocks {
 
   _knock({ sent, from, answered, accept }) {
     const name = (person) => this._name(person.id, person.name);
-    if (sent !== undefined) this.store.notice(`You knocked. ${this._name(sent)} will be asked to come over.`, { timeout: 5000 });
+    if (sent !== undefined) this.store.notice(gettext("You knocked. %(name)s will be asked to come over.", { name: this._name(sent) }), { timeout: 5000 });
     if (answered) {
-      this.store.notice(accept ? `${name(answered)} is on their way.` : `${name(answered)} cannot come now.`, { timeout: 6000 });
+      const who = { name: name(answered) };
+      this.store.notice(accept ? gettext("%(name)s is on their way.", who) : gettext("%(name)s cannot come now.", who), { timeout: 6000 });
     }
     if (from) this._ask(from);
   }
@@ -31,11 +33,11 @@ export class Knocks {
       this.world.answerKnock(from.id, accept);
       if (accept) this.finder.walkTo({ id: from.id, name: who });
     };
-    const prompt = h("div", { class: "notice knock", role: "alertdialog", "aria-label": `${who} is knocking` },
-      h("p", {}, `${who} asks you to come over.`),
+    const prompt = h("div", { class: "notice knock", role: "alertdialog", "aria-label": gettext("%(name)s is knocking", { name: who }) },
+      h("p", {}, gettext("%(name)s asks you to come over.", { name: who })),
       h("p", { class: "knock-actions" },
-        h("button", { type: "button", onclick: () => answer(true) }, `Go to ${who}`),
-        h("button", { type: "button", class: "button secondary", onclick: () => answer(false) }, "Not now")));
+        h("button", { type: "button", onclick: () => answer(true) }, gettext("Go to %(name)s", { name: who })),
+        h("button", { type: "button", class: "button secondary", onclick: () => answer(false) }, gettext("Not now"))));
     const timer = setTimeout(() => prompt.remove(), KNOCK_SHOWN_MS);
     this.root.append(prompt);
     prompt.querySelector("button").focus();

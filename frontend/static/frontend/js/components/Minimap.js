@@ -2,6 +2,8 @@
 // view as dots (us in our colour), and the part the screen shows. A click looks at that place
 // for a few seconds (WorldView.showSpot); the button folds it away.
 
+import { gettext } from "../lib/i18n.js";
+
 const SIZE = 160; // CSS pixels, the longer side
 const REDRAW_MS = 250;
 
@@ -11,8 +13,8 @@ export class Minimap {
     this.canvas = document.createElement("canvas");
     this.canvas.className = "minimap-canvas";
     this.canvas.setAttribute("role", "img");
-    this.canvas.setAttribute("aria-label", "Map of the whole world; click a place to look at it");
-    this.canvas.title = "Click a place to look at it";
+    this.canvas.setAttribute("aria-label", gettext("Map of the whole world; click a place to look at it"));
+    this.canvas.title = gettext("Click a place to look at it");
     this.root.append(this.canvas);
     this.background = null; // the map drawn small once, for each map
   }

@@ -2,8 +2,9 @@
 // only as pictures). Us first, then everyone else by name, each with their status.
 
 import { h } from "../lib/dom.js";
+import { gettext } from "../lib/i18n.js";
 
-const STATUS_WORDS = { busy: "busy", dnd: "do not disturb", away: "away" };
+const STATUS_WORDS = { busy: gettext("busy"), dnd: gettext("do not disturb"), away: gettext("away") };
 
 export class PeopleList {
   constructor({ root, store }) {
@@ -23,7 +24,9 @@ export class PeopleList {
 
   _item(player, isMe) {
     const status = STATUS_WORDS[player.status];
-    const text = `${player.name || "Someone"}${isMe ? " (you)" : ""}${player.guest ? ", guest" : ""}${status ? `, ${status}` : ""}`;
-    return h("li", { dataset: { player: String(player.id) } }, text);
+    const name = player.name || gettext("Someone");
+    // "Alice (you), guest, busy": who, then what else there is to know, separated by commas.
+    const parts = [isMe ? gettext("%(name)s (you)", { name }) : name, player.guest ? gettext("guest") : "", status || ""];
+    return h("li", { dataset: { player: String(player.id) } }, parts.filter(Boolean).join(", "));
   }
 }

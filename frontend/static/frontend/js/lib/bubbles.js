@@ -2,9 +2,11 @@
 // (emotes). Drawn on the world canvas at the screen's resolution, above the name tag; speech
 // wrapped to a few short lines.
 
+import { gettext } from "./i18n.js";
+
 export const EMOTES = {
-  wave: ["👋", "Wave"], thumbs_up: ["👍", "Thumbs up"], heart: ["❤️", "Heart"], laugh: ["😂", "Laugh"],
-  raised_hand: ["✋", "Raise hand"],
+  wave: ["👋", gettext("Wave")], thumbs_up: ["👍", gettext("Thumbs up")], heart: ["❤️", gettext("Heart")],
+  laugh: ["😂", gettext("Laugh")], raised_hand: ["✋", gettext("Raise hand")],
 };
 
 export const BUBBLE_MS = 6000;

@@ -2,6 +2,7 @@
 // every (re)connect and replaces what we hold; our own messages show at once as pending and
 // are confirmed when the server delivers them back with our `client_id`.
 
+import { gettext } from "../lib/i18n.js";
 import { ReconnectingSocket } from "./socket.js";
 
 const KEEP = 500;
@@ -23,7 +24,7 @@ export class ChatService {
         store.state.connection.chat = status;
         store.emit("connection");
       },
-      onClosed: (closing) => store.notice(`Chat closed: ${closing.message}`, { kind: "error", timeout: 0 }),
+      onClosed: (closing) => store.notice(gettext("Chat closed: %(reason)s", { reason: closing.message }), { kind: "error", timeout: 0 }),
     });
   }
 
@@ -129,7 +130,7 @@ export class ChatService {
     if (!this.socket.send(payload)) {
       pending.pending = false;
       pending.failed = true;
-      this.store.state.chat.lastError = { code: "offline", message: "Not connected to the chat; try again in a moment." };
+      this.store.state.chat.lastError = { code: "offline", message: gettext("Not connected to the chat; try again in a moment.") };
       this.store.emit("chat", { error: this.store.state.chat.lastError });
     }
     this.store.emit("chat", { sent: pending });

@@ -3,6 +3,7 @@
 // asking where they are once a second, until we steer with the keys or they stop sharing where
 // they are. The server answers `locate` only as far as they allow (docs/protocol.md).
 
+import { gettext } from "../lib/i18n.js";
 import { findPath, nearestWalkable } from "../lib/pathfinding.js";
 
 const FOLLOW_EVERY_MS = 1000;
@@ -13,7 +14,7 @@ export class Finder {
   constructor({ store, world, view }) {
     Object.assign(this, { store, world, view });
     this.following = null; // {id, name, timer}
-    world.local.onSteer = () => this.stopFollowing("You stopped following");
+    world.local.onSteer = () => this.stopFollowing(true);
   }
 
   async locate({ id, name }) {
@@ -21,16 +22,17 @@ export class Finder {
     if (!found) return;
     const path = this._path(found) || [];
     this.view.showSpot(found.x, found.y, path);
-    this.store.notice(`${name} is ${found.zone ? `in ${found.zone}` : "here"}.`, { timeout: 5000 });
+    const text = found.zone ? gettext("%(name)s is in %(zone)s.", { name, zone: found.zone }) : gettext("%(name)s is here.", { name });
+    this.store.notice(text, { timeout: 5000 });
   }
 
   async walkTo({ id, name }) {
     const found = await this._where(id, name);
-    if (found && !this._walkBeside(found)) this.store.notice(`There is no way to ${name} from here.`, { kind: "warning" });
+    if (found && !this._walkBeside(found)) this.store.notice(gettext("There is no way to %(name)s from here.", { name }), { kind: "warning" });
   }
 
   follow({ id, name }) {
-    this.stopFollowing(null);
+    this.stopFollowing(false);
     const following = { id, name, timer: 0 };
     this.following = following;
     const step = async () => {
@@ -38,24 +40,25 @@ export class Finder {
       const found = await this._where(id, name);
       if (this.following !== following) return;
       if (!found) {
-        this.stopFollowing(null);
+        this.stopFollowing(false);
         return;
       }
       const me = this.store.state.me;
       if (me && Math.hypot(found.x - me.x, found.y - me.y) > CLOSE_ENOUGH) this._walkBeside(found);
       following.timer = setTimeout(step, FOLLOW_EVERY_MS);
     };
-    this.store.notice(`Following ${name}. Walk with the keys to stop.`, { timeout: 5000 });
+    this.store.notice(gettext("Following %(name)s. Walk with the keys to stop.", { name }), { timeout: 5000 });
     this.store.emit("following", { id });
     step();
   }
 
-  stopFollowing(reason) {
+  // `say`: tell the person they stopped following (they did, by steering or with the button).
+  stopFollowing(say) {
     const following = this.following;
     if (!following) return;
     this.following = null;
     clearTimeout(following.timer);
-    if (reason) this.store.notice(`${reason} ${following.name}.`, { timeout: 3000 });
+    if (say) this.store.notice(gettext("You stopped following %(name)s.", { name: following.name }), { timeout: 3000 });
     this.store.emit("following", { id: null });
   }
 
@@ -63,7 +66,8 @@ export class Finder {
     try {
       return await this.world.locate(id);
     } catch (error) {
-      this.store.notice(error.code ? error.message : `Could not find ${name}: ${error.message}`, { kind: "warning" });
+      const text = error.code ? error.message : gettext("Could not find %(name)s: %(reason)s", { name, reason: error.message });
+      this.store.notice(text, { kind: "warning" });
       return null;
     }
   }

@@ -5,19 +5,21 @@
 // onTracksChanged() when a track is replaced (another device, camera back on).
 
 import { SpeakingDetector } from "../lib/audio.js";
+import { gettext } from "../lib/i18n.js";
 
 const STORAGE_KEY = "metaverse.devices";
 const VIDEO = { width: { ideal: 320 }, height: { ideal: 240 }, frameRate: { ideal: 15, max: 24 } };
 const AUDIO = { echoCancellation: true, noiseSuppression: true, autoGainControl: true };
 
 const MESSAGES = {
-  denied:
+  denied: gettext(
     "Camera and microphone are blocked for this site, so nobody will see or hear you. " +
     "You can still walk and chat; to talk, allow them in your browser's site settings and reload.",
-  unavailable: "No camera or microphone could be used. You can still walk and chat.",
-  insecure: "This page is not served over HTTPS, so the browser offers no camera or microphone. You can still walk and chat.",
-  audio: "No microphone could be used, so nobody will hear you. They can still see you.",
-  video: "No camera could be used, so nobody will see you. They can still hear you.",
+  ),
+  unavailable: gettext("No camera or microphone could be used. You can still walk and chat."),
+  insecure: gettext("This page is not served over HTTPS, so the browser offers no camera or microphone. You can still walk and chat."),
+  audio: gettext("No microphone could be used, so nobody will hear you. They can still see you."),
+  video: gettext("No camera could be used, so nobody will see you. They can still hear you."),
 };
 
 function remembered() {
@@ -55,7 +57,7 @@ export class LocalMedia {
     try {
       stream = await navigator.mediaDevices.getDisplayMedia({ video: { frameRate: { ideal: 10, max: 15 } }, audio: false });
     } catch (error) {
-      if (error.name !== "NotAllowedError") this.store.notice(`Screen sharing did not start (${error.name}).`, { kind: "warning" });
+      if (error.name !== "NotAllowedError") this.store.notice(gettext("Screen sharing did not start (%(error)s).", { error: error.name }), { kind: "warning" });
       return;
     }
     const [track] = stream.getVideoTracks();
@@ -169,7 +171,8 @@ export class LocalMedia {
       .map((device, index) => ({
         kind: device.kind === "audioinput" ? "audio" : "video",
         id: device.deviceId,
-        label: device.label || `${device.kind === "audioinput" ? "Microphone" : "Camera"} ${index + 1}`,
+        label: device.label || (device.kind === "audioinput"
+          ? gettext("Microphone %(number)s", { number: index + 1 }) : gettext("Camera %(number)s", { number: index + 1 })),
       }));
     for (const kind of ["audio", "video"]) {
       const track = this.track(kind);
@@ -216,7 +219,7 @@ export class LocalMedia {
         this._replace("video", stream.getVideoTracks()[0]);
       } catch (error) {
         this.media.cameraOff = true;
-        this.store.notice(`The camera did not start (${error.name}).`, { kind: "warning" });
+        this.store.notice(gettext("The camera did not start (%(error)s).", { error: error.name }), { kind: "warning" });
         this._changed();
       }
     } else this._changed();

@@ -3,6 +3,7 @@
 // The server says goodbye with {"type": "closing", code, reason, message} before closing on
 // purpose; after some codes it must not be retried (NO_RECONNECT, protocol.js).
 
+import { gettext } from "../lib/i18n.js";
 import { ClientCloseCode, NO_RECONNECT } from "../protocol.js";
 
 const MIN_DELAY_MS = 500;
@@ -103,7 +104,7 @@ export class ReconnectingSocket {
         this.onClosed({
           code,
           reason: (this.closing && this.closing.reason) || event.reason,
-          message: (this.closing && this.closing.message) || event.reason || "The server closed the connection.",
+          message: (this.closing && this.closing.message) || event.reason || gettext("The server closed the connection."),
         });
         return;
       }
