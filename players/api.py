@@ -25,6 +25,7 @@ class PlayerMeApi(APIView):
             avatar_slug=values.get("avatar"),
             status=values.get("status"),
             guide_seen=values.get("guide_seen"),
+            hide_location=values.get("hide_location"),
         )
         return Response(PlayerSerializer(player).data)
 

@@ -2,6 +2,7 @@ import hashlib
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 DISPLAY_NAME_MAX_LENGTH = 64
 
@@ -44,10 +45,10 @@ class Avatar(models.Model):
 
 
 class Status(models.TextChoices):
-    AVAILABLE = "available", "Available"
-    BUSY = "busy", "Busy"
-    DO_NOT_DISTURB = "dnd", "Do not disturb"
-    AWAY = "away", "Away"
+    AVAILABLE = "available", _("Available")
+    BUSY = "busy", _("Busy")
+    DO_NOT_DISTURB = "dnd", _("Do not disturb")
+    AWAY = "away", _("Away")
 
 
 class Player(models.Model):
@@ -61,6 +62,11 @@ class Player(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.AVAILABLE)
     # When they closed the first-visit guide over the map: shown once per account.
     guide_seen_at = models.DateTimeField(null=True, blank=True)
+    # Not found by others: `locate` (Locate, Walk to, Follow) refuses, and the people list and the
+    # world API leave out their zone (docs/protocol.md "locate").
+    hide_location = models.BooleanField(
+        default=False, help_text="Others cannot locate, walk to or follow this player, nor see their zone."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from players.models import DISPLAY_NAME_MAX_LENGTH, Avatar, Player, Status
@@ -22,7 +23,7 @@ class PlayerSerializer(serializers.ModelSerializer[Player]):
 
     class Meta:
         model = Player
-        fields = ("id", "display_name", "avatar", "avatar_url", "status", "is_guest", "guide_seen")
+        fields = ("id", "display_name", "avatar", "avatar_url", "status", "is_guest", "guide_seen", "hide_location")
 
     def get_guide_seen(self, player: Player) -> bool:
         return player.guide_seen_at is not None
@@ -41,8 +42,9 @@ class PlayerUpdateSerializer(serializers.Serializer[None]):
     avatar = serializers.SlugField(max_length=40)
     status = serializers.ChoiceField(choices=Status.choices)
     guide_seen = serializers.BooleanField()  # true: the first-visit guide was closed for good
+    hide_location = serializers.BooleanField()  # true: nobody may locate, walk to or follow them
 
     def validate_avatar(self, slug: str) -> str:
         if not Avatar.objects.active().filter(slug=slug).exists():
-            raise serializers.ValidationError(f"There is no avatar {slug!r}.")
+            raise serializers.ValidationError(gettext("There is no avatar %(slug)r.") % {"slug": slug})
         return slug

@@ -1,5 +1,6 @@
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import User
 from accounts.services import guest_user_create
@@ -21,9 +22,12 @@ def clean_display_name(value: str, *, staff: bool = False) -> str:
     unless `staff` (the account it is for is staff: players/names.py)."""
     name = " ".join(value.split())
     if not name:
-        raise ProfileError("display_name", "A display name cannot be empty.")
+        raise ProfileError("display_name", gettext("A display name cannot be empty."))
     if len(name) > DISPLAY_NAME_MAX_LENGTH:
-        raise ProfileError("display_name", f"A display name has at most {DISPLAY_NAME_MAX_LENGTH} characters.")
+        raise ProfileError(
+            "display_name",
+            gettext("A display name has at most %(limit)d characters.") % {"limit": DISPLAY_NAME_MAX_LENGTH},
+        )
     problem = display_name_problem(name, staff=staff)
     if problem is not None:
         raise ProfileError("display_name", problem)
@@ -73,9 +77,11 @@ def player_update(
     avatar_slug: str | None = None,
     status: str | None = None,
     guide_seen: bool | None = None,
+    hide_location: bool | None = None,
 ) -> Player:
-    """Change what others see of a player (open worlds learn of it once the change is
-    committed), or that they have seen the first-visit guide (nobody else is told)."""
+    """Change what others see of a player, or whether they may find where the player is (open
+    worlds learn of it once the change is committed), or that they have seen the first-visit
+    guide (nobody else is told)."""
     fields: list[str] = []
     if guide_seen and player.guide_seen_at is None:
         player.guide_seen_at = timezone.now()
@@ -86,14 +92,21 @@ def player_update(
     if avatar_slug is not None:
         avatar = Avatar.objects.active().filter(slug=avatar_slug).first()
         if avatar is None:
-            raise ProfileError("avatar", f"There is no avatar {avatar_slug!r}.")
+            raise ProfileError("avatar", gettext("There is no avatar %(slug)r.") % {"slug": avatar_slug})
         player.avatar = avatar
         fields.append("avatar")
     if status is not None:
         if status not in Status.values:
-            raise ProfileError("status", f"Unknown status {status!r}; use one of {', '.join(Status.values)}.")
+            raise ProfileError(
+                "status",
+                gettext("Unknown status %(status)r; use one of %(choices)s.")
+                % {"status": status, "choices": ", ".join(Status.values)},
+            )
         player.status = status
         fields.append("status")
+    if hide_location is not None and hide_location != player.hide_location:
+        player.hide_location = hide_location
+        fields.append("hide_location")
     if fields:
         player.save(update_fields=[*fields, "updated_at"])
         user_event_after_commit(player.pk, {"type": "player.profile_changed"})

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import transaction
 
 from accounts.models import User
@@ -121,6 +122,15 @@ def echo_bot_user(*, display_name: str) -> User:
     if player.display_name != display_name:
         player_update(player=player, display_name=display_name)
     return user
+
+
+def echo_bot_id() -> int | None:
+    """The echo bot's player id, if `manage.py echo_bot` ever ran here (whether it stands in a world
+    now is the world's to say: `locate`)."""
+    bots = User.objects.filter(
+        username=ECHO_BOT_USERNAME, email="", is_guest=False, password__startswith=UNUSABLE_PASSWORD_PREFIX
+    )  # as echo_bot_user() makes it: not a person who took the name
+    return bots.values_list("pk", flat=True).first()
 
 
 def bot_session_create(*, user: User) -> str:

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
@@ -30,9 +31,9 @@ class WorldDetailApi(APIView):
     def get(self, request: Request, slug: str) -> Response:
         world = worlds_with_online_counts().filter(slug=slug).first()
         if world is None:
-            return Response({"detail": f"There is no world '{slug}'."}, status=404)
+            return Response({"detail": gettext("There is no world '%(slug)s'.") % {"slug": slug}}, status=404)
         if not world.guests_allowed and not sees_members_only(request.user):
-            raise PermissionDenied("This world is for members only.")
+            raise PermissionDenied(gettext("This world is for members only."))
         body = dict(WorldSerializer(world).data)
         body["players"] = world_online(world=world)
         return Response(body)

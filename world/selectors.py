@@ -97,7 +97,7 @@ def world_online(*, world: World) -> list[dict[str, Any]]:
             "name": presence.user.player.display_name,
             "avatar": presence.user.player.avatar.slug if presence.user.player.avatar else None,
             "status": presence.user.player.status,
-            "zone": presence.zone or None,
+            "zone": None if presence.user.player.hide_location else presence.zone or None,  # finding.py
             "connected_at": presence.connected_at.isoformat(),
         }
         for presence in presences
@@ -108,7 +108,7 @@ def world_online(*, world: World) -> list[dict[str, Any]]:
 class Entry:
     """What the world socket needs to place a player who was just admitted."""
 
-    profile: dict[str, str]  # name, look, status
+    profile: dict[str, Any]  # name, look, status, hide_location
     saved: tuple[float, float, str] | None  # where they last stood in this world
     connected_elsewhere: bool  # already in this world on another connection
     avoids: frozenset[int] = frozenset()  # whom they have blocked (world/avoidance.py)
@@ -151,22 +151,24 @@ def player_entry(*, user_id: int, world_id: int) -> Entry:
     )
 
 
-def player_profile(*, user_id: int) -> dict[str, str]:
-    """What the engine shows of a player: name, look and status."""
+def player_profile(*, user_id: int) -> dict[str, Any]:
+    """What the engine shows of a player: name, look and status; and whether they hide where
+    they are (world/finding.py)."""
     from players.models import Player
 
     player = Player.objects.select_related("avatar").filter(user_id=user_id).first()
     if player is None:
-        return {"name": "", "avatar": "", "avatar_url": "", "status": "available"}
+        return {"name": "", "avatar": "", "avatar_url": "", "status": "available", "hide_location": False}
     return _profile(player)
 
 
-def _profile(player: Any) -> dict[str, str]:
+def _profile(player: Any) -> dict[str, Any]:
     return {
         "name": player.display_name,
         "avatar": player.avatar.slug if player.avatar else "",
         "avatar_url": player.avatar.url if player.avatar else "",
         "status": player.status,
+        "hide_location": player.hide_location,
     }
 
 

@@ -630,6 +630,7 @@ def test_a_refused_camera_and_microphone_is_said_and_the_world_still_works(pages
     pages.open(page)
     # Asked when a call first needs them, or from Me at once: here, from Me.
     page.locator("#menu-button").click()
+    page.get_by_role("tab", name="Camera and microphone").click()
     page.get_by_role("button", name="Set them up now").click()
     page.get_by_role("button", name="Close", exact=True).click()
     expect(notices(page)).to_contain_text("Camera and microphone are blocked for this site", timeout=WAIT_MS)

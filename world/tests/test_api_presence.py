@@ -65,3 +65,15 @@ def test_the_home_page_hides_a_members_only_worlds_count_from_guests(client, wor
     assert '<span class="online-count" data-online>1</span> online' in card("lobby")
     client.force_login(bob)
     assert '<span class="online-count" data-online>1</span> online' in card("club")
+
+
+def test_the_world_detail_leaves_out_the_zone_of_someone_who_hides_where_they_are(client, worlds, bob):
+    from players.models import Player
+    from world.models import SavedPosition
+
+    SavedPosition.objects.create(player_id=worlds["lobby"].presences.get().user_id, world=worlds["lobby"], x=2.5,
+                                 y=2.5, direction="down", zone="Corner", updated_at=timezone.now())  # fmt: skip
+    client.force_login(bob)
+    assert [player["zone"] for player in client.get("/api/worlds/lobby/").json()["players"]] == ["Corner"]
+    Player.objects.filter(user__username="alice").update(hide_location=True)
+    assert [player["zone"] for player in client.get("/api/worlds/lobby/").json()["players"]] == [None]

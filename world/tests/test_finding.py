@@ -1,12 +1,15 @@
 """Finding people on the world socket (docs/protocol.md "people", "locate"): everyone online in
 the world, and where one of them stands as far as they allow."""
 
+import asyncio
+
 import pytest
 from channels.db import database_sync_to_async
 
 from accounts.models import User
 from chat.services import block_create
 from conftest import open_socket, receive_until
+from metaverse.errors import AppError
 from players.models import Player
 from signaling.tests.helpers import place
 
@@ -45,8 +48,8 @@ async def test_people_lists_everyone_in_the_world_by_name_with_their_zone_but_no
             ("Carol", "dnd"),
         ]  # fmt: skip  (dave: blocked by alice, so left out of her list, and she of his)
         bob = listed[1]
-        assert set(bob) == {"id", "name", "avatar", "avatar_url", "status", "zone", "guest"}  # no position
-        assert bob["guest"] is False
+        assert set(bob) == {"id", "name", "avatar", "avatar_url", "status", "zone", "guest", "location_hidden"}
+        assert (bob["guest"], bob["location_hidden"]) == (False, False)  # no position either
         assert bob["zone"] == "Blue Room"
         await sockets["dave"].send_json_to({"type": "people"})
         assert "Alice" not in [person["name"] for person in (await receive_until(sockets["dave"], "people"))["people"]]
@@ -159,3 +162,114 @@ async def test_a_guest_is_marked_as_one_to_everyone(demo_worlds, cookies):
     finally:
         await alice.disconnect()
         await gus.disconnect()
+
+
+# --- hiding where you are (Me: "Hide where I am from the People panel") --------------------------
+
+
+def _patch_me(user: User, body: dict) -> dict:
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_login(user)
+    response = client.patch("/api/players/me/", body, format="json")
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+async def _answer_to_locate(socket, target: int, wanted: str) -> dict:
+    """Ask `locate` until the answer is `wanted` (`located` or `error`): a profile change reaches
+    the world (after its commit, over the bus) within a moment, not at once."""
+    for _ in range(20):
+        await socket.send_json_to({"type": "locate", "id": target})
+        answer = None
+        while answer is None:
+            message = await socket.receive_json_from(timeout=3)
+            if message["type"] in ("located", "error") and message.get("id") == target:
+                answer = message
+        if answer["type"] == wanted:
+            return answer
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"locate {target} kept answering {answer}")
+
+
+async def test_someone_who_hides_where_they_are_is_listed_without_a_zone_and_cannot_be_located(people):
+    sockets = await _enter_all(people)
+    ids = {name: (await User.objects.aget(username=name)).pk for name in people}
+    alice, bob = sockets["alice"], sockets["bob"]
+    bob_user = await User.objects.aget(username="bob")
+    try:
+        answer = await database_sync_to_async(_patch_me)(bob_user, {"hide_location": True})
+        assert answer["hide_location"] is True
+        assert await Player.objects.filter(user=bob_user, hide_location=True).aexists()
+        refused = await _answer_to_locate(alice, ids["bob"], "error")
+        assert refused == {
+            "type": "error", "code": "location_hidden", "id": ids["bob"],
+            "message": "Bob does not share where they are.",
+        }  # fmt: skip
+        await alice.send_json_to({"type": "people"})
+        listed = {person["name"]: person for person in (await receive_until(alice, "people"))["people"]}
+        assert (listed["Bob"]["zone"], listed["Bob"]["location_hidden"]) == (None, True)  # listed, but not where
+        assert (listed["Alice"]["zone"], listed["Alice"]["location_hidden"]) == ("Lobby", False)
+        await bob.send_json_to({"type": "people"})
+        himself = next(p for p in (await receive_until(bob, "people"))["people"] if p["name"] == "Bob")
+        assert (himself["zone"], himself["location_hidden"]) == ("Blue Room", True)  # he sees his own
+
+        await database_sync_to_async(_patch_me)(bob_user, {"hide_location": False})
+        found = await _answer_to_locate(alice, ids["bob"], "located")
+        assert (found["x"], found["y"], found["zone"]) == (60.5, 5.5, "Blue Room")
+    finally:
+        for socket in sockets.values():
+            await socket.disconnect()
+
+
+async def test_someone_who_hides_where_they_are_can_still_be_walked_to_after_their_knock_is_accepted(people):
+    sockets = await _enter_all(people)
+    ids = {name: (await User.objects.aget(username=name)).pk for name in people}
+    alice, bob = sockets["alice"], sockets["bob"]
+    await database_sync_to_async(_patch_me)(await User.objects.aget(username="bob"), {"hide_location": True})
+    try:
+        await _answer_to_locate(alice, ids["bob"], "error")  # hidden
+        await bob.send_json_to({"type": "knock", "id": ids["alice"]})
+        await receive_until(alice, "knocked")
+        await alice.send_json_to({"type": "knock_answer", "id": ids["bob"], "accept": True})
+        await receive_until(bob, "knock_answered")
+        found = await _answer_to_locate(alice, ids["bob"], "located")  # he asked her over
+        assert found["zone"] == "Blue Room"
+        await sockets["carol"].send_json_to({"type": "locate", "id": ids["bob"]})  # nobody else
+        assert (await receive_until(sockets["carol"], "error"))["code"] == "location_hidden"
+    finally:
+        for socket in sockets.values():
+            await socket.disconnect()
+
+
+def test_whether_someone_hides_where_they_are_reaches_the_other_processes_with_their_player_state():
+    """No query per `locate`: the flag travels in the engine's replica, like blocks, so a process
+    that only holds a copy of the player refuses too, and stops refusing once it is lifted."""
+    from world.engine.engine import WorldEngine
+    from world.finding import locate, people_in
+    from world.tests.maps import open_map
+    from world.tests.test_engine import join, make_engine
+
+    home, other = make_engine(open_map()), make_engine(open_map())
+    join(home, 9, 3.5, 2.5)
+    join(other, 1, 2.5, 2.5)
+
+    def relay(source: WorldEngine, target: WorldEngine) -> None:
+        publication = source.tick(0).publication
+        if publication is not None:
+            target.apply_remote("home", upserts=publication["upserts"], moved=publication["moved"], gone=[])
+
+    relay(home, other)
+    assert locate(other, asker=1, target=9)["x"] == 3.5
+    profile = {"name": "P9", "avatar": "ada", "avatar_url": "", "status": "available"}
+    home.update_profile(9, **profile, hide_location=True)
+    relay(home, other)
+    with pytest.raises(AppError) as refused:
+        locate(other, asker=1, target=9)
+    assert (refused.value.code, refused.value.message) == ("location_hidden", "P9 does not share where they are.")
+    assert [(p["id"], p["location_hidden"]) for p in people_in(other, asker=1) if p["id"] == 9] == [(9, True)]
+    assert locate(other, asker=1, target=9, invited=True)["y"] == 2.5
+    home.update_profile(9, **profile, hide_location=False)
+    relay(home, other)
+    assert locate(other, asker=1, target=9)["x"] == 3.5

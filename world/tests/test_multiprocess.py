@@ -67,3 +67,39 @@ async def test_players_on_two_processes_see_each_other_and_become_contacts(serve
     left = await ws_receive_until(alice, "tick", where=lambda m: bob_id in m.get("left", []))
     assert bob_id in left["left"]
     await alice.close()
+
+
+async def test_hiding_where_you_are_holds_for_someone_on_another_process(server_factory, demo_worlds, cookies):
+    """Bob, on process B, ticks "Hide where I am": alice, on process A, is refused his whereabouts
+    (A holds his player state as B publishes it), and is told them again once he unticks it."""
+    from accounts.models import User
+    from players.services import player_update
+
+    need_redis()
+    first, second = server_factory(name="world-a"), server_factory(name="world-b")
+    alice = await ws_connect(first, "/ws/world/demo/", await database_sync_to_async(cookies)("alice"))
+    await ws_receive_until(alice, "welcome")
+    bob = await ws_connect(second, "/ws/world/demo/", await database_sync_to_async(cookies)("bob"))
+    bob_id = (await ws_receive_until(bob, "welcome"))["you"]["id"]
+
+    def hide(hidden: bool) -> None:
+        player_update(player=User.objects.get(pk=bob_id).player, hide_location=hidden)
+
+    async def locate_until(kind: str) -> dict:
+        for _ in range(50):
+            await alice.send(json.dumps({"type": "locate", "id": bob_id}))
+            answer: dict = {"type": ""}
+            while answer["type"] not in ("located", "error"):
+                answer = json.loads(await asyncio.wait_for(alice.recv(), 5))
+            if answer["type"] == kind:
+                return answer
+            await asyncio.sleep(0.1)
+        raise AssertionError(f"still {answer}")
+
+    await locate_until("located")
+    await database_sync_to_async(hide)(True)
+    assert (await locate_until("error"))["code"] == "location_hidden"
+    await database_sync_to_async(hide)(False)
+    await locate_until("located")
+    await bob.close()
+    await alice.close()

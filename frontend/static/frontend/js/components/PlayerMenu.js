@@ -1,61 +1,82 @@
-// The menu about yourself: display name, look (with a walking preview), status; camera and
-// microphone choice, mute and camera off. Saved with PATCH /api/players/me/; the world tells
-// everyone else.
+// The menu about yourself, in two tabs. Profile: display name, look (with a walking preview),
+// status, whether others may find where you are, the page's language; saved with PATCH
+// /api/players/me/, the world tells everyone else. Camera and microphone: DevicesPanel.
 
 import { h } from "../lib/dom.js";
+import { gettext, locale, pgettext } from "../lib/i18n.js";
+import { makeTabs } from "../lib/tabs.js";
+import { DevicesPanel } from "./DevicesPanel.js";
 
 const STATUSES = [
-  ["available", "Available"],
-  ["busy", "Busy"],
-  ["dnd", "Do not disturb (no calls)"],
-  ["away", "Away"],
+  ["available", gettext("Available")],
+  ["busy", gettext("Busy")],
+  ["dnd", gettext("Do not disturb (no calls)")],
+  ["away", gettext("Away")],
 ];
+// The languages the page speaks (settings.LANGUAGES), each named in its own language.
+const LANGUAGES = [["en", "English"], ["fr", "Français"], ["de", "Deutsch"]];
 const PREVIEW_SCALE = 3;
 
 export class PlayerMenu {
-  constructor({ dialog, opener, store, world, media, muteButton, cameraButton }) {
+  constructor({ dialog, opener, store, world, media, finder, muteButton, cameraButton }) {
     Object.assign(this, { dialog, opener, store, world, media, muteButton, cameraButton });
     this.avatars = null;
     this.name = h("input", { id: "menu-name", type: "text", maxlength: "64", required: true, autocomplete: "nickname" });
-    this.look = h("fieldset", { class: "menu-avatars" }, h("legend", {}, "Look"));
+    this.look = h("fieldset", { class: "menu-avatars" }, h("legend", {}, gettext("Look")));
     this.preview = h("canvas", { class: "menu-preview", width: 32 * PREVIEW_SCALE, height: 32 * PREVIEW_SCALE, "aria-hidden": "true" });
     this.status = h("select", { id: "menu-status" }, ...STATUSES.map(([value, label]) => h("option", { value }, label)));
+    this.hideLocation = h("input", { type: "checkbox", id: "menu-hide-location" });
     this.errors = h("p", { class: "menu-errors", role: "alert" });
-    this.camera = h("select", { id: "menu-camera" });
-    this.microphone = h("select", { id: "menu-microphone" });
-    this.muted = h("input", { type: "checkbox", id: "menu-muted" });
-    this.cameraOff = h("input", { type: "checkbox", id: "menu-camera-off" });
-    this.mediaMessage = h("p", { class: "muted menu-media-message" });
-    this.setUp = h("button", { type: "button", class: "button secondary", onclick: () => this.media.acquire() }, "Set them up now");
-    this.saveButton = h("button", { type: "submit" }, "Save");
+    this.saveButton = h("button", { type: "submit" }, gettext("Save"));
+    this.devices = new DevicesPanel({ store, media, world, finder, close: () => dialog.close() });
     const form = h("form", { method: "dialog", class: "menu-form", onsubmit: (event) => this._save(event) },
-      h("div", { class: "menu-head" },
-        h("h2", { id: "player-menu-title" }, "You"),
-        h("button", { type: "button", class: "link", onclick: () => dialog.close() }, "Close")),
-      h("div", { class: "field" }, h("label", { for: "menu-name" }, "Display name"), this.name),
+      h("div", { class: "field" }, h("label", { for: "menu-name" }, gettext("Display name")), this.name),
       h("div", { class: "menu-look" }, this.look, this.preview),
-      h("div", { class: "field" }, h("label", { for: "menu-status" }, "Status"), this.status),
+      h("div", { class: "field" }, h("label", { for: "menu-status" }, gettext("Status")), this.status),
+      h("label", { class: "check" }, this.hideLocation, " ", gettext("Hide where I am from the People panel")),
       this.errors,
-      h("p", {}, this.saveButton),
-      h("fieldset", { class: "menu-devices" }, h("legend", {}, "Camera and microphone"),
-        this.mediaMessage, this.setUp,
-        h("div", { class: "field" }, h("label", { for: "menu-camera" }, "Camera"), this.camera),
-        h("div", { class: "field" }, h("label", { for: "menu-microphone" }, "Microphone"), this.microphone),
-        h("label", { class: "check" }, this.muted, " Mute my microphone"),
-        h("label", { class: "check" }, this.cameraOff, " Turn my camera off")));
-    dialog.replaceChildren(form);
+      h("p", { class: "menu-save" }, this.saveButton));
+    const profile = h("div", { class: "menu-panel" }, form, this._languageForm());
+    const devices = h("div", { class: "menu-panel" }, this.devices.root);
+    this.tabs = makeTabs({
+      prefix: "menu", label: gettext("About you"),
+      items: [
+        { name: "profile", label: gettext("Profile"), panel: profile },
+        { name: "devices", label: gettext("Camera and microphone"), panel: devices },
+      ],
+      onChange: (name) => (name === "devices" && this.dialog.open ? this.devices.show() : this.devices.hide()),
+    });  // prettier-ignore
+    dialog.replaceChildren(
+      h("div", { class: "menu-head" },
+        h("h2", { id: "player-menu-title" }, pgettext("the Me dialog's title", "You")),
+        h("button", { type: "button", class: "link", onclick: () => dialog.close() }, gettext("Close"))),
+      this.tabs.list, profile, devices);
+  }
+
+  // The page's language: Django's set_language keeps the choice (a cookie) and sends us back here.
+  _languageForm() {
+    const { config } = this.store.state;
+    const current = locale.toLowerCase().split("-")[0];
+    const select = h("select", { id: "menu-language", name: "language" },
+      ...LANGUAGES.map(([code, name]) => h("option", { value: code, lang: code, selected: code === current }, name)));
+    const next = h("input", { type: "hidden", name: "next" });
+    return h("form", {
+      method: "post", action: config.urls.setLanguage, class: "menu-language",
+      onsubmit: () => (next.value = location.pathname),
+    },
+    h("input", { type: "hidden", name: "csrfmiddlewaretoken", value: config.csrfToken }), next,
+    h("div", { class: "field" }, h("label", { for: "menu-language" }, gettext("Language")), select, " ",
+      h("button", { type: "submit", class: "button secondary" }, gettext("Change language"))));
   }
 
   start() {
     this.opener.addEventListener("click", () => this.open());
     this.dialog.addEventListener("close", () => {
       clearInterval(this.animation);
+      this.devices.hide(); // no preview, no level meter while closed
       this.opener.focus();
     });
-    this.camera.addEventListener("change", () => this._device("video", this.camera.value));
-    this.microphone.addEventListener("change", () => this._device("audio", this.microphone.value));
-    this.muted.addEventListener("change", () => this.media.setMuted(this.muted.checked));
-    this.cameraOff.addEventListener("change", () => this.media.setCameraOff(this.cameraOff.checked));
+    this.devices.start();
     this.muteButton.addEventListener("click", () => this.media.setMuted(!this.store.state.media.muted));
     this.cameraButton.addEventListener("click", () => this.media.setCameraOff(!this.store.state.media.cameraOff));
     window.addEventListener("keydown", (event) => {
@@ -73,12 +94,13 @@ export class PlayerMenu {
     const me = this.store.state.me || this.store.state.config.me;
     this.name.value = me.name || me.display_name || "";
     this.status.value = me.status || "available";
+    this.hideLocation.checked = Boolean(this.store.state.config.me.hide_location);
     this.errors.textContent = "";
     this.dialog.showModal();
-    this.name.focus();
+    if (this.tabs.selected === "devices") this.devices.show();
+    else this.name.focus();
     if (!this.avatars) await this._loadAvatars();
     this._pick(me.avatar);
-    if (this.store.state.media.status === "granted") this.media.listDevices();
   }
 
   async _loadAvatars() {
@@ -118,7 +140,7 @@ export class PlayerMenu {
   async _save(event) {
     event.preventDefault();
     const chosen = this.look.querySelector("input:checked");
-    const body = { display_name: this.name.value.trim(), status: this.status.value };
+    const body = { display_name: this.name.value.trim(), status: this.status.value, hide_location: this.hideLocation.checked };
     if (chosen) body.avatar = chosen.value;
     this.saveButton.disabled = true;
     this.errors.textContent = "";
@@ -132,24 +154,17 @@ export class PlayerMenu {
       const answer = await response.json().catch(() => ({}));
       if (!response.ok) {
         this.errors.textContent = Object.entries(answer).map(([field, problems]) => `${field}: ${[].concat(problems).join(" ")}`).join(" ") ||
-          `Not saved (HTTP ${response.status}).`;
+          gettext("Not saved (HTTP %(status)s).", { status: response.status });
         return;
       }
       this.world.updateMe(answer);
+      this.store.state.config.me.hide_location = answer.hide_location; // the world shows nobody this
       this.dialog.close();
-      this.store.notice("Saved.", { timeout: 2500 });
+      this.store.notice(gettext("Saved."), { timeout: 2500 });
     } catch (error) {
-      this.errors.textContent = `Not saved: ${error.message}`;
+      this.errors.textContent = gettext("Not saved: %(reason)s", { reason: error.message });
     } finally {
       this.saveButton.disabled = false;
-    }
-  }
-
-  async _device(kind, id) {
-    try {
-      await this.media.useDevice(kind, id);
-    } catch (error) {
-      this.store.notice(`That device did not start (${error.name}).`, { kind: "warning" });
     }
   }
 
@@ -157,28 +172,15 @@ export class PlayerMenu {
     const media = this.store.state.media;
     const granted = media.status === "granted";
     const idle = media.status === "idle"; // not asked yet: the first call asks; the buttons set what it starts with
-    for (const [select, kind] of [[this.camera, "video"], [this.microphone, "audio"]]) {
-      const devices = media.devices.filter((device) => device.kind === kind);
-      select.replaceChildren(...(devices.length ? devices : [{ id: "", label: "None available" }])
-        .map((device) => h("option", { value: device.id }, device.label)));
-      select.value = this.media.chosen[kind] || "";
-      select.disabled = !granted || !devices.length;
-    }
-    this.muted.checked = media.muted;
-    this.cameraOff.checked = media.cameraOff;
-    this.muted.disabled = this.cameraOff.disabled = !(granted || idle);
-    this.mediaMessage.textContent = media.message || (media.status === "asking" ? "Waiting for your browser's permission…"
-      : idle ? "Your browser asks for them when your first call starts." : "");
-    this.setUp.hidden = !idle;
     const hasAudio = Boolean(this.media.track("audio"));
     const hasVideo = Boolean(this.media.track("video"));
     const micOn = idle ? !media.muted : granted && hasAudio && !media.muted;
     const cameraOn = idle ? !media.cameraOff : granted && hasVideo && !media.cameraOff;
     this.muteButton.disabled = !(granted || idle);
     this.muteButton.setAttribute("aria-pressed", String(!micOn));
-    this.muteButton.textContent = micOn ? "Mic on" : idle || (granted && hasAudio) ? "Mic off" : "No mic";
+    this.muteButton.textContent = micOn ? gettext("Mic on") : idle || (granted && hasAudio) ? gettext("Mic off") : gettext("No mic");
     this.cameraButton.disabled = !(granted || idle);
     this.cameraButton.setAttribute("aria-pressed", String(!cameraOn));
-    this.cameraButton.textContent = cameraOn ? "Camera on" : idle || (granted && hasVideo) ? "Camera off" : "No camera";
+    this.cameraButton.textContent = cameraOn ? gettext("Camera on") : idle || (granted && hasVideo) ? gettext("Camera off") : gettext("No camera");
   }
 }
