@@ -4,6 +4,7 @@
 // be folded to its bar (the sound goes on); the map keeps our avatar below it.
 
 import { h } from "../lib/dom.js";
+import { gettext, ngettext } from "../lib/i18n.js";
 
 const LEAVE_CALL_TILES = 3; // the server's LEAVE_CALL_TILES
 
@@ -20,13 +21,13 @@ export class VideoTiles {
     this.fold = h("button", {
       type: "button", class: "call-fold", "aria-controls": root.id, "aria-expanded": "true",
       onclick: () => this.setFolded(!this.folded),
-    }, "Hide video");
+    }, gettext("Hide video"));
     this.folded = false;
     // Leave call: out of every call here (shown busy) until we walk away or rejoin (the server
     // keeps the same rule; docs/protocol.md "leave_call").
     this.leftAt = null;
-    this.leave = h("button", { type: "button", class: "call-leave", onclick: () => this._leave() }, "Leave call");
-    this.rejoin = h("button", { type: "button", class: "call-rejoin", hidden: true, onclick: () => this._rejoin() }, "Rejoin calls");
+    this.leave = h("button", { type: "button", class: "call-leave", onclick: () => this._leave() }, gettext("Leave call"));
+    this.rejoin = h("button", { type: "button", class: "call-rejoin", hidden: true, onclick: () => this._rejoin() }, gettext("Rejoin calls"));
     bar.replaceChildren(this.who, this.fold, this.leave, this.rejoin);
   }
 
@@ -56,7 +57,7 @@ export class VideoTiles {
     this.folded = folded;
     this.root.classList.toggle("folded", folded);
     this.fold.setAttribute("aria-expanded", String(!folded));
-    this.fold.textContent = folded ? "Show video" : "Hide video";
+    this.fold.textContent = folded ? gettext("Show video") : gettext("Hide video");
   }
 
   // How much of the top of the map the dock covers (CSS pixels): the map keeps our avatar below.
@@ -80,8 +81,8 @@ export class VideoTiles {
     const video = h("video", { autoplay: true, playsinline: true });
     video.muted = mine; // our own sound would echo
     const name = h("span", { class: "tile-name" });
-    const muted = h("span", { class: "tile-muted", title: "Microphone off", hidden: true }, "mic off");
-    const unmute = h("button", { type: "button", class: "tile-unmute", hidden: true }, "Click to hear them");
+    const muted = h("span", { class: "tile-muted", title: gettext("Microphone off"), hidden: true }, gettext("mic off"));
+    const unmute = h("button", { type: "button", class: "tile-unmute", hidden: true }, gettext("Click to hear them"));
     const menu = mine ? null : this._menu(key, name);
     const tile = h("figure", { class: `video-tile ${mine ? "mine" : "remote"}`, dataset: { peer: String(key) } },
       video,
@@ -100,13 +101,13 @@ export class VideoTiles {
   _menu(key, name) {
     const who = () => ({ user: key, name: name.textContent || `#${key}` });
     const items = h("div", { class: "tile-menu-items", role: "menu", hidden: true },
-      this.reporter ? h("button", { type: "button", role: "menuitem", class: "tile-report", title: "Report this player to the moderators",
-        onclick: () => { items.hidden = true; this.reporter.open(who()); } }, "Report") : null,
-      this.blocker ? h("button", { type: "button", role: "menuitem", class: "tile-block", title: "Block this player: no more calls or messages between you",
-        onclick: () => { items.hidden = true; this.blocker.block(who()); } }, "Block") : null);  // prettier-ignore
+      this.reporter ? h("button", { type: "button", role: "menuitem", class: "tile-report", title: gettext("Report this player to the moderators"),
+        onclick: () => { items.hidden = true; this.reporter.open(who()); } }, gettext("Report")) : null,
+      this.blocker ? h("button", { type: "button", role: "menuitem", class: "tile-block", title: gettext("Block this player: no more calls or messages between you"),
+        onclick: () => { items.hidden = true; this.blocker.block(who()); } }, gettext("Block")) : null);  // prettier-ignore
     const more = h("button", {
       type: "button", class: "tile-more", "aria-haspopup": "menu", "aria-expanded": "false",
-      "aria-label": "More: report or block", onclick: () => {
+      "aria-label": gettext("More: report or block"), onclick: () => {
         items.hidden = !items.hidden;
         more.setAttribute("aria-expanded", String(!items.hidden));
       },
@@ -217,20 +218,28 @@ export class VideoTiles {
     const state = this.store.state;
     for (const [key, figure] of this.shared) {
       const person = state.players.get(key);
-      const text = `${(person && person.name) || "Someone"} is sharing their screen`;
+      const text = gettext("%(name)s is sharing their screen", { name: (person && person.name) || gettext("Someone") });
       if (figure.caption.textContent !== text) {
         figure.caption.textContent = text;
         figure.setAttribute("aria-label", text);
       }
     }
-    const others = [...state.peers.keys()].map((id) => (state.players.get(id) || {}).name || "someone");
+    const others = [...state.peers.keys()].map((id) => (state.players.get(id) || {}).name || gettext("someone"));
     const count = others.length;
-    let who = count ? `In a call with ${count === 1 ? others[0] : `${count} people: ${others.join(", ")}`}` : "";
-    if (this.leftAt) who = "You stepped out of calls: walk away to come back, or";
+    let who = count === 1 ? gettext("In a call with %(name)s", { name: others[0] }) : "";
+    if (count > 1) {
+      who = ngettext("In a call with %(count)s person: %(names)s", "In a call with %(count)s people: %(names)s", count, {
+        names: others.join(", "),
+      });
+    }
+    // Translators: the "Rejoin calls" button follows this.
+    if (this.leftAt) who = gettext("You stepped out of calls: walk away to come back, or");
     if (this.who.textContent !== who) this.who.textContent = who;
     for (const [key, tile] of this.tiles) {
       const person = key === "me" ? state.me : state.players.get(key);
-      const name = key === "me" ? `${(person && person.name) || "You"} (you)` : (person && person.name) || "Someone";
+      const name = key === "me"
+        ? gettext("%(name)s (you)", { name: (person && person.name) || gettext("You") })
+        : (person && person.name) || gettext("Someone");
       if (tile.nameEl.textContent !== name) {
         tile.nameEl.textContent = name;
         tile.placeholder.textContent = initials(person && person.name);

@@ -7,6 +7,8 @@
 // The collision grid follows the server's rule exactly: a tile is blocked if any tile layer
 // has a tile with the `collides` property there, or a tile at all when the layer `collides`.
 
+import { gettext } from "./i18n.js";
+
 const FLIP_H = 0x80000000;
 const FLIP_V = 0x40000000;
 const FLIP_D = 0x20000000;
@@ -30,7 +32,7 @@ function loadImage(url) {
   return image.decode().then(
     () => image,
     () => {
-      throw new Error(`could not load the map image ${url}`);
+      throw new Error(gettext("its image %(url)s could not be loaded", { url }));
     },
   );
 }
@@ -180,7 +182,7 @@ function cssColour(value) {
 export async function loadMap(mapUrl) {
   const base = new URL(mapUrl, location.href);
   const response = await fetch(base, { credentials: "same-origin" });
-  if (!response.ok) throw new Error(`could not load the map (${response.status})`);
+  if (!response.ok) throw new Error(gettext("the server answered %(status)s", { status: response.status }));
   const tiled = await response.json();
   const tilesets = (await Promise.all((tiled.tilesets || []).map((tileset) => loadTileset(tileset, base)))).sort(
     (a, b) => a.firstgid - b.firstgid,
@@ -202,8 +204,15 @@ export async function loadMap(mapUrl) {
     pixelHeight: height * tiled.tileheight,
     background: cssColour(tiled.backgroundcolor) || "#1d2228",
     blocked,
+    // Which tile layers are drawn under the avatars and which over them, by name (for the tests).
+    layers: { below: below.map((entry) => entry.layer.name), above: above.map((entry) => entry.layer.name) },
     below: renderChunks(tiled, below, tilesets),
     above: renderChunks(tiled, above, tilesets),
+    // The names of the layers drawn over the avatars that have a tile at (tx, ty).
+    aboveAt(tx, ty) {
+      if (tx < 0 || ty < 0 || tx >= width || ty >= height) return [];
+      return above.filter((entry) => (entry.layer.data || [])[ty * width + tx] & GID_MASK).map((entry) => entry.layer.name);
+    },
     isBlocked(tx, ty) {
       return tx < 0 || ty < 0 || tx >= width || ty >= height || blocked[ty * width + tx] === 1;
     },
