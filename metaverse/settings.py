@@ -48,6 +48,13 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off (comma-separated host names)")
 CSRF_TRUSTED_ORIGINS = check_origins("CSRF_TRUSTED_ORIGINS", env_list("CSRF_TRUSTED_ORIGINS", []))
+# Websites a map's areas may show in a frame beside the map (docs/maps.md, openWebsite): this
+# site, and these origins ("https://example.org"). Pages open any other as a link in a new tab,
+# the world page's Content-Security-Policy frame-src lists the same, and moderators editing an
+# area in the admin may only point it at them.
+EMBED_ALLOWED_ORIGINS = [
+    origin.lower() for origin in check_origins("EMBED_ALLOWED_ORIGINS", env_list("EMBED_ALLOWED_ORIGINS", []))
+]
 
 INSTALLED_APPS = [
     "daphne",

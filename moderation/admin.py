@@ -239,4 +239,4 @@ class AuditEntryAdmin(ReadOnlyAdmin, admin.ModelAdmin[AuditEntry]):
 
 # The other apps' models, in the admin with moderation's actions: registered here, on top, so that
 # no app below imports moderation.
-from moderation import admin_chat, admin_people  # noqa: E402, F401
+from moderation import admin_areas, admin_chat, admin_people  # noqa: E402, F401

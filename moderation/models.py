@@ -3,7 +3,9 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
+from metaverse.i18n import Text, render, text
 from metaverse.sanctions import Sanction, SanctionQuerySet
 
 REASON_MAX_LENGTH = 500
@@ -52,10 +54,23 @@ class Ban(Sanction):
         return f"until {when(self.until)}" if self.until else "for good"
 
     def refusal_message(self, *, by_address: bool = False) -> str:
-        """What a refused or closed connection is told (docs/protocol.md, code 4003)."""
-        who = "Connections from your address are" if by_address else "You are"
-        text = f"{who} banned {self.term()}."
-        return f"{text} Reason: {self.reason}" if self.reason else text
+        """What a refused or closed connection is told (docs/protocol.md, code 4003), in the
+        active language."""
+        return render(self.refusal_text(by_address=by_address))
+
+    def refusal_text(self, *, by_address: bool = False) -> Text:
+        """The same, to be translated where it is shown (a socket on another process)."""
+        if by_address and self.until:
+            words = text(
+                gettext_noop("Connections from your address are banned until %(until)s."), until=when(self.until)
+            )
+        elif by_address:
+            words = text(gettext_noop("Connections from your address are banned for good."))
+        elif self.until:
+            words = text(gettext_noop("You are banned until %(until)s."), until=when(self.until))
+        else:
+            words = text(gettext_noop("You are banned for good."))
+        return words + text(gettext_noop("Reason: %(reason)s"), reason=self.reason) if self.reason else words
 
 
 class ReportStatus(models.TextChoices):
@@ -105,6 +120,7 @@ class Action(models.TextChoices):
     REPORT_DISMISSED = "report_dismissed", "Report dismissed"
     BROADCAST = "broadcast", "Broadcast"
     PURGE_CHAT = "purge_chat", "Purge chat"
+    EDIT_AREA = "edit_area", "Edit area"
 
 
 class AuditEntry(models.Model):

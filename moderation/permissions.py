@@ -1,6 +1,6 @@
 """The "Moderators" group: only what moderators need. They see players, worlds and who is online;
-ban, mute, kick and hide; work the report queue; read the audit log. They never change users
-(so no passwords, staff or superuser flags) and never delete anything."""
+ban, mute, kick and hide; work the report queue; read the audit log; edit what a world's areas
+do. They never change users (so no passwords, staff or superuser flags) and never delete anything."""
 
 from typing import Any
 
@@ -11,6 +11,8 @@ MODERATOR_PERMISSIONS = [
     ("world", "view_world"),
     ("world", "view_presence"),
     ("world", "view_savedposition"),
+    ("world", "view_area"),
+    ("world", "change_area"),  # websites, sounds, focus, stages: world/area_edits.py
     ("moderation", "add_ban"),
     ("moderation", "change_ban"),  # to lift bans; the admin edits none in place
     ("moderation", "view_ban"),

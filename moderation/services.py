@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, gettext_noop, ngettext
 
 from accounts.models import User
 from chat.models import Message, Mute
@@ -18,6 +19,7 @@ from chat.selectors import messages_visible
 from chat.services import message_hide, message_post_system, mute_create, mute_lift
 from metaverse.errors import AppError
 from metaverse.events import send_user_event
+from metaverse.i18n import Text, render, text
 from metaverse.sockets import CloseCode
 from moderation.models import (
     OPERATOR,
@@ -30,7 +32,8 @@ from moderation.models import (
     ReportStatus,
 )
 from moderation.selectors import reports_since
-from world.models import Presence, World
+from world.area_edits import area_update
+from world.models import Area, Presence, World
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +57,15 @@ def _audit(*, by: User | None, action: Action, target: User | None = None, reaso
     )  # fmt: skip
 
 
-def _close_sockets_after_commit(user_ids: list[int], *, code: CloseCode, reason: str, message: str) -> None:
-    event = {"type": "moderation.close", "code": int(code), "reason": reason, "message": message}
+def _close_sockets_after_commit(user_ids: list[int], *, code: CloseCode, reason: str, message: Text) -> None:
+    # `text` is translated by each socket, into its own language; `message` is for older processes.
+    event = {
+        "type": "moderation.close",
+        "code": int(code),
+        "reason": reason,
+        "message": render(message),
+        "text": message,
+    }
 
     def send() -> None:
         for user_id in user_ids:
@@ -68,20 +78,35 @@ def _close_sockets_after_commit(user_ids: list[int], *, code: CloseCode, reason:
 def _clean_reason(reason: str) -> str:
     reason = " ".join(reason.split())
     if len(reason) > REASON_MAX_LENGTH:
-        raise ModerationError("too_long", f"A reason has at most {REASON_MAX_LENGTH} characters.", field="reason")
+        too_long = gettext("A reason has at most %(limit)d characters.") % {"limit": REASON_MAX_LENGTH}
+        raise ModerationError("too_long", too_long, field="reason")
     return reason
 
 
+# What a moderator is told for each action (`verb`), as whole sentences for translators.
+_NOT_YOURSELF = {
+    "kick": gettext_lazy("You cannot kick yourself."),
+    "ban": gettext_lazy("You cannot ban yourself."),
+    "mute": gettext_lazy("You cannot mute yourself."),
+    "act on": gettext_lazy("You cannot act on yourself."),
+}
+_NOT_STAFF = {
+    "kick": gettext_lazy("Only a superuser can kick a staff account (%(name)s)."),
+    "ban": gettext_lazy("Only a superuser can ban a staff account (%(name)s)."),
+    "mute": gettext_lazy("Only a superuser can mute a staff account (%(name)s)."),
+    "act on": gettext_lazy("Only a superuser can act on a staff account (%(name)s)."),
+}
+
+
 def target_check(*, user: User, by: User | None, verb: str) -> None:
-    """Moderators act on players: not on themselves, and only superusers on staff."""
+    """Moderators act on players: not on themselves, and only superusers on staff. `verb`: "kick",
+    "ban", "mute" or "act on"."""
     if by is None:
         return
     if user.pk == by.pk:
-        raise ModerationError("self", f"You cannot {verb} yourself.", field="user")
+        raise ModerationError("self", _NOT_YOURSELF[verb], field="user")
     if (user.is_staff or user.is_superuser) and not by.is_superuser:
-        raise ModerationError(
-            "staff", f"Only a superuser can {verb} a staff account ({user.get_username()}).", field="user"
-        )
+        raise ModerationError("staff", str(_NOT_STAFF[verb]) % {"name": user.get_username()}, field="user")
 
 
 def with_superuser_authority(by: User | None) -> bool:
@@ -97,7 +122,8 @@ def ban_replace_check(*, user: User, by: User | None) -> None:
     if Ban.objects.active().filter(user=user, by_superuser=True).exists():
         raise ModerationError(
             "superuser_ban",
-            f"Only a superuser can replace the ban a superuser or an operator made on {user.get_username()}.",
+            gettext("Only a superuser can replace the ban a superuser or an operator made on %(name)s.")
+            % {"name": user.get_username()},
             field="user",
         )
 
@@ -106,7 +132,8 @@ def clean_address(address: str) -> str:
     try:
         ip = ipaddress.ip_address(address.strip())
     except ValueError:
-        raise ModerationError("invalid", f"'{address[:60]}' is not an IP address.", field="ip") from None
+        not_ip = gettext("'%(address)s' is not an IP address.") % {"address": address[:60]}
+        raise ModerationError("invalid", not_ip, field="ip") from None
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
     return str(ip)
@@ -115,9 +142,14 @@ def clean_address(address: str) -> str:
 # --- kicks and bans -----------------------------------------------------------------------------
 
 
+def kick_text(reason: str) -> Text:
+    """What a kicked player is told (docs/protocol.md, code 4010), translated where it is shown."""
+    words = text(gettext_noop("A moderator removed you from the world. You may come back."))
+    return words + text(gettext_noop("Reason: %(reason)s"), reason=reason) if reason else words
+
+
 def kick_message(reason: str) -> str:
-    text = "A moderator removed you from the world. You may come back."
-    return f"{text} Reason: {reason}" if reason else text
+    return render(kick_text(reason))
 
 
 @transaction.atomic
@@ -126,7 +158,7 @@ def player_kick(*, user: User, by: User | None, reason: str = "") -> None:
     target_check(user=user, by=by, verb="kick")
     reason = _clean_reason(reason)
     _audit(by=by, action=Action.KICK, target=user, reason=reason)
-    _close_sockets_after_commit([user.pk], code=CloseCode.KICKED, reason="kicked", message=kick_message(reason))
+    _close_sockets_after_commit([user.pk], code=CloseCode.KICKED, reason="kicked", message=kick_text(reason))
 
 
 @transaction.atomic
@@ -139,7 +171,7 @@ def ban_create(
     target_check(user=user, by=by, verb="ban")
     reason = _clean_reason(reason)
     if duration is not None and duration <= timedelta(0):
-        raise ModerationError("invalid", "A ban lasts some time, or for good.", field="duration")
+        raise ModerationError("invalid", gettext("A ban lasts some time, or for good."), field="duration")
     address = clean_address(ip) if ip else None
     ban_replace_check(user=user, by=by)
     now = timezone.now()
@@ -161,10 +193,10 @@ def ban_create(
         ban=ban.pk, until=ban.until.isoformat() if ban.until else None, ip=address, replaced=replaced,
         also_closed=others,
     )  # fmt: skip
-    _close_sockets_after_commit([user.pk], code=CloseCode.BANNED, reason="banned", message=ban.refusal_message())
+    _close_sockets_after_commit([user.pk], code=CloseCode.BANNED, reason="banned", message=ban.refusal_text())
     if others:
         _close_sockets_after_commit(
-            others, code=CloseCode.BANNED, reason="banned", message=ban.refusal_message(by_address=True)
+            others, code=CloseCode.BANNED, reason="banned", message=ban.refusal_text(by_address=True)
         )
     return ban
 
@@ -177,7 +209,9 @@ def ban_lift(*, ban: Ban, by: User | None, reason: str = "") -> bool:
     if not ban.is_active:
         return False
     if ban.by_superuser and not with_superuser_authority(by):
-        raise ModerationError("superuser_ban", "Only a superuser can lift a ban that a superuser or an operator made.")
+        raise ModerationError(
+            "superuser_ban", gettext("Only a superuser can lift a ban that a superuser or an operator made.")
+        )
     ban.lifted_at = timezone.now()
     ban.lifted_by = by
     ban.save(update_fields=["lifted_at", "lifted_by"])
@@ -195,7 +229,7 @@ def chat_mute(*, user: User, by: User | None, reason: str = "", duration: timede
     target_check(user=user, by=by, verb="mute")
     reason = _clean_reason(reason)
     if duration is not None and duration <= timedelta(0):
-        raise ModerationError("invalid", "A mute lasts some time, or until lifted.", field="duration")
+        raise ModerationError("invalid", gettext("A mute lasts some time, or until lifted."), field="duration")
     mute = mute_create(user=user, until=timezone.now() + duration if duration else None, reason=reason, by=by)
     _audit(
         by=by, action=Action.MUTE, target=user, reason=reason,
@@ -241,7 +275,7 @@ def chat_purge(*, older_than: timedelta, dry_run: bool, by: User | None = None) 
     """Delete chat messages older than `older_than`; how many (would) go. Reports keep the text
     they were filed with."""
     if older_than <= timedelta(0):
-        raise ModerationError("invalid", "The age must be more than nothing.", field="older_than")
+        raise ModerationError("invalid", gettext("The age must be more than nothing."), field="older_than")
     cutoff = timezone.now() - older_than
     old = Message.objects.filter(created_at__lt=cutoff)
     if dry_run:
@@ -273,20 +307,27 @@ def report_create(*, reporter: User, user_id: int, message_id: int | None = None
         wait = max(1, int((oldest.created_at + timedelta(hours=1) - timezone.now()).total_seconds()) + 1)
         raise ModerationError(
             "rate_limited",
-            f"You have sent {REPORTS_PER_HOUR} reports in the last hour; wait a while.",
+            ngettext(
+                "You have sent %(count)d report in the last hour; wait a while.",
+                "You have sent %(count)d reports in the last hour; wait a while.",
+                REPORTS_PER_HOUR,
+            )
+            % {"count": REPORTS_PER_HOUR},
             status=429,
             retry_after=wait,
         )
     reason = reason.strip()
     if not reason:
-        raise ModerationError("empty", "Say what happened.", field="reason")
+        raise ModerationError("empty", gettext("Say what happened."), field="reason")
     if len(reason) > REPORT_REASON_MAX_LENGTH:
-        raise ModerationError("too_long", f"At most {REPORT_REASON_MAX_LENGTH} characters.", field="reason")
+        raise ModerationError(
+            "too_long", gettext("At most %(limit)d characters.") % {"limit": REPORT_REASON_MAX_LENGTH}, field="reason"
+        )
     if user_id == reporter.pk:
-        raise ModerationError("self", "You cannot report yourself.", field="user")
+        raise ModerationError("self", gettext("You cannot report yourself."), field="user")
     reported = User.objects.filter(pk=user_id, is_active=True).first()
     if reported is None:
-        raise ModerationError("unknown_user", f"There is no player {user_id}.", field="user")
+        raise ModerationError("unknown_user", gettext("There is no player %(id)s.") % {"id": user_id}, field="user")
     message = None
     if message_id is not None:
         message = Message.objects.filter(pk=message_id).first()
@@ -295,11 +336,15 @@ def report_create(*, reporter: User, user_id: int, message_id: int | None = None
             or not messages_visible(user_id=reporter.pk, world_id=message.world_id).filter(pk=message_id).exists()
         ):
             raise ModerationError(
-                "unknown_message", f"There is no message {message_id} that you can see.", field="message"
+                "unknown_message",
+                gettext("There is no message %(id)s that you can see.") % {"id": message_id},
+                field="message",
             )
         if message.sender_id != reported.pk:
             raise ModerationError(
-                "not_their_message", f"Message {message_id} is not from player {user_id}.", field="message"
+                "not_their_message",
+                gettext("Message %(message)s is not from player %(id)s.") % {"message": message_id, "id": user_id},
+                field="message",
             )
     return Report.objects.create(
         reporter=reporter,
@@ -314,7 +359,7 @@ def report_create(*, reporter: User, user_id: int, message_id: int | None = None
 def report_resolve(*, report: Report, by: User | None, status: str, note: str = "") -> bool:
     """Close an open report as actioned or dismissed. False if it was not open any more."""
     if status not in (ReportStatus.ACTIONED, ReportStatus.DISMISSED):
-        raise ModerationError("invalid", "A report is resolved as actioned or dismissed.", field="status")
+        raise ModerationError("invalid", gettext("A report is resolved as actioned or dismissed."), field="status")
     report = Report.objects.select_for_update().select_related("reported").get(pk=report.pk)
     if report.status != ReportStatus.OPEN:
         return False
@@ -327,3 +372,11 @@ def report_resolve(*, report: Report, by: User | None, status: str, note: str = 
     action = Action.REPORT_ACTIONED if status == ReportStatus.ACTIONED else Action.REPORT_DISMISSED
     _audit(by=by, action=action, target=report.reported, reason=note, report=report.pk)
     return True
+
+
+@transaction.atomic
+def area_edit(*, area: Area, by: User | None) -> None:
+    """A moderator's edit of what an area does (the admin's Areas): into the map, to every page
+    inside at once, and into the audit log with what changed."""
+    changed = area_update(area=area, by=by)
+    _audit(by=by, action=Action.EDIT_AREA, world=area.world.slug, area=str(area), changed=changed)

@@ -14,6 +14,7 @@ from typing import Any, cast
 from tools.art.drawing import TILE, require
 from tools.art.tileset import COLLIDES, MAPS_DIR, tile_ids
 from tools.art.walls import wall_name
+from tools.demo_areas import DEMO_INTERACTIONS, KITCHEN_SOUND, kitchen_sound
 
 Cell = tuple[int, int]
 Property = dict[str, object]
@@ -60,6 +61,7 @@ class MapBuilder:
     walls: set[Cell] = field(default_factory=set)
     windows: set[Cell] = field(default_factory=set)
     zones: list[Zone] = field(default_factory=list)
+    interactions: list[Zone] = field(default_factory=list)  # areas that do something: tools/demo_areas.py
 
     def put(self, layer: str, x: int, y: int, name: str) -> None:
         require(0 <= x < self.width and 0 <= y < self.height, f"{name} at {(x, y)} is off the map")
@@ -180,15 +182,20 @@ def check(builder: MapBuilder, stack: list[LayerSpec]) -> None:
     border = {(x, y) for x, y in everywhere if x in (0, builder.width - 1) or y in (0, builder.height - 1)}
     require(not open_cells & border, f"walkable cells on the map edge: {sorted(open_cells & border)}")
     marker_layers = [spec.name for spec in stack if spec.name == "start" or spec.name.startswith(("from-", "exit-"))]
+    floor_at = [spec.name for spec in stack].index("floorLayer")
     for layer in marker_layers:
         cells = set(builder.layers[layer])
         require(bool(cells) and cells <= open_cells, f"{layer} tiles must be walkable")
+        # Drawn over the avatars, a tile people stand on or next to would hide them.
+        require([spec.name for spec in stack].index(layer) < floor_at, f"{layer} must come before floorLayer")
     seen = reachable(set(builder.layers["start"]), open_cells)
     require(seen == open_cells, f"unreachable walkable cells: {sorted(open_cells - seen)[:20]}")
     for i, zone in enumerate(builder.zones):
         require(bool(zone.cells() & open_cells), f"zone {zone.name} has no walkable tile")
         for other in builder.zones[i + 1 :]:
             require(not zone.cells() & other.cells(), f"zones {zone.name} and {other.name} overlap")
+    for area in builder.interactions:
+        require(bool(area.cells() & open_cells), f"area {area.name} has no walkable tile")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -218,7 +225,10 @@ def layer_json(builder: MapBuilder, spec: LayerSpec, layer_id: int) -> dict[str,
     if spec.kind == "tilelayer":
         layer.update(width=builder.width, height=builder.height, data=builder.gids(spec.name))
     else:
+        first = len(builder.zones) + 1
         objects = [zone_object(zone, i) for i, zone in enumerate(builder.zones, 1)] if spec.name == "zones" else []
+        if spec.name == "interactions":
+            objects = [zone_object(area, i) for i, area in enumerate(builder.interactions, first)]
         layer.update(draworder="topdown", objects=objects)
     layer.update(visible=True, opacity=1, x=0, y=0)
     if spec.properties:
@@ -240,7 +250,7 @@ def map_json(builder: MapBuilder, stack: list[LayerSpec]) -> dict[str, object]:
         "tileheight": TILE,
         "compressionlevel": -1,
         "nextlayerid": len(stack) + 1,
-        "nextobjectid": len(builder.zones) + 1,
+        "nextobjectid": len(builder.zones) + len(builder.interactions) + 1,
         "layers": [layer_json(builder, spec, i) for i, spec in enumerate(stack, 1)],
         "tilesets": [{"firstgid": 1, "source": "office.tsj"}],
     }
@@ -275,10 +285,12 @@ def layer_stack(arrival: str, exit_layer: str, exit_url: str) -> list[LayerSpec]
         LayerSpec("floor"),
         LayerSpec("walls"),
         LayerSpec("furniture"),
+        # The exit is stairs in the floor: under the avatars, or it hides whoever stands below it.
+        LayerSpec(exit_layer, properties=(prop("exitUrl", "string", exit_url),)),
         LayerSpec("floorLayer", "objectgroup"),
         LayerSpec("above"),
-        LayerSpec(exit_layer, properties=(prop("exitUrl", "string", exit_url),)),
         LayerSpec("zones", "objectgroup"),
+        LayerSpec("interactions", "objectgroup"),
     ]
 
 
@@ -491,6 +503,7 @@ def build_demo() -> MapBuilder:
     demo_lobby(b)
     demo_lounge(b)
     demo_garden(b)
+    b.interactions += [Zone(name, x0, y0, x1, y1, properties) for name, x0, y0, x1, y1, properties in DEMO_INTERACTIONS]
     return b
 
 
@@ -564,6 +577,7 @@ def annex_terrace(b: MapBuilder) -> None:
 
 
 def main() -> None:
+    (MAPS_DIR / KITCHEN_SOUND).write_bytes(kitchen_sound())
     write(build_demo(), layer_stack("from-annex", "exit-annex", "annex.tmj#from-demo"), "demo.tmj")
     write(build_annex(), layer_stack("from-demo", "exit-demo", "demo.tmj#from-annex"), "annex.tmj")
 

@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
+from django.utils.translation import gettext, ngettext
 
 from metaverse.errors import AppError
 from metaverse.sockets import (
@@ -38,6 +39,7 @@ LOCATE_PER_SECOND, LOCATE_BURST = 4, 8
 EMOTES_PER_SECOND, EMOTE_BURST = 1, 3
 KNOCKS_PER_MINUTE, KNOCK_BURST = 3, 3  # asking people to come over: a few, not a stream
 KNOCK_ANSWER_SECONDS = 120.0  # a knock can be answered this long
+INVITED_SECONDS = 120.0  # after accepting a knock, the knocker may be located (walked to) this long
 REPLICA_WAIT_SECONDS = 1.0  # for the other processes' snapshots, when the player is connected elsewhere
 
 
@@ -59,6 +61,7 @@ class WorldConsumer(WorldSocketConsumer):
         self.emotes = TokenBucket(EMOTES_PER_SECOND, EMOTE_BURST)
         self.call_switches = TokenBucket(EMOTES_PER_SECOND, EMOTE_BURST)  # leave_call / rejoin_call
         self.knocked_by: dict[int, float] = {}  # who knocked on us, and when: answerable for a while
+        self.invited_by: dict[int, float] = {}  # whose knock we accepted, and when: we may find them
         admission = await self.admit()
         if admission is None:
             return
@@ -82,20 +85,22 @@ class WorldConsumer(WorldSocketConsumer):
         if older is not None:
             await older.close(CloseCode.REPLACED, "replaced")
         if engine.population() >= record.capacity and live is None:
-            await self.close_with(CloseCode.WORLD_FULL, "world_full", f"{record.name} is full ({record.capacity}).")
+            full = gettext("%(world)s is full (%(capacity)d).") % {"world": record.name, "capacity": record.capacity}
+            await self.close_with(CloseCode.WORLD_FULL, "world_full", full)
             return
         x, y, direction = self._starting_point(engine, (live.x, live.y, live.dir) if live else entry.saved)
         profile = entry.profile
         player = PlayerState(
             id=user.pk, x=x, y=y, dir=direction, name=profile["name"], avatar=profile["avatar"],
             avatar_url=profile["avatar_url"], status=profile["status"], avoids=entry.avoids, guest=entry.guest,
+            hide_location=profile["hide_location"],
         )  # fmt: skip
         self.moves = TokenBucket(MOVES_PER_SECOND, MOVE_BURST)
         self.flood = Flood(
             limit=RATE_DROPS_BEFORE_CLOSE,
             window=RATE_WINDOW_SECONDS,
-            notice=f"at most {MOVES_PER_SECOND} moves a second",
-            closing="Too many moves.",
+            notice=gettext("at most %(count)d moves a second") % {"count": MOVES_PER_SECOND},
+            closing=gettext("Too many moves."),
         )
         self.finding = TokenBucket(PEOPLE_PER_SECOND, PEOPLE_BURST), TokenBucket(LOCATE_PER_SECOND, LOCATE_BURST)
         self.session = engine.join(
@@ -160,11 +165,13 @@ class WorldConsumer(WorldSocketConsumer):
         result = engine.move(session, x=x, y=y, direction=direction, moving=move.moving, seq=seq, now=time.monotonic())
         if not result.accepted:
             if result.reason == "stale_seq":
-                raise AppError("stale_seq", f"'seq' must be greater than {session.player.seq}")
+                raise AppError("stale_seq", gettext("'seq' must be greater than %(seq)s") % {"seq": session.player.seq})
             await self.send_text(messages.correction(session.player, seq=seq, reason=result.reason))
             return
         if result.zone_changed:
             await self.send_text(messages.zone(engine.zone_of_player(session.player.id)))
+        if result.areas_changed:
+            await self.send_text(messages.areas(engine.areas_of(session)))
         if result.exit is not None:
             await self._announce_exit(result.exit)
 
@@ -183,8 +190,11 @@ class WorldConsumer(WorldSocketConsumer):
         if not self.finding[1].take():
             await self.drop_for_rate(self.flood)
             return
+        target = parse_locate(data)
+        accepted = self.invited_by.get(target)
+        invited = accepted is not None and time.monotonic() - accepted < INVITED_SECONDS
         await self.send_text(
-            messages.located(locate(self.engine, asker=self.session.player.id, target=parse_locate(data)))
+            messages.located(locate(self.engine, asker=self.session.player.id, target=target, invited=invited))
         )
 
     async def handle_leave_call(self, data: dict[str, Any]) -> None:
@@ -218,10 +228,15 @@ class WorldConsumer(WorldSocketConsumer):
         me = self.session.player
         target = knock_target(self.engine, asker=me.id, target=parse_locate(data))
         if not self.knocks.take():
-            raise AppError("rate_limited", f"You can knock at most {KNOCKS_PER_MINUTE} times a minute.", id=target.id)
+            limit = ngettext(
+                "You can knock at most %(count)d time a minute.",
+                "You can knock at most %(count)d times a minute.",
+                KNOCKS_PER_MINUTE,
+            )
+            raise AppError("rate_limited", limit % {"count": KNOCKS_PER_MINUTE}, id=target.id)
         knock = {"type": "world.knock", "world": self.engine.world_id, "from": {"id": me.id, "name": me.name}}
         if not await self.bus.publish_user_event(target.id, knock):
-            raise AppError("unavailable", "Could not knock right now; try again.", id=target.id)
+            raise AppError("unavailable", gettext("Could not knock right now; try again."), id=target.id)
         await self.send_text(messages.knock_sent(target.id))
 
     async def handle_knock_answer(self, data: dict[str, Any]) -> None:
@@ -230,10 +245,14 @@ class WorldConsumer(WorldSocketConsumer):
         knocker, accept = parse_knock_answer(data)
         knocked_at = self.knocked_by.pop(knocker, None)
         if knocked_at is None or time.monotonic() - knocked_at > KNOCK_ANSWER_SECONDS:
-            raise AppError("no_knock", f"Player {knocker} has not knocked on your door lately.", id=knocker)
+            raise AppError(
+                "no_knock", gettext("Player %(id)d has not knocked on your door lately.") % {"id": knocker}, id=knocker
+            )
         me = self.session.player
         answer = {"type": "world.knock_answered", "world": self.engine.world_id, "from": {"id": me.id, "name": me.name},
                   "accept": accept}  # fmt: skip
+        if accept:  # they asked us over: their page walks us there even if they hide where they are
+            self.invited_by[knocker] = time.monotonic()
         await self.bus.publish_user_event(knocker, answer)
 
     async def handle_ping(self, data: dict[str, Any]) -> None:
@@ -245,14 +264,17 @@ class WorldConsumer(WorldSocketConsumer):
             if exit.url.startswith(("https://", "http://")):
                 await self.send_text(messages.exit(exit, world=None))
                 return
-            raise AppError("exit_unavailable", f"This exit leads to '{exit.target}', which is not on this server.")
+            raise AppError(
+                "exit_unavailable",
+                gettext("This exit leads to '%(target)s', which is not on this server.") % {"target": exit.target},
+            )
         await self.send_text(messages.exit(exit, world=slug))
 
     # --- events from the channel layer --------------------------------------------------------
 
     async def world_replaced(self, event: dict[str, Any]) -> None:
         if self.engine is not None and event["world"] == self.engine.world_id and event["channel"] != self.channel_name:
-            await self.close_with(CloseCode.REPLACED, "replaced", "You opened this world somewhere else.")
+            await self.close_with(CloseCode.REPLACED, "replaced", gettext("You opened this world somewhere else."))
 
     async def world_knock(self, event: dict[str, Any]) -> None:
         if self.engine is None or event.get("world") != self.engine.world_id:

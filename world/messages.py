@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from metaverse import wire
-from world.engine.mapdata import Exit, MapData, Zone
+from world.engine.mapdata import Area, Exit, MapData, Zone
 from world.engine.state import PlayerState
 
 PROTOCOL = 1
@@ -19,8 +19,8 @@ PROTOCOL = 1
 
 def welcome(
     *, world_id: int, slug: str, name: str, map_url: str, mapdata: MapData, walk_speed: float, talk_radius: float,
-    you: PlayerState, zone: Zone | None, players: Iterable[PlayerState], contacts: list[dict[str, Any]],
-    server_time: int,
+    you: PlayerState, zone: Zone | None, areas: list[Area], players: Iterable[PlayerState],
+    contacts: list[dict[str, Any]], server_time: int,
 ) -> str:  # fmt: skip
     return wire.dumps(
         {
@@ -41,11 +41,17 @@ def welcome(
             "you": you.full(),
             "zone": zone.as_json() if zone else None,
             "zones": [each.as_json() for each in mapdata.zones],
+            "areas": [area.as_json() for area in areas],
             "players": [player.full() for player in players],
             "contacts": contacts,
             "server_time": server_time,
         }
     )
+
+
+def areas(inside: list[Area]) -> str:
+    """The interactive areas the player now stands in, sent whenever that set changes."""
+    return wire.dumps({"type": "areas", "areas": [area.as_json() for area in inside]})
 
 
 def tick(t: str, entered: str, moved: str, updated: str, left: str, reacted: str = "") -> str:

@@ -83,3 +83,60 @@ class Presence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.world}"
+
+
+class AreaKind(models.TextChoices):
+    PLAIN = "plain", "Plain (a name)"
+    MEETING = "meeting", "Meeting room (one call)"
+    SILENT = "silent", "Silent (nobody talks)"
+
+
+class WebsiteTrigger(models.TextChoices):
+    ENTER = "enter", "On walking in"
+    ACTION = "action", "When asked (Space / tap)"
+
+
+class StageRole(models.TextChoices):
+    NONE = "", "Not a stage"
+    SPEAKER = "speaker", "Speaker area"
+    LISTENER = "listener", "Audience area"
+
+
+class Area(models.Model):
+    """An area object of a world's map, as moderators see and edit it in the admin. The map holds
+    the truth (world/area_edits.py writes an edit back into it); a row is made for each area
+    object at import, and an edited one (`edited_at`) survives a re-import only if asked."""
+
+    world = models.ForeignKey(World, on_delete=models.CASCADE, related_name="areas")
+    layer = models.CharField(max_length=200, help_text="The object layer it is in.")
+    position = models.PositiveIntegerField(help_text="Its place among the layer's objects.")
+    name = models.CharField(max_length=100, blank=True)
+    left = models.PositiveIntegerField(help_text="In tiles.")
+    top = models.PositiveIntegerField(help_text="In tiles.")
+    width = models.PositiveIntegerField(help_text="In tiles.")
+    height = models.PositiveIntegerField(help_text="In tiles.")
+    kind = models.CharField(max_length=10, choices=AreaKind.choices, default=AreaKind.PLAIN)
+    room = models.CharField(max_length=100, blank=True, help_text="A meeting room's call (jitsiRoom).")
+    website_url = models.CharField("website", max_length=500, blank=True, help_text="https://… or a path on this site")
+    website_trigger = models.CharField(max_length=10, choices=WebsiteTrigger.choices, default=WebsiteTrigger.ENTER)
+    website_width = models.PositiveSmallIntegerField(default=50, help_text="Percent of the screen, 10–90.")
+    website_policy = models.CharField(max_length=200, blank=True, help_text="The frame's allow list (camera; …).")
+    website_closable = models.BooleanField(default=False, help_text="Stays open after walking out, until closed.")
+    sound_url = models.CharField("sound", max_length=500, blank=True)
+    sound_loop = models.BooleanField(default=False)
+    sound_volume = models.FloatField(default=1.0, help_text="0–1.")
+    focusable = models.BooleanField(default=False, help_text="The camera frames the area while you are inside.")
+    focus_margin = models.FloatField(default=0.0, help_text="Tiles around the area the camera also shows.")
+    stage_name = models.CharField(max_length=100, blank=True, help_text="Speakers and audiences of one stage share it.")
+    stage_role = models.CharField(max_length=10, choices=StageRole.choices, blank=True, default=StageRole.NONE)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("world", "layer", "position")
+        constraints = [models.UniqueConstraint(fields=("world", "layer", "position"), name="one_area_per_object")]
+
+    def __str__(self) -> str:
+        return self.name or f"{self.layer} #{self.position}"

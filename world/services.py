@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from metaverse.events import world_event_after_commit
 from players.models import Player
+from world.area_edits import areas_reapply_edits, areas_sync
 from world.engine.engine import Session, WorldEngine
 from world.engine.mapdata import MapData
 from world.engine.store import PRESENCE_RENEW_SECONDS
@@ -18,10 +19,16 @@ from world.tiled import load_map_file
 
 PRESENCE_LEASE_SECONDS = 10.0  # the hub renews every PRESENCE_RENEW_SECONDS
 
-ASSET_TYPES = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg", b"GIF8": "image/gif", b"RIFF": "image/webp"}
+ASSET_TYPES = {
+    b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg", b"GIF8": "image/gif", b"OggS": "audio/ogg",
+    b"ID3": "audio/mpeg", b"\xff\xfb": "audio/mpeg", b"\xff\xf3": "audio/mpeg", b"fLaC": "audio/flac",
+}  # fmt: skip
+RIFF_TYPES = {b"WEBP": "image/webp", b"WAVE": "audio/wav"}
 
 
 def _content_type(content: bytes) -> str:
+    if content.startswith(b"RIFF"):
+        return RIFF_TYPES.get(content[8:12], "application/octet-stream")
     for magic, kind in ASSET_TYPES.items():
         if content.startswith(magic):
             return kind
@@ -34,18 +41,24 @@ class ImportResult:
     created: bool
     changed: bool
     assets: int
+    areas: int = 0  # interactive areas (websites, sounds, focus, stages)
+    ignored: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (where, properties nothing here reads)
+    kept_edits: int = 0  # moderators' area edits written into the new map (keep_area_edits)
 
 
 @transaction.atomic
 def world_import_map(
-    *, path: str | Path, slug: str, name: str | None = None, capacity: int | None = None
-) -> ImportResult:
+    *, path: str | Path, slug: str, name: str | None = None, capacity: int | None = None,
+    keep_area_edits: bool = False,
+) -> ImportResult:  # fmt: skip
     """Create or update a world from a Tiled map file; open replicas reload it once committed.
-    `capacity` applies to a new world only: an operator's later change is kept."""
+    `capacity` applies to a new world only: an operator's later change is kept. Moderators' edits
+    of its areas are lost unless `keep_area_edits` (world/area_edits.py)."""
     loaded = load_map_file(path, max_tiles=settings.WORLD_MAX_MAP_TILES, max_bytes=settings.WORLD_MAX_MAP_BYTES)
-    mapdata = MapData(loaded.map)  # refuses maps the engine cannot use (no walkable spawn, ...)
-    version = loaded.version
     world = World.objects.select_for_update().filter(slug=slug).first()
+    kept = areas_reapply_edits(world, loaded.map) if keep_area_edits else []
+    mapdata = MapData(loaded.map, strict=True)  # refuses maps the engine cannot use (no walkable spawn, ...)
+    version = loaded.version
     created = world is None
     if world is None:
         world = World(slug=slug, name=name or slug.replace("-", " ").title())
@@ -65,9 +78,13 @@ def world_import_map(
             MapAsset(world=world, path=asset, content=content, content_type=_content_type(content))
             for asset, content in loaded.assets.items()
         )
+        areas_sync(world, kept=kept)
         if not created:
             world_event_after_commit(world.pk, {"type": "sync.map_changed", "world": world.pk})
-    return ImportResult(world=world, created=created, changed=changed, assets=len(loaded.assets))
+    return ImportResult(
+        world=world, created=created, changed=changed, assets=len(loaded.assets), areas=len(mapdata.areas),
+        ignored=tuple(mapdata.ignored), kept_edits=len(kept),
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -287,6 +287,12 @@ def _normalise_layer(
     elif kind == "objectgroup":
         if not isinstance(layer.get("objects", []), list):
             raise MapError(f"object layer '{name}': 'objects' must be a list")
+        result["objects"] = [
+            _ship_sounds(obj, base, reader, assets, f"object '{obj.get('name', '')}' in layer '{name}'")
+            if isinstance(obj, dict)
+            else obj
+            for obj in layer.get("objects", [])
+        ]
     elif kind == "imagelayer":
         if layer.get("image"):
             result["image"], _ = _store_image(base / str(layer["image"]), reader, assets, f"image layer '{name}'")
@@ -299,7 +305,46 @@ def _normalise_layer(
         ]
     else:
         raise MapError(f"layer '{name}' has an unknown type {kind!r}")
-    return result
+    return _ship_sounds(result, base, reader, assets, f"layer '{name}'")
+
+
+SOUND_PROPERTIES = ("playAudio", "playAudioLoop")
+SOUND_TYPES = {b"OggS": "ogg", b"ID3": "mp3", b"\xff\xfb": "mp3", b"\xff\xf3": "mp3", b"fLaC": "flac"}
+
+
+def _ship_sounds(
+    owner: dict[str, Any], base: Path, reader: _Reader, assets: dict[str, bytes], where: str
+) -> dict[str, Any]:
+    """A `playAudio` naming a file next to the map: the file is stored with the map (like its
+    images) and the property rewritten to where it is served ("assets/…")."""
+    properties = owner.get("properties")
+    if not isinstance(properties, list):
+        return owner
+    shipped = []
+    for prop in properties:
+        value = prop.get("value") if isinstance(prop, dict) else None
+        if prop_is_sound_file(prop, value):
+            path = base / str(value)
+            content = reader.read(path, f"sound for {where}")
+            if not (any(content.startswith(magic) for magic in SOUND_TYPES) or is_wave(content)):
+                raise MapError(f"{where}: {path.name} is not a sound file (use Ogg, MP3, FLAC or WAV)")
+            safe_name = re.sub(r"[^A-Za-z0-9._-]", "_", path.name)[-60:]
+            asset = f"assets/{hashlib.sha256(content).hexdigest()[:10]}-{safe_name}"
+            assets[asset] = content
+            prop = {**prop, "value": asset}
+        shipped.append(prop)
+    return {**owner, "properties": shipped}
+
+
+def prop_is_sound_file(prop: Any, value: Any) -> bool:
+    if not isinstance(prop, dict) or prop.get("name") not in SOUND_PROPERTIES or not isinstance(value, str):
+        return False
+    value = value.strip()
+    return bool(value) and ":" not in value and not value.startswith("/")
+
+
+def is_wave(content: bytes) -> bool:
+    return content.startswith(b"RIFF") and content[8:12] == b"WAVE"
 
 
 def _tile_data(layer: dict[str, Any], width: int, height: int, max_gid: int, name: str) -> list[int]:

@@ -1,5 +1,6 @@
 """The landing page and the world page, as Django serves them (the browser tests drive them)."""
 
+import io
 import json
 
 import pytest
@@ -54,6 +55,21 @@ def test_world_page_loads_the_modules_with_its_config(client, demo_worlds, alice
     assert config["me"]["display_name"] == "Alice"
     assert config["urls"]["me"] == "/api/players/me/"
     assert len(config["csrfToken"]) == 64  # for the X-CSRFToken header of PATCH /api/players/me/
+
+
+def test_world_page_frames_only_this_site_and_the_allowed_origins(client, demo_worlds, alice, settings):
+    """Areas' websites: the page embeds this site and EMBED_ALLOWED_ORIGINS (its config says which,
+    its Content-Security-Policy holds the browser to them); any other opens as a link."""
+    client.force_login(alice)
+    settings.EMBED_ALLOWED_ORIGINS = ["https://board.example.org", "http://localhost:8080"]
+    response = client.get("/w/demo/")
+    assert response["Content-Security-Policy"] == "frame-src 'self' https://board.example.org http://localhost:8080"
+    page = response.content.decode()
+    config = json.loads(page.split('<script id="world-config" type="application/json">')[1].split("</script>")[0])
+    assert config["embedOrigins"] == ["https://board.example.org", "http://localhost:8080"]
+    settings.EMBED_ALLOWED_ORIGINS = []
+    response = client.get("/w/demo/")
+    assert response["Content-Security-Policy"] == "frame-src 'self'"
 
 
 HOSTILE_NAME = '<img src=x onerror="alert(1)">'
@@ -113,3 +129,22 @@ def test_collected_modules_import_each_other_by_hashed_name(settings, tmp_path):
     store = manifest["frontend/js/store.js"].rsplit("/", 1)[-1]
     assert f'from "./{store}";' in main
     assert 'from "./store.js";' not in main
+
+
+def test_a_worlds_about_page_is_open_to_anyone_and_may_be_framed_by_this_site(client, tmp_path, avatars):
+    from django.core.management import call_command
+
+    from world.tests.maps import interactive_map, write_map
+
+    call_command("import_map", str(write_map(tmp_path, interactive_map())), "--slug", "room", stdout=io.StringIO())
+    response = client.get("/w/room/about/")
+    assert response.status_code == 200
+    assert response["X-Frame-Options"] == "SAMEORIGIN"  # its own notice boards frame it, nobody else
+    page = response.content.decode()
+    assert "About Room" in page
+    assert "0 people are here now." in page
+    assert "Stage: a stage; whoever stands there is heard in its audience." in page
+    assert "Notice board: opens a page beside the map." in page
+    assert "Kitchen: has its own sound." in page
+    assert "Hall" not in page  # a plain zone does nothing to list
+    assert client.get("/w/atlantis/about/").status_code == 404

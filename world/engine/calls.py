@@ -11,6 +11,12 @@ people who may talk (not on do-not-disturb, not in a silent zone):
   `group_max` (a crowd, not a conversation) is not a call: its members keep their nearest
   peers peer-to-peer.
 
+A stage (docs/maps.md: `speakerMegaphone` / `listenerMegaphone`) with someone on its speaker
+area and someone in its audience is one call too, whatever its size, named `stage-<index>`: its
+speakers publish, its audience only receives (the page is told its role), and it takes its members
+out of any other call. Its audience stays in peer-to-peer contact among themselves (they whisper;
+they do not publish to the stage).
+
 Members of a call are not also put in peer-to-peer contact with each other. With `limit` 0 there
 is no media server and no call.
 
@@ -41,15 +47,19 @@ def compute_calls(
         return {}
     rooms: dict[int, list[int]] = defaultdict(list)
     outside: set[int] = set()
-    for player in players:
-        if not talks(player):
+    talking = [player for player in players if talks(player)]
+    calls = _stage_calls(talking)
+    for player in talking:
+        if player.id in calls:
             continue
         zone = zones[player.zone] if player.zone >= 0 else None
         if zone is not None and zone.kind == MEETING:
             rooms[zone.index].append(player.id)
         elif zone is None or zone.kind != SILENT:
             outside.add(player.id)
-    calls = {member: f"zone-{index}" for index, members in rooms.items() if len(members) > limit for member in members}
+    calls.update(
+        {member: f"zone-{index}" for index, members in rooms.items() if len(members) > limit for member in members}
+    )
     for members in _groups(outside, pairs or set()):
         if limit < len(members) <= group_max:
             name = f"group-{min(members)}"
@@ -57,13 +67,33 @@ def compute_calls(
     return calls
 
 
+def _stage_calls(players: list[Positioned]) -> Calls:
+    speakers: dict[int, list[int]] = defaultdict(list)
+    audiences: dict[int, list[int]] = defaultdict(list)
+    for player in players:
+        if player.stage >= 0:
+            (speakers if player.stage_speaker else audiences)[player.stage].append(player.id)
+    return {
+        member: f"stage-{stage}"
+        for stage, on_stage in speakers.items()
+        if audiences.get(stage)
+        for member in (*on_stage, *audiences[stage])
+    }
+
+
+def is_stage(call: str | None) -> bool:
+    return call is not None and call.startswith("stage-")
+
+
 def mixed_calls(calls: Calls, *, mix_limit: int) -> frozenset[str]:
-    """The calls of more than `mix_limit` people (none when `mix_limit` is 0)."""
+    """The calls of more than `mix_limit` people (none when `mix_limit` is 0). A stage is never
+    mixed: its audience does not speak, and a few speakers are few streams for anyone."""
     if mix_limit <= 0:
         return frozenset()
     sizes: dict[str, int] = defaultdict(int)
     for call in calls.values():
-        sizes[call] += 1
+        if not is_stage(call):
+            sizes[call] += 1
     return frozenset(call for call, size in sizes.items() if size > mix_limit)
 
 
@@ -88,14 +118,22 @@ def _groups(players: set[int], pairs: Pairs) -> list[list[int]]:
     return [sorted(members) for members in groups.values()]
 
 
-def without_call_pairs(contacts: dict[int, frozenset[int]], calls: Calls) -> dict[int, frozenset[int]]:
-    """The contacts less the pairs who share a call: those hear each other through the call."""
+def without_call_pairs(
+    contacts: dict[int, frozenset[int]], calls: Calls, speakers: frozenset[int] = frozenset()
+) -> dict[int, frozenset[int]]:
+    """The contacts less the pairs who share a call: those hear each other through the call. Two
+    of a stage's audience (neither among `speakers`) keep theirs: the stage does not carry them."""
     if not calls:
         return contacts
     kept: dict[int, frozenset[int]] = {}
     for player, peers in contacts.items():
         call = calls.get(player)
-        remaining = peers if call is None else frozenset(peer for peer in peers if calls.get(peer) != call)
+        if call is None:
+            remaining = peers
+        elif is_stage(call) and player not in speakers:
+            remaining = frozenset(peer for peer in peers if calls.get(peer) != call or peer not in speakers)
+        else:
+            remaining = frozenset(peer for peer in peers if calls.get(peer) != call)
         if remaining:
             kept[player] = remaining
     return kept

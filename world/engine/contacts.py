@@ -30,6 +30,8 @@ class Positioned(Protocol):
     status: str
     zone: int
     left_call: bool  # stepped out of calls (WorldEngine.leave_call) until they walk away or come back
+    stage: int  # a stage's index while on its speaker or audience area, else -1
+    stage_speaker: bool  # on its speaker area
 
 
 def talks(player: Positioned) -> bool:

@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 from world import messages
-from world.engine.calls import Calls, compute_calls, mixed_calls, without_call_pairs
+from world.engine.calls import Calls, compute_calls, is_stage, mixed_calls, without_call_pairs
 from world.engine.contacts import CANDIDATES_PER_CAP, Contacts, candidate_pairs, contacts_from, initiator_of
 from world.engine.mapdata import MapData
 from world.engine.session import ContactListener, EngineSettings, Session, TickResult
@@ -29,7 +29,8 @@ class Conversations:
     calls_available: bool
     contact_listeners: dict[int, set[ContactListener]]
     _hidden: dict[int, frozenset[int]]
-    _listened_contacts: dict[int, tuple[frozenset[int], str | None, bool, frozenset[int]]]
+    _listened_contacts: dict[int, tuple[frozenset[int], str | None, bool, frozenset[int], str | None]]
+    stage_speakers: frozenset[int]
     _local_upserts: set[int]
     _contacts_stale: bool
     _contacts_at: int
@@ -44,6 +45,7 @@ class Conversations:
             call,
             call in self.mixed,
             self._hidden.get(player_id, frozenset()),
+            self.stage_role(player_id),
         )
         self._listened_contacts.setdefault(player_id, current)
 
@@ -88,6 +90,12 @@ class Conversations:
         """Does the media server mix this call's sound (world/engine/calls.py `mixed_calls`)?"""
         return call in self.mixed
 
+    def stage_role(self, player_id: int) -> str | None:
+        """In a stage's call: "speaker" (publishes) or "listener" (only receives); else None."""
+        if not is_stage(self.calls.get(player_id)):
+            return None
+        return "speaker" if player_id in self.stage_speakers else "listener"
+
     def call_members(self, call: str) -> list[int]:
         return sorted(player for player, joined in self.calls.items() if joined == call)
 
@@ -129,7 +137,12 @@ class Conversations:
         contacts = contacts_from(pairs, cap=cap)
         limit = self.settings.call_limit if self.calls_available else 0
         self.calls = compute_calls(self.players.values(), zones=self.map.zones, limit=limit, pairs=pairs)
-        self.contacts = without_call_pairs(contacts, self.calls)
+        self.stage_speakers = frozenset(
+            player.id
+            for player in self.players.values()
+            if player.stage_speaker and is_stage(self.calls.get(player.id))
+        )
+        self.contacts = without_call_pairs(contacts, self.calls, self.stage_speakers)
         self.mixed = mixed_calls(self.calls, mix_limit=self.settings.mix_limit)
         hidden: dict[int, set[int]] = {}
         for first, second in avoided:
@@ -151,9 +164,10 @@ class Conversations:
         # socket, so their view of the player's contacts is tracked separately.
         for player_id in self.contact_listeners:
             current, call = self.contacts.get(player_id, frozenset()), self.calls.get(player_id)
-            heard = self._listened_contacts.get(player_id, (frozenset(), None, False, frozenset()))
+            heard = self._listened_contacts.get(player_id, (frozenset(), None, False, frozenset(), None))
             previous = heard[0]
-            now = (current, call, call in self.mixed, self._hidden.get(player_id, frozenset()))
+            kept_apart, role = self._hidden.get(player_id, frozenset()), self.stage_role(player_id)
+            now = (current, call, call in self.mixed, kept_apart, role)
             if now != heard:
                 self._listened_contacts[player_id] = now
                 change = (player_id, sorted(current - previous), sorted(previous - current), call)

@@ -16,7 +16,7 @@ from world import messages
 from world.engine.calls import Calls
 from world.engine.contacts import Contacts
 from world.engine.conversations import Conversations
-from world.engine.mapdata import MapData, Zone
+from world.engine.mapdata import Area, MapData, Zone
 from world.engine.session import ContactListener, EngineSettings, MoveResult, Session, Sink, TickResult, always
 from world.engine.state import PlayerState
 
@@ -63,7 +63,8 @@ class WorldEngine(Conversations):
         self._shadows: dict[int, PlayerState] = {}  # remote claims on players connected here
         # what each listened player's listeners last heard: contacts, call, whether it is mixed,
         # who in it they are kept apart from
-        self._listened_contacts: dict[int, tuple[frozenset[int], str | None, bool, frozenset[int]]] = {}
+        self._listened_contacts: dict[int, tuple[frozenset[int], str | None, bool, frozenset[int], str | None]] = {}
+        self.stage_speakers: frozenset[int] = frozenset()  # on a stage in a stage's call (calls.py)
 
     # --- placing players ----------------------------------------------------------------------
 
@@ -98,6 +99,8 @@ class WorldEngine(Conversations):
         zone = self.map.zone_at[index] if index >= 0 else -1
         if zone != player.zone:
             player.zone = zone
+        stage = self.map.stage_of_set[self.map.areas_at[index]] if index >= 0 else None
+        player.stage, player.stage_speaker = stage if stage is not None else (-1, False)
         self._moved.add(player.id)
         self._contacts_stale = True
 
@@ -148,7 +151,8 @@ class WorldEngine(Conversations):
         )
         session.window = self.window_of(player.cell)
         session.visible = self._players_in(session.window) - {player.id}
-        session.exit_index = self.map.exit_at[self.map.index_of(player.x, player.y)]
+        index = self.map.index_of(player.x, player.y)
+        session.exit_index, session.area_set = self.map.exit_at[index], self.map.areas_at[index]
         self.sessions[player.id] = session
         self._local_upserts.add(player.id)
         self._local_gone.discard(player.id)
@@ -206,6 +210,9 @@ class WorldEngine(Conversations):
             session.exit_index = exit_index
             if exit_index >= 0:
                 result.exit = self.map.exits[exit_index]
+        if self.map.areas_at[index] != session.area_set:
+            session.area_set = self.map.areas_at[index]
+            result.areas_changed = True
         return result
 
     def set_position(self, session: Session, x: float, y: float) -> None:
@@ -216,6 +223,7 @@ class WorldEngine(Conversations):
         self._place(player)
         self._local_moved.add(player.id)
         session.budget = self.settings.burst_tiles
+        session.area_set = self.map.areas_at[self.map.index_of(x, y)]
 
     def leave_call(self, session: Session) -> None:
         """Step out of calls where one stands: no contact, no call, shown busy, until walking
@@ -243,14 +251,21 @@ class WorldEngine(Conversations):
         self._reacted.add(session.player.id)
         self._local_upserts.add(session.player.id)
 
-    def update_profile(self, player_id: int, *, name: str, avatar: str, avatar_url: str, status: str) -> None:
+    def update_profile(
+        self, player_id: int, *, name: str, avatar: str, avatar_url: str, status: str, hide_location: bool
+    ) -> None:
         player = self.players.get(player_id)
         if player is None or player.origin:
             return
-        if player.set_profile(name=name, avatar=avatar, avatar_url=avatar_url, status=status):
+        hiding = player.hide_location != hide_location
+        if player.set_profile(
+            name=name, avatar=avatar, avatar_url=avatar_url, status=status, hide_location=hide_location
+        ):
             self._updated.add(player_id)
             self._local_upserts.add(player_id)
             self._contacts_stale = True
+        elif hiding:  # nothing pages see: only the other processes' replicas (world/finding.py)
+            self._local_upserts.add(player_id)
 
     def replace_map(self, mapdata: MapData, map_url: str) -> list[Session]:
         """Swap in a re-imported map. Returns the local sessions standing where they no longer
@@ -266,9 +281,14 @@ class WorldEngine(Conversations):
         for session in self.sessions.values():
             index = mapdata.index_of(session.player.x, session.player.y)
             session.exit_index = mapdata.exit_at[index] if index >= 0 else -1
+            session.area_set = mapdata.areas_at[index] if index >= 0 else 0
         return [
             session for session in self.sessions.values() if not mapdata.is_walkable(session.player.x, session.player.y)
         ]
+
+    def areas_of(self, session: Session) -> list[Area]:
+        """The interactive areas a local player stands in (as of its last move)."""
+        return [self.map.areas[each] for each in self.map.area_sets[session.area_set]]
 
     def zone_of_player(self, player_id: int) -> Zone | None:
         player = self.players.get(player_id)
@@ -300,8 +320,9 @@ class WorldEngine(Conversations):
                 self._updated.add(current.id)
                 self._contacts_now()
             if current.set_profile(
-                name=incoming.name, avatar=incoming.avatar, avatar_url=incoming.avatar_url, status=incoming.status
-            ):
+                name=incoming.name, avatar=incoming.avatar, avatar_url=incoming.avatar_url, status=incoming.status,
+                hide_location=incoming.hide_location,
+            ):  # fmt: skip
                 self._updated.add(current.id)
             if incoming.emote and incoming.emote_seq != current.emote_seq:
                 current.emote, current.emote_at, current.emote_seq = (
@@ -377,7 +398,7 @@ class WorldEngine(Conversations):
         return messages.welcome(
             world_id=self.world_id, slug=self.slug, name=self.name, map_url=self.map_url, mapdata=self.map,
             walk_speed=self.settings.walk_speed, talk_radius=self.settings.talk_radius, you=session.player,
-            zone=self.zone_of_player(session.player.id),
+            zone=self.zone_of_player(session.player.id), areas=self.areas_of(session),
             players=[self.players[pid] for pid in sorted(session.visible) if pid in self.players],
             contacts=self.contacts_of(session.player.id), server_time=int(time.time() * 1000),
         )  # fmt: skip

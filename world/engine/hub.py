@@ -387,6 +387,7 @@ class Hub:
             await session.sink(notice)
             if session in displaced:
                 await session.sink(messages.correction(session.player, seq=session.player.seq, reason="map_changed"))
+            await session.sink(messages.areas(engine.areas_of(session)))
 
     # --- saving --------------------------------------------------------------------------------
 

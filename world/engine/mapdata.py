@@ -1,13 +1,17 @@
 """What the engine needs of a map, read from normalised Tiled JSON following WorkAdventure's
 conventions (see docs/maps.md): collisions, spawn entries, zones and exits, one lookup per tile."""
 
+import logging
 import math
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from world.areas import INTERACTIVE, Features, read_features
 from world.tiled import GID_MASK, MapError
+
+logger = logging.getLogger(__name__)
 
 MEETING, SILENT, PLAIN = "meeting", "silent", "plain"
 _KIND_RANK = {MEETING: 0, SILENT: 1, PLAIN: 2}
@@ -24,6 +28,32 @@ class Zone:
 
     def as_json(self) -> dict[str, Any]:
         return {"id": self.index, "name": self.name, "kind": self.kind}
+
+
+@dataclass(frozen=True)
+class Area:
+    """An area that does something to the people inside (world/areas.py): a website, a sound, a
+    camera focus, a stage. `left`..`bottom` bound its tiles (right and bottom exclusive)."""
+
+    index: int
+    name: str
+    left: int
+    top: int
+    right: int
+    bottom: int
+    features: Features
+
+    def as_json(self) -> dict[str, Any]:
+        features = self.features
+        return {
+            "id": self.index,
+            "name": self.name,
+            "bounds": [self.left, self.top, self.right, self.bottom],
+            "website": features.website.as_json() if features.website else None,
+            "sound": features.sound.as_json() if features.sound else None,
+            "focus": None if features.focus_margin is None else {"margin": features.focus_margin},
+            "stage": features.stage.as_json() if features.stage else None,
+        }
 
 
 @dataclass(frozen=True)
@@ -55,7 +85,9 @@ def iter_layers(layers: list[dict[str, Any]], prefix: str = "") -> Iterator[tupl
 
 
 class MapData:
-    def __init__(self, tiled: dict[str, Any]) -> None:
+    def __init__(self, tiled: dict[str, Any], *, strict: bool = False) -> None:
+        """`strict` (importing): an interactive area with a bad value refuses the map. Otherwise
+        (a stored map read by a server) such an area is left out, with a warning."""
         self.width: int = tiled["width"]
         self.height: int = tiled["height"]
         self.tile_width: int = tiled["tilewidth"]
@@ -67,9 +99,18 @@ class MapData:
         self.zones: list[Zone] = []
         self.exits: list[Exit] = []
         self.entries: dict[str, list[tuple[int, int]]] = {}
+        self.strict = strict
+        self.areas: list[Area] = []
+        self.area_sets: list[tuple[int, ...]] = [()]  # the areas one tile is in; 0: none
+        self.areas_at = array("h", [0]) * size
+        self.ignored: list[tuple[str, tuple[str, ...]]] = []  # (where, properties left unread)
+        self.stages: list[str] = []  # stage names (speakerMegaphone/listenerMegaphone), by index
+        self.stage_of_set: list[tuple[int, bool] | None] = [None]  # per area set: (stage, speaker?)
+        self._area_tiles: list[set[int]] = []
         zone_tiles: dict[tuple[str, str], tuple[str, set[int]]] = {}  # (kind, name) -> (room, tiles)
         self._read_layers(tiled, zone_tiles)
         self._paint_zones(zone_tiles)
+        self._paint_areas()
         self._check_entries()
 
     # --- building ---------------------------------------------------------------------------
@@ -88,12 +129,16 @@ class MapData:
                         if gid & GID_MASK in colliding:
                             self.blocked[index] = 1
                 self._read_area(name, properties, tiles, zone_tiles, layer_name=True)
+                self._read_features(name, properties, tiles, f"layer '{name}'")
             elif layer.get("type") == "objectgroup":
                 for obj in layer.get("objects", []):
                     if str(obj.get("type") or obj.get("class") or "").lower() in AREA_CLASSES:
                         tiles = self._object_tiles(obj)
                         if tiles:
-                            self._read_area(str(obj.get("name") or ""), _properties(obj), tiles, zone_tiles)
+                            area_name, properties = str(obj.get("name") or ""), _properties(obj)
+                            self._read_area(area_name, properties, tiles, zone_tiles)
+                            where = f"area '{area_name}' (object {obj.get('id', '?')} in layer '{name}')"
+                            self._read_features(area_name, properties, tiles, where)
 
     def _colliding_gids(self, tilesets: list[dict[str, Any]]) -> set[int]:
         gids = set()
@@ -123,7 +168,7 @@ class MapData:
             self.exits.append(Exit(url=exit_url.strip(), target=target, entry=entry))
             for index in tiles:
                 self.exit_at[index] = len(self.exits) - 1
-        marks_place = bool(exit_url) or _truthy(properties.get("startLayer"))
+        marks_place = bool(exit_url) or _truthy(properties.get("startLayer")) or bool(INTERACTIVE & properties.keys())
         room = properties.get("jitsiRoom")
         if isinstance(room, str) and room.strip():
             title = properties.get("jitsiRoomName") or (short if not layer_name else "") or room.strip()
@@ -134,6 +179,58 @@ class MapData:
             self._add_zone_tiles(zone_tiles, PLAIN, short, "", tiles)
         elif layer_name and isinstance(properties.get("zone"), str) and properties["zone"].strip():
             self._add_zone_tiles(zone_tiles, PLAIN, properties["zone"].strip(), "", tiles)
+
+    def _read_features(self, name: str, properties: dict[str, Any], tiles: set[int], where: str) -> None:
+        try:
+            features = read_features(properties, where)
+        except MapError:
+            if self.strict:
+                raise
+            logger.warning("map: %s left out", where, exc_info=True)
+            return
+        if features.ignored:
+            self.ignored.append((where, features.ignored))
+        if not features or not tiles:
+            return
+        columns = {index % self.width for index in tiles}
+        rows = {index // self.width for index in tiles}
+        self.areas.append(
+            Area(
+                index=len(self.areas), name=name.rsplit("/", 1)[-1], left=min(columns), top=min(rows),
+                right=max(columns) + 1, bottom=max(rows) + 1, features=features,
+            )
+        )  # fmt: skip
+        self._area_tiles.append(tiles)
+
+    def _paint_areas(self) -> None:
+        """Each tile gets the index of the set of areas it is in (areas overlap freely)."""
+        known: dict[tuple[int, ...], int] = {(): 0}
+        inside: dict[int, list[int]] = {}
+        for area, tiles in zip(self.areas, self._area_tiles, strict=True):
+            for index in tiles:
+                inside.setdefault(index, []).append(area.index)
+        for index, found in inside.items():
+            key = tuple(found)
+            if key not in known:
+                known[key] = len(self.area_sets)
+                self.area_sets.append(key)
+            self.areas_at[index] = known[key]
+        self._area_tiles = []
+        self.stage_of_set = [self._stage_of(areas) for areas in self.area_sets]
+
+    def _stage_of(self, areas: tuple[int, ...]) -> tuple[int, bool] | None:
+        """The stage a tile belongs to, and whether as its speaker area (which wins)."""
+        found: tuple[int, bool] | None = None
+        for each in areas:
+            stage = self.areas[each].features.stage
+            if stage is None:
+                continue
+            if stage.name not in self.stages:
+                self.stages.append(stage.name)
+            candidate = (self.stages.index(stage.name), stage.role == "speaker")
+            if found is None or (candidate[1] and not found[1]):
+                found = candidate
+        return found
 
     @staticmethod
     def _add_zone_tiles(
@@ -215,6 +312,10 @@ class MapData:
             return None
         zone = self.zone_at[index]
         return self.zones[zone] if zone >= 0 else None
+
+    def areas_of(self, x: float, y: float) -> list[Area]:
+        index = self.index_of(x, y)
+        return [self.areas[each] for each in self.area_sets[self.areas_at[index]]] if index >= 0 else []
 
     def exit_of(self, x: float, y: float) -> Exit | None:
         index = self.index_of(x, y)

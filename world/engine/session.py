@@ -53,6 +53,7 @@ class Session:
     budget: float = 0.0  # tiles the player may still move now
     last_move: float = field(default_factory=time.monotonic)
     exit_index: int = -1  # the exit tile the player stands on, so each exit is announced once
+    area_set: int = 0  # the interactive areas the player is in (MapData.area_sets), told on each change
     left_call_at: tuple[float, float] | None = None  # where they stepped out of calls (leave_call)
 
 
@@ -61,6 +62,7 @@ class MoveResult:
     accepted: bool
     reason: str = ""
     zone_changed: bool = False
+    areas_changed: bool = False
     exit: Exit | None = None
 
 

@@ -23,6 +23,8 @@ class PlayerState:
     moving: bool = False
     seq: int = 0
     zone: int = -1  # index into MapData.zones, -1 outside every zone
+    stage: int = -1  # index into MapData.stages while on a stage's speaker or audience area
+    stage_speaker: bool = False  # on the stage's speaker area (heard by its audience)
     cell: int = -1  # interest cell, -1 while not placed
     origin: str = ""  # the process that owns this player ("" for this process)
     # Whom this player has blocked: never put in contact with them. Between processes only (see
@@ -33,6 +35,9 @@ class PlayerState:
     emote: str = ""  # the last reaction (one of EMOTES), shown for EMOTE_MS from emote_at
     emote_at: float = 0.0  # ms since the epoch, on this process's clock
     emote_seq: int = 0  # counts the player's reactions, so a replica tells a new one from a repeat
+    # Refuses to be located (world/finding.py). Between processes only, like `avoids`: pages are not
+    # told, they learn it from `people` and `locate`.
+    hide_location: bool = False
 
     def full(self) -> dict[str, Any]:
         return (
@@ -65,10 +70,13 @@ class PlayerState:
         return f'[{self.id},"{self.emote}"]'  # an id and one of EMOTES: nothing to escape
 
     def replica(self) -> dict[str, Any]:
-        """What another process needs: `full` and whom the player blocks."""
+        """What another process needs: `full`, whom the player blocks and whether they hide where
+        they are."""
         data = self.full()
         if self.avoids:
             data["avoids"] = sorted(self.avoids)
+        if self.hide_location:
+            data["hide_location"] = True
         if self.emote_seq:
             data["emote_seq"] = self.emote_seq
         return data
@@ -85,9 +93,11 @@ class PlayerState:
         moving = "true" if self.moving else "false"
         return f'[{self.id},{round(self.x, 3)!r},{round(self.y, 3)!r},"{self.dir}",{moving},{self.seq}]'
 
-    def set_profile(self, *, name: str, avatar: str, avatar_url: str, status: str) -> bool:
+    def set_profile(self, *, name: str, avatar: str, avatar_url: str, status: str, hide_location: bool) -> bool:
+        """True if what pages are shown of the player changed (`hide_location` is not shown)."""
         changed = (self.name, self.avatar, self.avatar_url, self.status) != (name, avatar, avatar_url, status)
         self.name, self.avatar, self.avatar_url, self.status = name, avatar, avatar_url, status
+        self.hide_location = hide_location
         return changed
 
     @classmethod
@@ -110,4 +120,5 @@ class PlayerState:
             emote_seq=int(data.get("emote_seq", 0)),
             guest=bool(data.get("guest")),
             left_call=bool(data.get("left_call")),
+            hide_location=bool(data.get("hide_location")),
         )

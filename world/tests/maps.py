@@ -45,7 +45,7 @@ def tile_layer(name: str, width: int, height: int, tiles: dict[tuple[int, int], 
 
 def area(name: str, x: int, y: int, width: int, height: int, **properties: Any) -> dict[str, Any]:
     """A rectangle area object, given in tiles."""
-    kinds = {bool: "bool", str: "string", int: "int"}
+    kinds = {bool: "bool", str: "string", int: "int", float: "float"}
     return {
         "type": "area", "name": name, "x": x * TILE, "y": y * TILE, "width": width * TILE, "height": height * TILE,
         "properties": [{"name": key, "type": kinds[type(value)], "value": value} for key, value in properties.items()],
@@ -96,3 +96,24 @@ def write_map(directory: Path, tiled: dict[str, Any], name: str = "map.tmj", *, 
     path = directory / name
     path.write_text(json.dumps(tiled))
     return path
+
+
+def interactive_map(**board: Any) -> dict[str, Any]:
+    """room_map with interactive areas (world/areas.py): a notice board opening a website on
+    action (3–5, 8–9; `board` overrides its properties), a kitchen with a looping sound inside the
+    hall (6–8, 2–3), a focusable stage speaker area (12–13, 7–8) and its audience (14–17, 7–9),
+    and a website opened on entering (2–3, 4)."""
+    tiled = room_map()
+    properties = {"openWebsite": "/about/", "openWebsiteTrigger": "onaction", **board}
+    tiled["layers"].append(
+        {"type": "objectgroup", "name": "interactions", "visible": True, "opacity": 1, "x": 0, "y": 0, "objects": [
+            area("Notice board", 3, 8, 3, 2, **properties),
+            area("Kitchen", 6, 2, 3, 2, playAudio="https://sounds.example.org/kitchen.ogg", audioLoop=True,
+                 audioVolume=0.4),
+            area("Stage", 12, 7, 2, 2, speakerMegaphone="garden", focusable=True, zoom_margin=1.0),
+            area("Audience", 14, 7, 4, 3, listenerMegaphone="garden"),
+            area("Welcome", 2, 4, 2, 1, openWebsite="https://example.org/welcome", openWebsiteWidth=40,
+                 openWebsitePolicy="fullscreen", openWebsiteClosable=True, openWebsiteAllowApi=True),
+        ]},
+    )  # fmt: skip
+    return tiled

@@ -71,10 +71,11 @@ async def test_a_reimported_map_is_read_from_the_store_and_whoever_stands_in_a_w
         store.records[WORLD] = record(map_json=walled, map_url="/maps/2")
         await bus.publish(world_group(WORLD), {"type": "sync.map_changed", "world": WORLD})
         async with asyncio.timeout(3):
-            while not any(message["type"] == "correction" for message in received):  # noqa: ASYNC110
+            while not any(message["type"] == "areas" for message in received):  # noqa: ASYNC110
                 await asyncio.sleep(0.02)
-        notice, correction = [message for message in received if message["type"] != "tick"]
+        notice, correction, areas = [message for message in received if message["type"] != "tick"]
         assert notice == {"type": "map_changed", "map_url": "/maps/2"}
+        assert areas == {"type": "areas", "areas": []}  # where the new map put them: in none
         assert correction["reason"] == "map_changed"
         assert (int(correction["x"]), int(correction["y"])) in {(2, 2), (3, 2)}  # the start tiles
         assert engine.map_url == "/maps/2"

@@ -33,7 +33,7 @@ def refused(tmp_path, tiled, *, image=True, name="map.tmj") -> str:
 
 def test_import_creates_world_with_its_images(tmp_path):
     output = import_map(write_map(tmp_path, room_map()), "test", "--name", "Test Room")
-    assert output.startswith("created world 'test' (Test Room): 20×12 tiles, 1 image(s)")
+    assert output.startswith("created world 'test' (Test Room): 20×12 tiles, 1 file(s)")
     world = World.objects.get(slug="test")
     assert (world.width, world.height, world.source_name) == (20, 12, "map.tmj")
     [asset] = MapAsset.objects.filter(world=world)

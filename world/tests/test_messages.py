@@ -10,7 +10,7 @@ from world import messages
 from world.consumers import WorldConsumer
 from world.engine.mapdata import Exit, MapData
 from world.engine.state import PlayerState
-from world.tests.maps import room_map
+from world.tests.maps import interactive_map, room_map
 
 WORLD = Path(__file__).resolve().parents[1]
 DOC = (WORLD.parent / "docs" / "protocol.md").read_text()
@@ -55,7 +55,8 @@ def samples() -> dict[str, list[str]]:
     contacts = [{"id": 9, "initiator": True, "polite": False}]
     welcome = messages.welcome(
         world_id=1, slug="demo", name="Demo", map_url="/maps/demo/1/map.json", mapdata=mapdata, walk_speed=5.0,
-        talk_radius=2.5, you=you, zone=mapdata.zones[0], players=[bob], contacts=contacts, server_time=1795313603235,
+        talk_radius=2.5, you=you, zone=mapdata.zones[0], areas=[], players=[bob], contacts=contacts,
+        server_time=1795313603235,
     )  # fmt: skip
     tick = messages.tick(
         "1795313603335", bob.full_json(), bob.compact_json() + "," + you.compact_json(), bob.full_json(), "15,16"
@@ -65,6 +66,7 @@ def samples() -> dict[str, list[str]]:
         "tick": [tick],
         "correction": [messages.correction(you, seq=12, reason="blocked")],
         "zone": [messages.zone(mapdata.zones[0]), messages.zone(None)],
+        "areas": [messages.areas(MapData(interactive_map()).areas), messages.areas([])],
         "contacts": [messages.contacts(contacts, added=[9], removed=[])],
         "exit": [
             messages.exit(Exit(url="annex.tmj#from-demo", target="annex.tmj", entry="from-demo"), world="annex"),
@@ -106,6 +108,16 @@ def test_each_message_parses_as_json_with_the_documented_keys():
                 assert set(message) == keys, frame
     welcome = json.loads(samples()["welcome"][0])
     assert set(welcome["world"]) == keys_at(SECTION.index('"world": {') + len('"world": '))
+    areas = json.loads(samples()["areas"][0])["areas"]
+    start = SECTION.index('{"type": "areas"')
+    example = SECTION[start:]
+    for part in ("website", "sound", "focus", "stage"):
+        documented = keys_at(start + example.index(f'"{part}": {{') + len(f'"{part}": '))
+        found = [set(area[part]) for area in areas if area[part]]
+        assert found, part
+        assert all(keys == documented for keys in found), part
+    for area in areas:
+        assert set(area) == keys_at(start + example.index('[{"id"') + 1)
     tick = json.loads(samples()["tick"][0])
     assert [len(entry) for entry in tick["moved"]] == [6, 6]  # [id, x, y, dir, moving, seq]
     assert len(PLAYER_STATE) == 10
