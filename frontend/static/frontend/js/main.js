@@ -8,12 +8,14 @@ import { Minimap } from "./components/Minimap.js";
 import { PeoplePanel } from "./components/PeoplePanel.js";
 import { PlayerMenu } from "./components/PlayerMenu.js";
 import { ReportDialog } from "./components/ReportDialog.js";
+import { AreaEffects } from "./services/AreaEffects.js";
 import { Blocker } from "./services/Blocker.js";
 import { Finder } from "./services/Finder.js";
 import { VideoTiles } from "./components/VideoTiles.js";
 import { WorldView } from "./components/WorldView.js";
 import { EMOTES } from "./lib/bubbles.js";
 import { h } from "./lib/dom.js";
+import { gettext } from "./lib/i18n.js";
 import { COME_BACK_IN } from "./protocol.js";
 import { ChatService } from "./services/ChatService.js";
 import { LocalMedia } from "./services/LocalMedia.js";
@@ -37,16 +39,28 @@ const view = new WorldView({ canvas, store, world, banner: $("zone-banner"), zon
 const chatWindow = new ChatWindow({
   root: $("chat"), store, chat, toggle: $("chat-toggle"), badge: $("chat-badge"), app: $("app"), canvas, reporter,
 });
+const finder = new Finder({ store, world, view });
 const menu = new PlayerMenu({
-  dialog: $("player-menu"), opener: $("menu-button"), store, world, media,
+  dialog: $("player-menu"), opener: $("menu-button"), store, world, media, finder,
   muteButton: $("mute-button"), cameraButton: $("camera-button"),
 });
 const tiles = new VideoTiles({
   root: $("videos"), bar: $("call-bar"), screens: $("screens"), store, media, reporter, blocker, world,
 });
 view.coveredTop = () => tiles.coveredHeight();
+// What a sheet over the map's bottom (the chat or the people panel on a phone) covers of it, in
+// CSS pixels; beside the map (a desktop) or closed, nothing.
+view.coveredBottom = () => {
+  const stage = $("stage").getBoundingClientRect();
+  let covered = 0;
+  for (const sheet of [$("chat"), $("people-panel"), $("cowebsite")]) {
+    const box = sheet.getBoundingClientRect();
+    if (!box.height || box.left >= stage.right - 1 || box.right <= stage.left + 1 || box.top >= stage.bottom) continue;
+    covered = Math.max(covered, stage.bottom - Math.max(box.top, stage.top));
+  }
+  return covered;
+};
 const people = new PeopleList({ root: $("people"), store });
-const finder = new Finder({ store, world, view });
 const peoplePanel = new PeoplePanel({
   root: $("people-panel"), opener: $("people-button"), store, world, finder, chat: chatWindow, blocker, reporter,
 });
@@ -58,7 +72,7 @@ screenButton.addEventListener("click", () => (media.screen ? media.stopScreen() 
 store.on("media", () => {
   const sharing = Boolean(media.screen);
   screenButton.setAttribute("aria-pressed", String(sharing));
-  screenButton.textContent = sharing ? "Stop sharing" : "Share screen";
+  screenButton.textContent = sharing ? gettext("Stop sharing") : gettext("Share screen");
 });
 
 // Reactions: a row of buttons the React button opens; each shows over our avatar for everyone.
@@ -79,12 +93,12 @@ reactButton.addEventListener("click", () => {
 
 function showNotice({ text, kind, timeout }) {
   const item = h("p", { class: `notice ${kind}` }, text,
-    h("button", { type: "button", class: "link", "aria-label": "Dismiss", onclick: () => item.remove() }, "×"));
+    h("button", { type: "button", class: "link", "aria-label": gettext("Dismiss"), onclick: () => item.remove() }, "×"));
   $("notices").append(item);
   if (timeout) setTimeout(() => item.remove(), timeout);
 }
 
-const STATUS_TEXT = { connecting: "Connecting…", reconnecting: "Reconnecting…", closed: "Disconnected" };
+const STATUS_TEXT = { connecting: gettext("Connecting…"), reconnecting: gettext("Reconnecting…"), closed: gettext("Disconnected") };
 
 function showConnection() {
   const { connection } = store.state;
@@ -104,8 +118,8 @@ function showOverlay() {
     $("overlay-text").textContent = closed.message;
     const again = COME_BACK_IN.has(closed.code);
     $("overlay-actions").replaceChildren(
-      again ? h("button", { type: "button", onclick: () => location.reload() }, "Come back in") : "",
-      " ", h("a", { class: "button secondary", href: config.urls.home }, "All worlds"));
+      again ? h("button", { type: "button", onclick: () => location.reload() }, gettext("Come back in")) : "",
+      " ", h("a", { class: "button secondary", href: config.urls.home }, gettext("All worlds")));
     overlay.hidden = false;
     return;
   }
@@ -148,6 +162,9 @@ people.start();
 peoplePanel.start();
 new Knocks({ root: $("notices"), store, world, finder }).start();
 new Minimap({ root: $("minimap"), toggle: $("minimap-button"), store, view }).start();
+new AreaEffects({
+  store, view, stage: $("stage"), canvas, panel: $("cowebsite"), soundsButton: $("sounds-button"), badge: $("stage-badge"),
+}).start();
 $("zoom-in").addEventListener("click", () => view.zoomBy(1));
 $("zoom-out").addEventListener("click", () => view.zoomBy(-1));
 world.start();
@@ -162,7 +179,8 @@ showConnection();
 window.metaverse = Object.freeze({
   inspect: () => ({
     ...store.snapshot(), frames: view.frameStats(), ice: rtc.iceStatus(), calls: rtc.callStatus(),
-    bubbles: view.bubbleStatus(), emotes: view.emoteStatus(),
+    bubbles: view.bubbleStatus(), emotes: view.emoteStatus(), drawn: view.drawStatus(),
+    focus: view.focus && { ...view.focus }, // the area the camera frames (its scale: frames.scale)
   }),
   pointOfTile: (tx, ty) => view.pointOfTile(tx, ty),
 });

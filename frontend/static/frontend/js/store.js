@@ -5,7 +5,7 @@
 // components read it and call service methods. Positions are mutated in place (the render loop
 // reads them every frame and 100 players send ten updates a second each); everything a
 // component shows is announced with `emit(topic)`.
-// Topics: "welcome", "map", "me", "players", "zone", "contacts", "connection", "closed",
+// Topics: "welcome", "map", "me", "players", "zone", "areas", "contacts", "connection", "closed",
 // "chat", "media", "peers", "levels", "notice".
 
 export function createStore(config) {
@@ -18,6 +18,7 @@ export function createStore(config) {
     players: new Map(), // everyone else in view, by id (see services/WorldService.js)
     zone: null,
     zones: [],
+    areas: [], // the interactive areas we stand in (docs/protocol.md "areas"; services/AreaEffects.js)
     contacts: new Map(), // id -> {id, initiator, polite}
     connection: { world: "connecting", chat: "idle", signal: "idle" },
     closed: null, // {code, reason, message} once the server sent us away for good

@@ -5,6 +5,9 @@
 // number of device pixels (`scale`) at whole-pixel offsets, and smoothing is off.
 
 import { Bubbles, drawBubble, drawEmote } from "../lib/bubbles.js";
+import { callGroup, drawCallArea } from "../lib/callarea.js";
+import { framingCentre, framingScale } from "../lib/focus.js";
+import { gettext } from "../lib/i18n.js";
 import { directionOfKey } from "../lib/movement.js";
 
 const FRAME = 32; // avatar sprite sheets: 3 walk frames x 4 directions of 32x32
@@ -36,7 +39,10 @@ export class WorldView {
     this.scale = 2;
     this.camera = { x: 0, y: 0 };
     this.spot = null; // {x, y, until, path}: a place we were shown (Locate): looked at, marked
+    this.focus = null; // {left, top, right, bottom} in tiles: an area the camera frames (setFocus)
     this.coveredTop = () => 0; // CSS pixels at the top the call dock covers (main.js sets it)
+    this.coveredBottom = () => 0; // CSS pixels at the bottom a sheet covers (the chat on a phone)
+    this.callArea = { members: [], scratch: document.createElement("canvas") }; // the call's bubble
     this.bubbles = new Bubbles(); // what people nearby just said, over their heads
     this.last = 0;
     this.intervals = new Float32Array(STATS_FRAMES);
@@ -91,7 +97,8 @@ export class WorldView {
     }
     // About 2 CSS pixels per map pixel on a desktop, 1.25 on a phone; always whole device pixels.
     const cssZoom = Math.min(rect.width, rect.height) >= 560 ? 2 : 1.25;
-    this.scale = Math.max(1, Math.min(12, Math.round(cssZoom * ratio) + this.zoom));
+    const framed = framingScale(this.focus, this.store.state.map, width, height); // the whole area fits
+    this.scale = framed || Math.max(1, Math.min(12, Math.round(cssZoom * ratio) + this.zoom));
     this.ratio = ratio;
     this.ctx.imageSmoothingEnabled = false;
   }
@@ -183,7 +190,7 @@ export class WorldView {
     const zone = this.store.state.zone;
     this.zoneLabel.textContent = zone ? zone.name : "";
     if (!entered || !zone) return;
-    const hint = { meeting: "Meeting room: everyone here is in one call", silent: "Silent zone: no calls here" };
+    const hint = { meeting: gettext("Meeting room: everyone here is in one call"), silent: gettext("Silent zone: no calls here") };
     this.banner.replaceChildren(Object.assign(document.createElement("strong"), { textContent: zone.name }));
     if (hint[zone.kind]) this.banner.append(Object.assign(document.createElement("span"), { textContent: hint[zone.kind] }));
     this.banner.classList.add("shown");
@@ -230,8 +237,10 @@ export class WorldView {
     ctx.fillStyle = map ? map.background : "#1d2228";
     ctx.fillRect(0, 0, canvas.width, canvas.height);
     if (!map || !state.me) return;
-    this._follow(map, this.spot && now < this.spot.until ? this.spot : state.me);
+    this._follow(map, this.spot && now < this.spot.until ? this.spot : this._framed(map) || state.me);
     this._drawChunks(map.below);
+    this._visible(map, now);
+    this._drawCallArea(map);
     this._drawTarget(map);
     this._drawSpot(map, now);
     this._drawAvatars(map, now);
@@ -253,14 +262,19 @@ export class WorldView {
     const viewHeight = this.canvas.height / scale;
     const centreX = me.x * map.tileWidth;
     const centreY = me.y * map.tileHeight - FRAME / 2;
-    // What the call dock covers (map pixels): we are centred in the rest, and near the map's top
-    // the view may go past its edge rather than leave us under the dock.
-    const covered = Math.min(viewHeight / 2, (this.coveredTop() * this.ratio) / scale);
-    const clamp = (value, view, size, low = 0) =>
-      size <= view ? (size - view) / 2 : Math.max(low, Math.min(size - view, value));
-    this.camera.x = Math.round(clamp(centreX - viewWidth / 2, viewWidth, map.pixelWidth) * scale);
-    const top = centreY - covered - (viewHeight - covered) / 2;
-    this.camera.y = Math.round(clamp(top, viewHeight, map.pixelHeight, covered ? -covered : 0) * scale);
+    // What the call dock covers at the top and a sheet (the chat on a phone) at the bottom, in map
+    // pixels: we are centred in the rest, and near the map's edges the view may go past them
+    // rather than leave us under either.
+    const toMap = (css) => (Math.max(0, css) * this.ratio) / scale;
+    const above = Math.min(viewHeight / 2, toMap(this.coveredTop()));
+    const below = Math.min(Math.max(0, viewHeight - above - FRAME * 1.5), toMap(this.coveredBottom()));
+    const fit = (value, view, size, before = 0, after = 0) => {
+      const open = view - before - after;
+      return size <= open ? (size - open) / 2 - before : Math.max(-before, Math.min(size - view + after, value));
+    };
+    this.camera.x = Math.round(fit(centreX - viewWidth / 2, viewWidth, map.pixelWidth) * scale);
+    const open = viewHeight - above - below;
+    this.camera.y = Math.round(fit(centreY - above - open / 2, viewHeight, map.pixelHeight, above, below) * scale);
   }
 
   _drawChunks(chunks) {
@@ -274,6 +288,20 @@ export class WorldView {
       if (x >= canvas.width || y >= canvas.height || x + width <= 0 || y + height <= 0) continue;
       ctx.drawImage(chunk.canvas, x, y, width, height);
     }
+  }
+
+  // Frame a rectangle of the map (an area's focus, lib/focus.js) instead of following us; null:
+  // follow us again, at the zoom we had.
+  setFocus(rect) {
+    this.focus = rect;
+    this.resize();
+  }
+
+  // The point _follow centres on while framing (it centres on an avatar's middle, FRAME/2 up).
+  _framed(map) {
+    if (!this.focus) return null;
+    const { x, y } = framingCentre(this.focus);
+    return { x, y: y + FRAME / 2 / map.tileHeight };
   }
 
   // Look at a place for a few seconds, marked, with the way there from us (Locate).
@@ -351,9 +379,22 @@ export class WorldView {
     return sorted;
   }
 
+  // The call's bubble under the avatars: us and whoever we are in a call with (lib/callarea.js).
+  _drawCallArea(map) {
+    const { scale } = this;
+    const group = callGroup(this.store.state);
+    const points = group.map((player) => ({
+      x: player.rx * map.tileWidth * scale - this.camera.x,
+      y: (player.ry * map.tileHeight - FRAME / 3) * scale - this.camera.y,
+    }));
+    const radius = map.tileWidth * 0.85 * scale;
+    const drawn = drawCallArea(this.ctx, points, radius, Math.max(2, Math.round(scale)), this.callArea.scratch);
+    this.callArea.members = drawn ? group.map((player) => player.id) : [];
+  }
+
   _drawAvatars(map, now) {
     const { ctx, scale } = this;
-    for (const player of this._visible(map, now)) {
+    for (const player of this.sorted) {
       const feetX = Math.round(player.rx * map.tileWidth * scale) - this.camera.x;
       const feetY = Math.round(player.ry * map.tileHeight * scale) - this.camera.y;
       const x = feetX - (FRAME / 2) * scale;
@@ -404,6 +445,31 @@ export class WorldView {
     }));
   }
 
+  // What the last frame drew: which tile layers are under the avatars and which over them, who
+  // is inside the call's bubble, where our avatar is on the page (CSS pixels), and which layers
+  // have a tile drawn over it there.
+  drawStatus() {
+    const { map, me } = this.store.state;
+    if (!map || !me || me.rx === undefined) return null;
+    const { scale, camera } = this;
+    const rect = this.canvas.getBoundingClientRect();
+    const ratio = this.canvas.width / rect.width;
+    const left = Math.round(me.rx * map.tileWidth * scale) - camera.x - (FRAME / 2) * scale;
+    const top = Math.round(me.ry * map.tileHeight * scale) - camera.y - FEET * scale;
+    const size = (FRAME * scale) / ratio;
+    const avatar = { left: rect.left + left / ratio, top: rect.top + top / ratio };
+    Object.assign(avatar, { right: avatar.left + size, bottom: avatar.top + size });
+    const covering = new Set();
+    const [x, y] = [me.rx * map.tileWidth, me.ry * map.tileHeight];
+    for (let ty = Math.floor((y - FEET) / map.tileHeight); ty * map.tileHeight < y - FEET + FRAME; ty += 1) {
+      for (let tx = Math.floor((x - FRAME / 2) / map.tileWidth); tx * map.tileWidth < x + FRAME / 2; tx += 1) {
+        for (const name of map.aboveAt(tx, ty)) covering.add(name);
+      }
+    }
+    const layers = { below: [...map.layers.below], above: [...map.layers.above] };
+    return { layers, callArea: [...this.callArea.members], me: avatar, over: [...covering] };
+  }
+
   _tag(player, isMe) {
     const key = `${player.name}|${player.status}|${this.ratio}|${isMe}|${player.guest}`;
     const drawn = this.tags.get(player);
@@ -412,7 +478,7 @@ export class WorldView {
     const font = `600 ${Math.round(12 * ratio)}px system-ui, -apple-system, "Segoe UI", sans-serif`;
     const measure = document.createElement("canvas").getContext("2d");
     measure.font = font;
-    const text = `${player.name || "…"}${player.guest ? " · guest" : ""}`;
+    const text = player.guest ? gettext("%(name)s · guest", { name: player.name || "…" }) : player.name || "…";
     const dot = Math.round(7 * ratio);
     const pad = Math.round(5 * ratio);
     const width = Math.ceil(measure.measureText(text).width) + dot + pad * 3;

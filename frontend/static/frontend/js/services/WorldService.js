@@ -2,6 +2,7 @@
 // picture of who is where, moves our own avatar (prediction, lib/movement.js) and tells the
 // server, and starts over from the snapshot (`welcome`) after every reconnect.
 
+import { gettext } from "../lib/i18n.js";
 import { LocalPlayer } from "../lib/movement.js";
 import { loadMap } from "../lib/tiled.js";
 import { ReconnectingSocket } from "./socket.js";
@@ -67,6 +68,9 @@ export class WorldService {
       case "zone":
         this.store.state.zone = message.zone;
         return this.store.emit("zone", { entered: true });
+      case "areas":
+        this.store.state.areas = message.areas || [];
+        return this.store.emit("areas");
       case "contacts":
         return this._setContacts(message.contacts || [], message.call ?? null);
       case "correction":
@@ -113,6 +117,7 @@ export class WorldService {
     for (const player of message.players || []) this._enter(player, now);
     state.zone = message.zone || null;
     state.zones = message.zones || [];
+    state.areas = message.areas || [];
     state.stats.welcomes += 1;
     if (state.config.entry) {
       // A reload should bring us back where we stand, not to the exit we came in by.
@@ -125,6 +130,7 @@ export class WorldService {
     this.store.emit("me");
     this.store.emit("players");
     this.store.emit("zone", { entered: false });
+    this.store.emit("areas");
     if (!state.map || state.map.url !== message.world.map_url) await this._loadMap(message.world.map_url);
   }
 
@@ -249,9 +255,9 @@ export class WorldService {
     if (asked) return asked.promise;
     let settle;
     const promise = new Promise((resolve, reject) => (settle = { resolve, reject }));
-    const timer = setTimeout(() => this._located(id, null, { message: "No answer from the server." }), LOCATE_MS);
+    const timer = setTimeout(() => this._located(id, null, { message: gettext("No answer from the server.") }), LOCATE_MS);
     this.locating.set(id, { ...settle, timer, promise });
-    if (!this.socket.send({ type: "locate", id })) this._located(id, null, { message: "Not connected." });
+    if (!this.socket.send({ type: "locate", id })) this._located(id, null, { message: gettext("Not connected.") });
     return promise;
   }
 
@@ -280,7 +286,7 @@ export class WorldService {
       },
       (error) => {
         console.error(error);
-        this.store.notice(`The map did not load (${error.message}). Trying again…`, { kind: "error" });
+        this.store.notice(gettext("The map did not load (%(reason)s). Trying again…", { reason: error.message }), { kind: "error" });
         setTimeout(() => {
           if (state.world && state.world.map_url === url) this._loadMap(url);
         }, 3000);
