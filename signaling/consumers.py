@@ -10,6 +10,7 @@ import time
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext, gettext_lazy
 
 from metaverse.errors import AppError
 from metaverse.sockets import CloseCode, Flood, TokenBucket
@@ -37,7 +38,8 @@ SDP_PER_SECOND, SDP_BURST = 10, 20  # offers and answers
 SMALL_PER_SECOND, SMALL_BURST = 200, 400  # candidates and hang-ups: a mesh of 6 trickles ~100 at once
 RATE_DROPS_BEFORE_CLOSE = 400  # within RATE_WINDOW_SECONDS
 RATE_WINDOW_SECONDS = 10.0
-CALL_UNAVAILABLE = "The meeting server cannot be reached; try again in a moment."
+# Lazy: sent from the world's tick as well, and translated as it is sent, for each socket.
+CALL_UNAVAILABLE = gettext_lazy("The meeting server cannot be reached; try again in a moment.")
 # When a call's sound stops being mixed, a page moves its voice back to the video room, then leaves
 # the mix; it is taken out of the mix after this long if it has not.
 MIX_HANDOVER_SECONDS = 5.0
@@ -58,6 +60,7 @@ class SignalingConsumer(WorldSocketConsumer):
     call: str | None = None  # the media server's call this player is in (world/engine/calls.py)
     mixed = False  # whether that call's sound goes through the media server's mixer
     hidden: tuple[int, ...] = ()  # the call's members kept apart from this player by a block
+    stage_role: str | None = None  # in a stage's call: "speaker" or "listener" (only receives)
 
     async def connect(self) -> None:
         self._held: dict[int, list[Outgoing]] = {}
@@ -70,9 +73,9 @@ class SignalingConsumer(WorldSocketConsumer):
         self._flood = Flood(
             limit=RATE_DROPS_BEFORE_CLOSE,
             window=RATE_WINDOW_SECONDS,
-            notice=f"at most {SDP_PER_SECOND} offers and answers and {SMALL_PER_SECOND} "
-            "candidates and hang-ups a second",
-            closing="Too many signaling messages.",
+            notice=gettext("at most %(offers)d offers and answers and %(small)d candidates and hang-ups a second")
+            % {"offers": SDP_PER_SECOND, "small": SMALL_PER_SECOND},
+            closing=gettext("Too many signaling messages."),
         )
         admission = await self.admit()
         if admission is None:
@@ -88,9 +91,11 @@ class SignalingConsumer(WorldSocketConsumer):
             user.pk, {"type": "signal.replaced", "world": record.id, "channel": self.channel_name}
         )
         if not await self._wait_until_in_world(engine, user.pk):
-            await self.close_with(
-                CloseCode.NOT_IN_WORLD, "not_in_world", f"Enter {record.name} on /ws/world/{record.slug}/ first."
-            )
+            first = gettext("Enter %(world)s on %(path)s first.") % {
+                "world": record.name,
+                "path": f"/ws/world/{record.slug}/",
+            }
+            await self.close_with(CloseCode.NOT_IN_WORLD, "not_in_world", first)
             return
         engine.listen_contacts(user.pk, self.contacts_changed)
         self.listening = True
@@ -142,7 +147,7 @@ class SignalingConsumer(WorldSocketConsumer):
             await self.drop_for_rate(self._flood)
             return
         if message.to == self.user_id:
-            raise AppError("invalid", "'to' is your own id")
+            raise AppError("invalid", gettext("'to' is your own id"))
         held = self._held.get(message.to)
         if held is None and engine.in_contact(self.user_id, message.to):
             await self._deliver(message)
@@ -192,7 +197,7 @@ class SignalingConsumer(WorldSocketConsumer):
             signal_group(self.engine.world_id, message.to), {"type": "signal.relay", "message": relayed}
         ):
             await self.send_json(
-                {"type": "error", "code": "unavailable", "message": "Could not relay this message; try again.",
+                {"type": "error", "code": "unavailable", "message": gettext("Could not relay this message; try again."),
                  "to": message.to, "refused": message.kind}
             )  # fmt: skip
 
@@ -201,9 +206,9 @@ class SignalingConsumer(WorldSocketConsumer):
         # still has candidates in flight.
         assert self.engine is not None
         if message.to in self.engine.players:
-            code, text = "not_in_contact", f"You are not in contact with player {message.to}."
+            code, text = "not_in_contact", gettext("You are not in contact with player %(id)s.") % {"id": message.to}
         else:
-            code, text = "unknown_player", f"There is no player {message.to} in this world."
+            code, text = "unknown_player", gettext("There is no player %(id)s in this world.") % {"id": message.to}
         if not self.closing:
             await self.send_json(
                 {"type": "error", "code": code, "message": text, "to": message.to, "refused": message.kind}
@@ -235,10 +240,11 @@ class SignalingConsumer(WorldSocketConsumer):
             return
         mixed = self.engine.call_mixed(call)
         hidden = tuple(self.engine.hidden_from(self.user_id))
-        if (call, mixed, hidden) == (self.call, self.mixed, self.hidden):
+        role = self.engine.stage_role(self.user_id)
+        if (call, mixed, hidden, role) == (self.call, self.mixed, self.hidden, self.stage_role):
             return
         previous, was_mixed = self.call, self.mixed
-        self.call, self.mixed, self.hidden = call, mixed, hidden
+        self.call, self.mixed, self.hidden, self.stage_role = call, mixed, hidden, role
         # In the background: Janus answers in milliseconds, but the world's tick calls this.
         self.hub.spawn(self._switch_call(previous, was_mixed, call, mixed), name=f"call-{self.user_id}")
 
@@ -296,8 +302,17 @@ class SignalingConsumer(WorldSocketConsumer):
         return {
             "type": "call", "mode": "sfu", "call": call, "members": self.engine.call_members(call),
             "video_limit": settings.CALL_VIDEO_LIMIT, "mix": mix, "hidden": self.engine.hidden_from(self.user_id),
-            "janus": ticket(room=room, user_id=self.user_id).as_message(),
+            "janus": ticket(room=room, user_id=self.user_id).as_message(), "stage": self._stage(call),
         }  # fmt: skip
+
+    def _stage(self, call: str) -> dict[str, Any] | None:
+        """A stage's call: whether this player speaks or only listens, and who the speakers are."""
+        assert self.engine is not None
+        role = self.engine.stage_role(self.user_id)
+        if role is None:
+            return None
+        speakers = [pid for pid in self.engine.call_members(call) if self.engine.stage_role(pid) == "speaker"]
+        return {"role": role, "speakers": speakers}
 
     async def _out_of_mix_later(self, call: str) -> None:
         await asyncio.sleep(MIX_HANDOVER_SECONDS)
@@ -314,4 +329,5 @@ class SignalingConsumer(WorldSocketConsumer):
 
     async def signal_replaced(self, event: dict[str, Any]) -> None:
         if self.engine is not None and event["world"] == self.engine.world_id and event["channel"] != self.channel_name:
-            await self.close_with(CloseCode.REPLACED, "replaced", "You opened this world's signaling somewhere else.")
+            elsewhere = gettext("You opened this world's signaling somewhere else.")
+            await self.close_with(CloseCode.REPLACED, "replaced", elsewhere)

@@ -12,6 +12,7 @@
 // are matched to answers by `transaction`; a keep-alive every 25 s keeps the session.
 
 import { SpeakingDetector } from "../lib/audio.js";
+import { gettext } from "../lib/i18n.js";
 import { JanusMix } from "./JanusMix.js";
 
 const KEEPALIVE_MS = 25000;
@@ -28,7 +29,7 @@ class JanusError extends Error {
 }
 
 export class JanusCall {
-  constructor(store, media, { ticket, call, iceServers, videoLimit, mix, hidden, onEnded }) {
+  constructor(store, media, { ticket, call, iceServers, videoLimit, mix, hidden, listenOnly, onEnded }) {
     this.store = store;
     this.media = media;
     this.ticket = ticket;
@@ -52,13 +53,14 @@ export class JanusCall {
     this.mix = mix || null; // {room, left, right} while the call's sound is mixed
     this.mixer = null; // our JanusMix then
     this.hidden = new Set(hidden || []); // members kept apart from us by a block: not received, not shown
+    this.listenOnly = Boolean(listenOnly); // a stage's audience: we publish nothing
   }
 
   // Join the room and publish; resolves once our offer is answered.
   async start() {
     this.ws = new WebSocket(this.ticket.url, "janus-protocol");
     this.ws.onmessage = (event) => this._message(JSON.parse(event.data));
-    this.ws.onclose = () => this._ended("The meeting server closed the connection.");
+    this.ws.onclose = () => this._ended(gettext("The meeting server closed the connection."));
     await new Promise((resolve, reject) => {
       this.ws.onopen = resolve;
       this.ws.onerror = () => reject(new JanusError(0, "cannot reach the meeting server"));
@@ -71,7 +73,7 @@ export class JanusCall {
       display: String(this.ticket.feed), token: this.ticket.member_token,
     });
     this.privateId = joined.data.private_id;
-    await this._publish();
+    if (!this.listenOnly) await this._publish();
     if (this.mix) await this._joinMix();
     this._publishersListed(joined.data.publishers || []);
     this.nearest = setInterval(() => this._reconcile(), RECONCILE_MS);
@@ -115,7 +117,7 @@ export class JanusCall {
       this._reconcile();
     } else if (this.mix) {
       this.mix = null;
-      this._queuePublisher(() => this._voiceHere(true), "Your microphone could not be moved back to the meeting.");
+      this._queuePublisher(() => this._voiceHere(true), gettext("Your microphone could not be moved back to the meeting."));
       this._reconcile();
       const mixer = this.mixer;
       this.mixer = null;
@@ -129,9 +131,9 @@ export class JanusCall {
       await mixer.start();
     } catch (error) {
       console.warn("meeting: could not join the call's sound mix:", error);
-      this.store.notice("Could not join the meeting's sound; walk out and in again to retry.", { kind: "warning" });
+      this.store.notice(gettext("Could not join the meeting's sound; walk out and in again to retry."), { kind: "warning" });
     }
-    this._queuePublisher(() => this._voiceHere(false), "Your microphone could not be moved to the meeting's mix.");
+    this._queuePublisher(() => this._voiceHere(false), gettext("Your microphone could not be moved to the meeting's mix."));
   }
 
   // Our microphone in the video room (on) or not (off: the mix carries it).
@@ -220,7 +222,7 @@ export class JanusCall {
       return;
     }
     if (message.janus !== "event") {
-      if (message.janus === "hangup" && message.sender === this.publisherHandle) this._ended("The meeting server hung up.");
+      if (message.janus === "hangup" && message.sender === this.publisherHandle) this._ended(gettext("The meeting server hung up."));
       return;
     }
     const data = (message.plugindata && message.plugindata.data) || {};
@@ -274,7 +276,7 @@ export class JanusCall {
     await pc.setRemoteDescription(jsep);
   }
 
-  _queuePublisher(work, failure = "Your screen could not be shared in the meeting.") {
+  _queuePublisher(work, failure = gettext("Your screen could not be shared in the meeting.")) {
     this.publisherQueue = this.publisherQueue.then(work).catch((error) => {
       console.warn("meeting: publishing failed:", error);
       this.store.notice(failure, { kind: "warning" });

@@ -14,6 +14,7 @@
 // them (no teardown on a server restart). ICE servers: IceServers.js.
 
 import { SpeakingDetector } from "../lib/audio.js";
+import { gettext } from "../lib/i18n.js";
 import { IceServers } from "./IceServers.js";
 import { JanusCall } from "./JanusCall.js";
 import { ReconnectingSocket } from "./socket.js";
@@ -40,8 +41,8 @@ const TROUBLE_AGAIN_MS = 30000; // the same signal socket trouble is said at mos
 // walks away (not_in_contact), or leaves the world (unknown_player).
 const SIGNAL_ROUTINE = new Set(["not_in_contact", "unknown_player"]);
 const SIGNAL_TROUBLE = {
-  unavailable: "The server could not pass on a call message; a call may not connect.",
-  rate_limited: "Calls are sending too much at once; a call may not connect.",
+  unavailable: gettext("The server could not pass on a call message; a call may not connect."),
+  rate_limited: gettext("Calls are sending too much at once; a call may not connect."),
 };
 
 export class WebRTCManager {
@@ -66,7 +67,7 @@ export class WebRTCManager {
         store.state.connection.signal = status;
         store.emit("connection");
       },
-      onClosed: (closing) => store.notice(`Calls stopped: ${closing.message}`, { kind: "error", timeout: 0 }),
+      onClosed: (closing) => store.notice(gettext("Calls stopped: %(reason)s", { reason: closing.message }), { kind: "error", timeout: 0 }),
     });
   }
 
@@ -267,7 +268,8 @@ export class WebRTCManager {
 
   _call(message) {
     if (message.mode === "sfu" && message.janus) {
-      if (this.janus && this.janus.call === message.call && !this.janus.closed) {
+      const listenOnly = message.stage?.role === "listener"; // a stage's audience: receives, never publishes
+      if (this.janus && this.janus.call === message.call && !this.janus.closed && this.janus.listenOnly === listenOnly) {
         this.janus.setHidden(message.hidden);
         this.janus.setMix(message.mix || null); // the call's sound mixed by the server, or no longer
         return;
@@ -275,16 +277,17 @@ export class WebRTCManager {
       this._leaveCall();
       const call = new JanusCall(this.store, this.media, {
         ticket: message.janus, call: message.call, iceServers: this.ice.servers, videoLimit: message.video_limit,
-        mix: message.mix || null, hidden: message.hidden, onEnded: (reason) => {
+        mix: message.mix || null, hidden: message.hidden, listenOnly, onEnded: (reason) => {
           if (this.janus === call) this.janus = null;
-          if (reason) this.store.notice(`The meeting call ended: ${reason}`, { kind: "warning" });
+          if (reason) this.store.notice(gettext("The meeting call ended: %(reason)s", { reason }), { kind: "warning" });
         },
       });  // prettier-ignore
       this.janus = call;
-      this._needMedia().then(() => (this.janus === call ? call.start() : undefined)).catch((error) => {
+      const ready = listenOnly ? Promise.resolve() : this._needMedia();
+      ready.then(() => (this.janus === call ? call.start() : undefined)).catch((error) => {
         console.warn("meeting: could not join the call:", error);
         if (this.janus === call) this._leaveCall();
-        this.store.notice("Could not join the meeting's call; walk out and in again to retry.", { kind: "warning" });
+        this.store.notice(gettext("Could not join the meeting's call; walk out and in again to retry."), { kind: "warning" });
       });
       return;
     }
@@ -410,15 +413,15 @@ export class WebRTCManager {
     if (peer.failureSaid || this.peers.get(peer.id) !== peer) return;
     peer.failureSaid = true;
     const other = this.store.state.players.get(peer.id);
-    const name = (other && other.name) || "someone nearby";
-    this.store.notice(`The call with ${name} could not connect.`, { kind: "warning", timeout: FAILED_NOTICE_MS });
+    const name = (other && other.name) || gettext("someone nearby");
+    this.store.notice(gettext("The call with %(name)s could not connect.", { name }), { kind: "warning", timeout: FAILED_NOTICE_MS });
   }
 
   _trouble(code) {
     const now = performance.now();
     if (now - (this.troubleSaid.get(code) ?? -Infinity) < TROUBLE_AGAIN_MS) return;
     this.troubleSaid.set(code, now);
-    this.store.notice(SIGNAL_TROUBLE[code] || `Setting up a call went wrong (${code}).`, { kind: "warning" });
+    this.store.notice(SIGNAL_TROUBLE[code] || gettext("Setting up a call went wrong (%(code)s).", { code }), { kind: "warning" });
   }
 
   // Put our current tracks on the connection: on the transceiver of the same kind when there is
