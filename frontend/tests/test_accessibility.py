@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 
-from frontend.tests.test_browser import (  # noqa: F401 - fixtures
+from frontend.tests.browser import (  # noqa: F401 - fixtures
     WAIT_MS,
     browser,
     connected,

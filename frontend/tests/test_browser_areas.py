@@ -16,8 +16,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from frontend.tests.test_accessibility import serious_violations
-from frontend.tests.test_browser import (  # noqa: F401 - fixtures
+from frontend.tests.browser import (  # noqa: F401 - fixtures
     ASYNC_UNSAFE,
     PHONE,
     WAIT_MS,
@@ -31,6 +30,7 @@ from frontend.tests.test_browser import (  # noqa: F401 - fixtures
     screenshot,
     wait_for,
 )
+from frontend.tests.test_accessibility import serious_violations
 from world.tests.maps import area, interactive_map, write_map
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.timeout(120)]

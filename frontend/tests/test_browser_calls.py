@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from websockets.sync.client import connect as ws_connect
 
 from conftest import make_user, session_cookie
-from frontend.tests.test_browser import (  # noqa: F401 - fixtures
+from frontend.tests.browser import (  # noqa: F401 - fixtures
     ASYNC_UNSAFE,
     REMOTE_VIDEO_PLAYS,
     WAIT_MS,

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from frontend.tests.test_browser import (  # noqa: F401 - fixtures
+from frontend.tests.browser import (  # noqa: F401 - fixtures
     WAIT_MS,
     browser,
     connected,

@@ -8,8 +8,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from frontend.tests.test_accessibility import serious_violations
-from frontend.tests.test_browser import (  # noqa: F401 - fixtures
+from frontend.tests.browser import (  # noqa: F401 - fixtures
     DESKTOP,
     PHONE,
     WAIT_MS,
@@ -21,6 +20,7 @@ from frontend.tests.test_browser import (  # noqa: F401 - fixtures
     server,
     wait_for,
 )
+from frontend.tests.test_accessibility import serious_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.timeout(120)]
 

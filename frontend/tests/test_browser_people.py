@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from chat.models import Block
-from frontend.tests.test_browser import (  # noqa: F401 - fixtures
+from frontend.tests.browser import (  # noqa: F401 - fixtures
     ASYNC_UNSAFE,
     REMOTE_VIDEO_PLAYS,
     WAIT_MS,
