@@ -156,3 +156,35 @@ def test_an_interactive_area_is_not_also_a_named_zone():
     names = {zone.name for zone in mapdata.zones}
     assert names == {"Room", "Quiet", "Hall"}  # not "Kitchen", "Notice board", "Stage", …
     assert mapdata.zone_of(6.5, 2.5).name == "Hall"  # in the kitchen's sound: still in the hall
+
+
+def test_a_workadventure_map_s_own_spelling_works_unchanged(tmp_path):
+    """As WorkAdventure's map starter kit writes them: Tiled 1.9+ objects with `class` (not
+    `type`), ids, a website on a tile layer, properties typed as Tiled types them."""
+    tiled = room_map()
+    floor = tiled["layers"][2]
+    board = {8 * 20 + 13, 8 * 20 + 14}  # tiles (13, 8) and (14, 8)
+    tiled["layers"].insert(3, {
+        **floor, "name": "openwebsite", "data": [1 if index in board else 0 for index in range(240)],
+        "properties": [
+            {"name": "openWebsite", "type": "string", "value": "https://workadventu.re/"},
+            {"name": "openWebsiteTrigger", "type": "string", "value": "onaction"},
+            {"name": "openWebsiteTriggerMessage", "type": "string", "value": "Press SPACE or touch here to open"},
+        ],
+    })  # fmt: skip
+    tiled["layers"].append(
+        {"type": "objectgroup", "name": "floorLayer/areas", "id": 40, "visible": True, "opacity": 1, "x": 0, "y": 0,
+         "objects": [
+             {"id": 7, "class": "area", "name": "Jukebox", "x": 64, "y": 256, "width": 96, "height": 64,
+              "rotation": 0, "visible": True, "properties": [
+                  {"name": "playAudio", "type": "string", "value": "https://example.org/jazz.mp3"},
+                  {"name": "audioVolume", "type": "float", "value": 0.2}]},
+         ]},
+    )  # fmt: skip
+    mapdata = MapData(tiled, strict=True)
+    areas = {each.name: each.as_json() for each in mapdata.areas}
+    assert areas["openwebsite"]["website"]["url"] == "https://workadventu.re/"
+    assert areas["openwebsite"]["website"]["prompt"] == "Press SPACE or touch here to open"
+    assert areas["openwebsite"]["bounds"] == [13, 8, 15, 9]
+    assert areas["Jukebox"]["sound"] == {"url": "https://example.org/jazz.mp3", "loop": False, "volume": 0.2}
+    assert areas["Jukebox"]["bounds"] == [2, 8, 5, 10]
