@@ -272,3 +272,32 @@ def test_a_call_over_the_mix_limit_is_heard_through_the_mix_and_back_through_the
             wait_for(page, "s.calls.mix === null && s.calls.call === 'zone-5'")
             page.wait_for_function(f"(ids) => ({SOUND_FROM_THE_ROOM})(ids).every(Boolean)", arg=others[user.pk])
             page.wait_for_function("() => !document.getElementById('meeting-mix')", timeout=WAIT_MS)
+
+
+GARDEN_STAGE = (32.5, 35.5)  # the demo's "Garden stage" (speaker area)
+GARDEN_AUDIENCE = (30.5, 39.5)  # in its audience, far from the stage
+COUNT_CAPTURES = """
+window.captures = 0;
+const realGetUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+navigator.mediaDevices.getUserMedia = (constraints) => { window.captures += 1; return realGetUserMedia(constraints); };
+"""
+
+
+def test_a_stage_s_audience_sees_the_speaker_and_sends_nothing(meeting_pages, demo_worlds, alice, bob):
+    place(alice, demo_worlds["demo"], *GARDEN_STAGE)
+    place(bob, demo_worlds["demo"], *GARDEN_AUDIENCE)
+    speaker = meeting_pages.enter(alice)
+    listener = meeting_pages.new(bob)
+    listener.add_init_script(COUNT_CAPTURES)
+    meeting_pages.open(listener)
+    for page in (speaker, listener):
+        connected(page, "signal")
+        wait_for(page, "s.calls.call === 'stage-0'")
+    listener.wait_for_function(REMOTE_VIDEO_PLAYS, arg=alice.pk, timeout=WAIT_MS)  # the audience sees the speaker
+    expect(listener.locator("#stage-badge")).to_contain_text("garden")
+    # The audience publishes nothing: its page never asked for a camera or microphone, and the
+    # speaker's page, in the same call, receives nobody.
+    assert listener.evaluate("window.captures") == 0
+    speaker.wait_for_timeout(1500)
+    assert inspect(speaker)["calls"]["carried"] == []
+    assert speaker.locator(f'.video-tile.remote[data-peer="{bob.pk}"]').count() == 0
