@@ -17,7 +17,6 @@ from metaverse.sockets import CloseCode, Flood, TokenBucket
 from signaling.janus import JanusError
 from signaling.schemas import MAX_FRAME_BYTES, SCHEMAS, Outgoing, parse_candidate, parse_description, parse_hangup
 from signaling.sfu import MIXER, VIDEO, get_keeper, room_id, ticket
-from world.engine.contacts import initiator_of
 from world.engine.engine import WorldEngine
 from world.engine.hub import Hub, get_hub
 from world.sockets import WorldSocketConsumer
@@ -191,7 +190,9 @@ class SignalingConsumer(WorldSocketConsumer):
         assert self.engine is not None
         relayed: dict[str, Any] = {"type": message.kind, "from": self.user_id}
         if message.kind != "hangup":
-            relayed["polite"] = message.to != initiator_of(self.user_id, message.to)  # the receiver's side
+            relayed["polite"] = message.to != self.engine.initiator(self.user_id, message.to)  # the receiver's side
+            if self.engine.listens_to(message.to, self.user_id):
+                relayed["listen"] = True  # a stage's speaker to its audience: the receiver sends nothing back
         relayed.update(message.fields)
         if not await self.send_to_group(
             signal_group(self.engine.world_id, message.to), {"type": "signal.relay", "message": relayed}

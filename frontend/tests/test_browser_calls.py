@@ -23,7 +23,6 @@ from frontend.tests.browser import (  # noqa: F401 - fixtures
     hold,
     inspect,
     orm_beside_playwright,
-    pages,
     place,
     server,
     wait_for,
@@ -141,7 +140,7 @@ def test_sharing_a_screen_in_a_meeting_through_janus(meeting_pages, demo_worlds,
         screen_of(opened[user.pk], alice).wait_for(state="detached", timeout=WAIT_MS)
 
 
-def test_a_call_survives_a_server_restart_on_the_same_connection(pages, demo_worlds, alice, bob):  # noqa: F811
+def test_a_call_survives_a_server_restart_on_the_same_connection(pages, demo_worlds, alice, bob):
     place(alice, demo_worlds["demo"], 24.5, 27.5, "right")
     place(bob, demo_worlds["demo"], 26.5, 27.5, "left")  # within the talk radius: a call at once
     alice_page, bob_page = pages.enter(alice), pages.enter(bob)
@@ -301,3 +300,25 @@ def test_a_stage_s_audience_sees_the_speaker_and_sends_nothing(meeting_pages, de
     speaker.wait_for_timeout(1500)
     assert inspect(speaker)["calls"]["carried"] == []
     assert speaker.locator(f'.video-tile.remote[data-peer="{bob.pk}"]').count() == 0
+
+
+def test_without_a_media_server_a_stage_reaches_its_audience_peer_to_peer_one_way(pages, demo_worlds, alice, bob):
+    place(alice, demo_worlds["demo"], *GARDEN_STAGE)
+    place(bob, demo_worlds["demo"], *GARDEN_AUDIENCE)
+    speaker = pages.enter(alice)
+    listener = pages.new(bob)
+    listener.add_init_script(COUNT_CAPTURES)
+    pages.open(listener)
+    connected(listener, "signal")
+    listener.wait_for_function(REMOTE_VIDEO_PLAYS, arg=alice.pk, timeout=WAIT_MS)  # the audience sees the speaker
+    assert inspect(listener)["calls"]["p2p"] == [alice.pk]
+    assert listener.evaluate("window.captures") == 0  # and never asked for a camera or microphone
+    # The speaker's connection to bob carries nothing from bob.
+    wait_for(speaker, "s.calls.p2p.includes(arg)", bob.pk)
+    received = """(id) => {
+      const tile = document.querySelector(`.video-tile.remote[data-peer="${id}"]`);
+      const stream = tile && tile.querySelector("video") && tile.querySelector("video").srcObject;
+      return stream ? stream.getTracks().length : 0;
+    }"""
+    speaker.wait_for_timeout(1000)
+    assert speaker.evaluate(received, bob.pk) == 0

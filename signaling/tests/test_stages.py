@@ -9,6 +9,7 @@ import pytest
 from django.test import override_settings
 
 from accounts.models import User
+from conftest import receive_until
 from signaling.sfu import get_keeper
 from signaling.synthetic import ColourTrack, average_colour
 from signaling.tests.helpers import enter, place
@@ -85,4 +86,34 @@ async def test_stepping_onto_the_stage_makes_a_listener_a_speaker(garden):
     finally:
         await get_keeper().close()
         for player in (alice, bob, carol):
+            await player.leave()
+
+
+SDP = "v=0\r\no=- 4612 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
+
+
+@pytest.fixture
+def garden_without_janus(demo_worlds, cookies):
+    placed = []
+    for name, (x, y) in zip(("alice", "bob"), [ON_STAGE, AUDIENCE[0]], strict=True):
+        cookie = cookies(name)
+        place(User.objects.get(username=name), demo_worlds["demo"], x, y)
+        placed.append(cookie)
+    return placed
+
+
+async def test_without_a_media_server_the_speakers_offer_tells_the_audience_to_send_nothing(garden_without_janus):
+    alice, bob = [await enter(cookie) for cookie in garden_without_janus]
+    try:
+        [entry] = (await receive_until(bob.world, "contacts", where=lambda m: alice.id in m["added"]))["contacts"]
+        assert entry == {"id": alice.id, "initiator": False, "polite": True, "listen": True}
+        await receive_until(alice.world, "contacts", where=lambda m: bob.id in m["added"])
+        await alice.signal.send_json_to({"type": "offer", "to": bob.id, "sdp": SDP})
+        offer = await receive_until(bob.signal, "offer")
+        assert offer == {"type": "offer", "from": alice.id, "polite": True, "listen": True, "sdp": SDP}
+        await bob.signal.send_json_to({"type": "answer", "to": alice.id, "sdp": SDP})
+        answer = await receive_until(alice.signal, "answer")
+        assert answer == {"type": "answer", "from": bob.id, "polite": False, "sdp": SDP}  # no `listen` that way
+    finally:
+        for player in (alice, bob):
             await player.leave()

@@ -17,6 +17,9 @@ speakers publish, its audience only receives (the page is told its role), and it
 out of any other call. Its audience stays in peer-to-peer contact among themselves (they whisper;
 they do not publish to the stage).
 
+Without a media server (`limit` 0) a stage is peer-to-peer, one way (`stage_pairs`): each speaker
+reaches the `cap` of its audience nearest to it (CALL_P2P_LIMIT), who only receive.
+
 Members of a call are not also put in peer-to-peer contact with each other. With `limit` 0 there
 is no media server and no call.
 
@@ -79,6 +82,25 @@ def _stage_calls(players: list[Positioned]) -> Calls:
         if audiences.get(stage)
         for member in (*on_stage, *audiences[stage])
     }
+
+
+def stage_pairs(players: Iterable[Positioned], *, cap: int) -> set[tuple[int, int]]:
+    """(speaker, listener) for a stage without a media server: each speaker and the `cap` of its
+    stage's audience nearest to it."""
+    speakers: dict[int, list[Positioned]] = defaultdict(list)
+    audiences: dict[int, list[Positioned]] = defaultdict(list)
+    for player in players:
+        if player.stage >= 0 and talks(player):
+            (speakers if player.stage_speaker else audiences)[player.stage].append(player)
+    pairs: set[tuple[int, int]] = set()
+    for stage, on_stage in speakers.items():
+        for speaker in on_stage:
+            by_distance = sorted(
+                ((listener.x - speaker.x) ** 2 + (listener.y - speaker.y) ** 2, listener.id)
+                for listener in audiences.get(stage, [])
+            )
+            pairs.update((speaker.id, listener) for _, listener in by_distance[:cap])
+    return pairs
 
 
 def is_stage(call: str | None) -> bool:

@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 from world import messages
-from world.engine.calls import Calls, compute_calls, is_stage, mixed_calls, without_call_pairs
+from world.engine.calls import Calls, compute_calls, is_stage, mixed_calls, stage_pairs, without_call_pairs
 from world.engine.contacts import CANDIDATES_PER_CAP, Contacts, candidate_pairs, contacts_from, initiator_of
 from world.engine.mapdata import MapData
 from world.engine.session import ContactListener, EngineSettings, Session, TickResult
@@ -31,6 +31,7 @@ class Conversations:
     _hidden: dict[int, frozenset[int]]
     _listened_contacts: dict[int, tuple[frozenset[int], str | None, bool, frozenset[int], str | None]]
     stage_speakers: frozenset[int]
+    one_way: frozenset[tuple[int, int]]
     _local_upserts: set[int]
     _contacts_stale: bool
     _contacts_at: int
@@ -103,10 +104,28 @@ class Conversations:
         return second in self.contacts.get(first, ())
 
     def contacts_of(self, player_id: int) -> list[dict[str, Any]]:
-        return [
-            {"id": peer, "initiator": initiator_of(player_id, peer) == player_id, "polite": player_id > peer}
-            for peer in sorted(self.contacts.get(player_id, ()))
-        ]
+        entries = []
+        for peer in sorted(self.contacts.get(player_id, ())):
+            initiator = self.initiator(player_id, peer) == player_id
+            entry: dict[str, Any] = {"id": peer, "initiator": initiator, "polite": not initiator}
+            if (peer, player_id) in self.one_way:
+                entry["listen"] = True  # a stage's speaker: receive, send nothing
+            elif (player_id, peer) in self.one_way:
+                entry["speak"] = True  # one of our stage's audience: send, take nothing from them
+            entries.append(entry)
+        return entries
+
+    def initiator(self, first: int, second: int) -> int:
+        """Who offers: a stage's speaker to its audience (peer-to-peer), else the lower id."""
+        if (second, first) in self.one_way:
+            return second
+        if (first, second) in self.one_way:
+            return first
+        return initiator_of(first, second)
+
+    def listens_to(self, player_id: int, peer: int) -> bool:
+        """Does `player_id` only receive from `peer` (its stage's speaker, peer-to-peer)?"""
+        return (peer, player_id) in self.one_way
 
     def tick_contacts(self, now_ms: int) -> TickResult:
         """The contacts' half of a tick, when they are due: the hub asks for it once the tick's
@@ -142,7 +161,14 @@ class Conversations:
             for player in self.players.values()
             if player.stage_speaker and is_stage(self.calls.get(player.id))
         )
-        self.contacts = without_call_pairs(contacts, self.calls, self.stage_speakers)
+        contacts = without_call_pairs(contacts, self.calls, self.stage_speakers)
+        self.one_way = frozenset(
+            pair for pair in stage_pairs(self.players.values(), cap=cap) if (min(pair), max(pair)) not in avoided
+        ) if not limit else frozenset()  # fmt: skip
+        for speaker, listener in self.one_way:
+            contacts[speaker] = contacts.get(speaker, frozenset()) | {listener}
+            contacts[listener] = contacts.get(listener, frozenset()) | {speaker}
+        self.contacts = contacts
         self.mixed = mixed_calls(self.calls, mix_limit=self.settings.mix_limit)
         hidden: dict[int, set[int]] = {}
         for first, second in avoided:

@@ -65,6 +65,7 @@ class WorldEngine(Conversations):
         # who in it they are kept apart from
         self._listened_contacts: dict[int, tuple[frozenset[int], str | None, bool, frozenset[int], str | None]] = {}
         self.stage_speakers: frozenset[int] = frozenset()  # on a stage in a stage's call (calls.py)
+        self.one_way: frozenset[tuple[int, int]] = frozenset()  # (speaker, listener): peer-to-peer stages
 
     # --- placing players ----------------------------------------------------------------------
 

@@ -84,3 +84,36 @@ def test_walking_onto_the_stage_makes_a_listener_a_speaker_and_the_signaling_hea
     assert engine.stage_role(4) == "speaker"
     assert [change[0] for change in changes] == [4]  # the same call, another role: told
     engine.unlisten_contacts(4, _ignore)
+
+
+def test_without_a_media_server_the_speaker_reaches_the_nearest_of_the_audience_one_way():
+    engine = stage_engine(call_limit=0, mesh_limit=2)
+    contacts = contacts_after_tick(engine)
+    assert engine.calls == {}
+    assert engine.one_way == frozenset({(1, 2), (1, 3)})  # the two nearest of three
+    assert contacts[1] == [2, 3]
+    assert engine.contacts_of(1) == [
+        {"id": 2, "initiator": True, "polite": False, "speak": True},
+        {"id": 3, "initiator": True, "polite": False, "speak": True},
+    ]
+    assert engine.contacts_of(2)[0] == {"id": 1, "initiator": False, "polite": True, "listen": True}
+    assert {"id": 3, "initiator": True, "polite": False} in engine.contacts_of(2)  # audience whispers, both ways
+    assert engine.initiator(2, 1) == 1  # the speaker offers, though its id is not the lower one here
+    assert (engine.listens_to(2, 1), engine.listens_to(1, 2)) == (True, False)
+
+
+def test_without_a_media_server_the_speaker_offers_even_with_the_higher_id():
+    engine = make_engine(interactive_map(), call_limit=0)
+    join(engine, 5, *ON_STAGE)
+    join(engine, 2, 15.5, 8.5)
+    contacts_after_tick(engine)
+    assert engine.contacts_of(5) == [{"id": 2, "initiator": True, "polite": False, "speak": True}]
+    assert engine.contacts_of(2) == [{"id": 5, "initiator": False, "polite": True, "listen": True}]
+
+
+def test_a_block_keeps_a_listener_from_the_stage_too():
+    engine = stage_engine(call_limit=0)
+    engine.players[2].avoids = frozenset({1})
+    contacts_after_tick(engine)
+    assert (1, 2) not in engine.one_way
+    assert 2 not in [entry["id"] for entry in engine.contacts_of(1)]

@@ -142,7 +142,7 @@ export class WebRTCManager {
           if (message.type !== "offer") return undefined;
           // The server relays only between players in contact: an offer may beat the world's
           // `contacts` message to us.
-          peer = this._open({ id: from, initiator: false, polite: message.polite !== false });
+          peer = this._open({ id: from, initiator: false, polite: message.polite !== false, listen: message.listen === true });
         }
         peer.queue = peer.queue.then(() => this._receive(peer, message)).catch((error) => {
           console.warn(`signal from ${from}:`, error);
@@ -339,18 +339,20 @@ export class WebRTCManager {
       if (!wanted.has(id) || ["failed", "closed"].includes(peer.pc.connectionState)) this._close(id);
     }
     const opening = [...wanted.values()].filter((contact) => !this.peers.has(contact.id));
-    if (opening.length && !this.mediaSettled) {
+    if (opening.some((contact) => !contact.listen) && !this.mediaSettled) {
       this._needMedia().then(() => this._sync(listed));
       return;
     }
     for (const contact of opening) this._open(contact);
   }
 
-  _open({ id, initiator, polite }) {
+  // `listen`: a stage's speaker, whom we only receive; `speak`: one of our stage's audience, who
+  // only receives from us (docs/protocol.md `contacts`).
+  _open({ id, initiator, polite, listen, speak }) {
     const pc = new RTCPeerConnection({ iceServers: this.ice.servers });
     this.created += 1;
     const peer = {
-      id, initiator: Boolean(initiator), polite: Boolean(polite), pc,
+      id, initiator: Boolean(initiator), polite: Boolean(polite), listen: Boolean(listen), speak: Boolean(speak), pc,
       stream: new MediaStream(), videoStreams: new Map(), screen: null, queue: Promise.resolve(), candidates: [],
       makingOffer: false, ignoreOffer: false, negotiated: false, resends: 0, iceFailures: 0, failureSaid: false,
       state: "new", muted: false, cameraOff: false, speaking: false, volume: 1, detector: null,
@@ -429,7 +431,7 @@ export class WebRTCManager {
   // still asks to receive both.
   _attachLocal(peer) {
     const pc = peer.pc;
-    if (pc.signalingState === "closed") return;
+    if (pc.signalingState === "closed" || peer.listen) return;
     for (const kind of KINDS) {
       const track = this.media.track(kind);
       const transceiver = pc.getTransceivers().find((t) => t.receiver.track.kind === kind && !t.stopped);
@@ -451,7 +453,7 @@ export class WebRTCManager {
   // A shared screen, on its own transceiver (a change of tracks: renegotiated like any other).
   _attachScreen(peer) {
     const pc = peer.pc;
-    if (pc.signalingState === "closed") return;
+    if (pc.signalingState === "closed" || peer.listen) return;
     const track = this.media.screenTrack();
     if (track && !peer.screenSender) peer.screenSender = pc.addTrack(track, this.media.screen);
     else if (!track && peer.screenSender) {
@@ -463,6 +465,7 @@ export class WebRTCManager {
   // Their camera and microphone come in one stream, a shared screen in another: the data channel
   // says which is which (`camera`, `screen`: stream ids), and may say it after the track came.
   _remoteTrack(peer, track, stream) {
+    if (peer.speak) return; // our audience sends nothing we take
     if (track.kind === "video" && stream) {
       if (!peer.videoStreams.has(stream.id)) stream.addEventListener("removetrack", () => this._sortVideo(peer));
       peer.videoStreams.set(stream.id, stream);
