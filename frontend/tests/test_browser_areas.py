@@ -259,3 +259,16 @@ def test_on_a_phone_a_website_is_a_sheet_over_the_bottom_of_the_map(room_pages, 
     assert abs(box["y"] + box["height"] - viewport["height"]) < 1, box
     assert box["height"] < viewport["height"] * 0.7  # the map still shows above it
     screenshot(page, "areas-phone.png")
+
+
+def test_the_demo_s_notice_board_shows_the_world_s_own_about_page(pages, demo_worlds, alice):
+    """The real thing, no page stood in for it: the campus lobby's notice board frames
+    /w/demo/about/, which this site lets itself (and only itself) frame."""
+    place(alice, demo_worlds["demo"], 23.5, 19.5)  # on the notice board (22–25, 18–19)
+    page = pages.enter(alice)
+    page.get_by_role("button", name="Press Space to read the notice board").click()
+    frame = panel(page).locator("iframe")
+    expect(frame).to_have_attribute("src", pages.server.http_url + "/w/demo/about/")
+    about = page.frame_locator("#cowebsite iframe")
+    expect(about.get_by_role("heading", name="About Demo Campus")).to_be_visible()
+    expect(about.get_by_text("Garden stage: a stage; whoever stands there is heard in its audience.")).to_be_visible()
