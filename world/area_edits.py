@@ -20,7 +20,7 @@ from accounts.models import User
 from metaverse.errors import AppError
 from metaverse.events import world_event_after_commit
 from world.areas import checked_url, read_features
-from world.engine.mapdata import AREA_CLASSES, iter_layers
+from world.engine.mapdata import is_area_object, iter_layers, object_rect, properties_of, truthy
 from world.models import Area, AreaKind, World
 from world.tiled import MapError
 
@@ -39,48 +39,25 @@ class AreaError(AppError):
 def map_area_objects(tiled: dict[str, Any]) -> Iterator[tuple[str, int, dict[str, Any]]]:
     """Every rectangle area object of a map: (its layer's full name, its place in it, itself)."""
     for layer_name, layer in iter_layers(tiled.get("layers", [])):
-        if layer.get("type") != "objectgroup":
-            continue
-        for position, obj in enumerate(layer.get("objects", [])):
-            if not isinstance(obj, dict):
-                continue
-            if str(obj.get("type") or obj.get("class") or "").lower() not in AREA_CLASSES:
-                continue
-            if obj.get("ellipse") or obj.get("point") or "polygon" in obj or "polyline" in obj:
-                continue
-            yield layer_name, position, obj
-
-
-def _properties(obj: dict[str, Any]) -> dict[str, Any]:
-    raw = obj.get("properties") or []
-    return {str(prop.get("name")): prop.get("value") for prop in raw if isinstance(prop, dict)}
-
-
-def _tiles(obj: dict[str, Any], tile_width: int, tile_height: int) -> tuple[int, int, int, int]:
-    try:
-        x, y = float(obj.get("x", 0)), float(obj.get("y", 0))
-        width, height = float(obj.get("width", 0)), float(obj.get("height", 0))
-    except (TypeError, ValueError):
-        return 0, 0, 0, 0
-    left, top = max(0, int(x // tile_width)), max(0, int(y // tile_height))
-    right, bottom = -int(-(x + width) // tile_width), -int(-(y + height) // tile_height)
-    return left, top, max(0, right - left), max(0, bottom - top)
+        if layer.get("type") == "objectgroup":
+            for position, obj in enumerate(layer.get("objects", [])):
+                if is_area_object(obj):
+                    yield layer_name, position, obj
 
 
 def area_row(world: World, layer: str, position: int, obj: dict[str, Any]) -> Area:
     """The row for one area object of the world's (already checked) map."""
-    properties = _properties(obj)
+    properties = properties_of(obj)
     name = str(obj.get("name") or "")
     features = read_features(properties, f"area '{name}'")
     room = properties.get("jitsiRoom")
     room = room.strip() if isinstance(room, str) else ""
-    silent = properties.get("silent") is True or str(properties.get("silent")).lower() == "true"
-    kind = AreaKind.MEETING if room else AreaKind.SILENT if silent else AreaKind.PLAIN
-    left, top, width, height = _tiles(obj, world.map_json["tilewidth"], world.map_json["tileheight"])
+    kind = AreaKind.MEETING if room else AreaKind.SILENT if truthy(properties.get("silent")) else AreaKind.PLAIN
+    left, top, right, bottom = object_rect(obj, world.map_json) or (0, 0, 0, 0)
     website, sound, stage = features.website, features.sound, features.stage
     return Area(
         world=world, layer=layer, position=position, name=name[:100],
-        left=left, top=top, width=width, height=height, kind=kind, room=room[:100],
+        left=left, top=top, width=right - left, height=bottom - top, kind=kind, room=room[:100],
         website_url=website.url if website else "", website_trigger=website.trigger if website else "enter",
         website_width=website.width if website else 50, website_policy=website.policy if website else "",
         website_closable=website.closable if website else False,

@@ -63,15 +63,40 @@ class Exit:
     entry: str  # the part after '#', "" for the default entry
 
 
-def _properties(owner: dict[str, Any]) -> dict[str, Any]:
+def properties_of(owner: dict[str, Any]) -> dict[str, Any]:
+    """A layer's, object's or tile's custom properties by name."""
     raw = owner.get("properties") or []
     if isinstance(raw, dict):  # very old Tiled versions wrote properties as an object
         return dict(raw)
     return {str(prop.get("name")): prop.get("value") for prop in raw if isinstance(prop, dict)}
 
 
-def _truthy(value: Any) -> bool:
+def truthy(value: Any) -> bool:
     return value is True or (isinstance(value, str) and value.lower() == "true")
+
+
+def is_area_object(obj: Any) -> bool:
+    """A rectangle object of class `area` (or `zone`): ellipses, points and polygons are not areas."""
+    if not isinstance(obj, dict) or str(obj.get("type") or obj.get("class") or "").lower() not in AREA_CLASSES:
+        return False
+    return not (obj.get("ellipse") or obj.get("point") or "polygon" in obj or "polyline" in obj)
+
+
+def object_rect(obj: dict[str, Any], tiled: dict[str, Any]) -> tuple[int, int, int, int] | None:
+    """The tiles an area object covers (every tile it touches) as (left, top, right, bottom),
+    right and bottom exclusive, within the map; None for an empty or unreadable one."""
+    try:
+        x, y = float(obj.get("x", 0)), float(obj.get("y", 0))
+        width, height = float(obj.get("width", 0)), float(obj.get("height", 0))
+    except (TypeError, ValueError):
+        return None
+    if width <= 0 or height <= 0:
+        return None
+    tile_width, tile_height = tiled["tilewidth"], tiled["tileheight"]
+    left, top = max(0, math.floor(x / tile_width)), max(0, math.floor(y / tile_height))
+    right = min(tiled["width"], math.ceil((x + width) / tile_width))
+    bottom = min(tiled["height"], math.ceil((y + height) / tile_height))
+    return (left, top, right, bottom) if left < right and top < bottom else None
 
 
 def iter_layers(layers: list[dict[str, Any]], prefix: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
@@ -118,10 +143,10 @@ class MapData:
     def _read_layers(self, tiled: dict[str, Any], zone_tiles: dict[tuple[str, str], tuple[str, set[int]]]) -> None:
         colliding = self._colliding_gids(tiled["tilesets"])
         for name, layer in iter_layers(tiled["layers"]):
-            properties = _properties(layer)
+            properties = properties_of(layer)
             if layer.get("type") == "tilelayer":
                 tiles = {index for index, gid in enumerate(layer["data"]) if gid & GID_MASK}
-                if _truthy(properties.get("collides")):
+                if truthy(properties.get("collides")):
                     for index in tiles:
                         self.blocked[index] = 1
                 else:
@@ -132,10 +157,10 @@ class MapData:
                 self._read_features(name, properties, tiles, f"layer '{name}'")
             elif layer.get("type") == "objectgroup":
                 for obj in layer.get("objects", []):
-                    if str(obj.get("type") or obj.get("class") or "").lower() in AREA_CLASSES:
-                        tiles = self._object_tiles(obj)
+                    if is_area_object(obj):
+                        tiles = self._object_tiles(obj, tiled)
                         if tiles:
-                            area_name, properties = str(obj.get("name") or ""), _properties(obj)
+                            area_name, properties = str(obj.get("name") or ""), properties_of(obj)
                             self._read_area(area_name, properties, tiles, zone_tiles)
                             where = f"area '{area_name}' (object {obj.get('id', '?')} in layer '{name}')"
                             self._read_features(area_name, properties, tiles, where)
@@ -144,7 +169,7 @@ class MapData:
         gids = set()
         for tileset in tilesets:
             for tile in tileset.get("tiles", []):
-                if _truthy(_properties(tile).get("collides")):
+                if truthy(properties_of(tile).get("collides")):
                     gids.add(tileset["firstgid"] + tile["id"])
         return gids
 
@@ -160,7 +185,7 @@ class MapData:
         short = name.rsplit("/", 1)[-1]
         if layer_name and short == DEFAULT_ENTRY:
             self.entries.setdefault(DEFAULT_ENTRY, []).extend(self._coords(tiles))
-        if _truthy(properties.get("startLayer")) and short:
+        if truthy(properties.get("startLayer")) and short:
             self.entries.setdefault(short, []).extend(self._coords(tiles))
         exit_url = properties.get("exitUrl") or properties.get("exitSceneUrl")  # the older name
         if isinstance(exit_url, str) and exit_url.strip():
@@ -168,12 +193,12 @@ class MapData:
             self.exits.append(Exit(url=exit_url.strip(), target=target, entry=entry))
             for index in tiles:
                 self.exit_at[index] = len(self.exits) - 1
-        marks_place = bool(exit_url) or _truthy(properties.get("startLayer")) or bool(INTERACTIVE & properties.keys())
+        marks_place = bool(exit_url) or truthy(properties.get("startLayer")) or bool(INTERACTIVE & properties.keys())
         room = properties.get("jitsiRoom")
         if isinstance(room, str) and room.strip():
             title = properties.get("jitsiRoomName") or (short if not layer_name else "") or room.strip()
             self._add_zone_tiles(zone_tiles, MEETING, str(title), room.strip(), tiles)
-        elif _truthy(properties.get("silent")):
+        elif truthy(properties.get("silent")):
             self._add_zone_tiles(zone_tiles, SILENT, short or "Silent zone", "", tiles)
         elif not layer_name and short and not marks_place:
             self._add_zone_tiles(zone_tiles, PLAIN, short, "", tiles)
@@ -249,19 +274,11 @@ class MapData:
             for index in tiles:
                 self.zone_at[index] = zone.index
 
-    def _object_tiles(self, obj: dict[str, Any]) -> set[int]:
-        if obj.get("ellipse") or obj.get("point") or "polygon" in obj or "polyline" in obj:
+    def _object_tiles(self, obj: dict[str, Any], tiled: dict[str, Any]) -> set[int]:
+        rect = object_rect(obj, tiled)
+        if rect is None:
             return set()
-        try:
-            x, y = float(obj.get("x", 0)), float(obj.get("y", 0))
-            width, height = float(obj.get("width", 0)), float(obj.get("height", 0))
-        except (TypeError, ValueError):
-            return set()
-        if width <= 0 or height <= 0:
-            return set()
-        left, top = max(0, math.floor(x / self.tile_width)), max(0, math.floor(y / self.tile_height))
-        right = min(self.width, math.ceil((x + width) / self.tile_width))
-        bottom = min(self.height, math.ceil((y + height) / self.tile_height))
+        left, top, right, bottom = rect
         return {ty * self.width + tx for ty in range(top, bottom) for tx in range(left, right)}
 
     def _coords(self, tiles: set[int]) -> list[tuple[int, int]]:
