@@ -207,3 +207,11 @@ REMOTE_VIDEO_PLAYS = """(id) => {
   const video = document.querySelector(`.video-tile.remote[data-peer="${id}"] video`);
   return Boolean(video && video.videoWidth > 0 && !video.paused && video.readyState >= 2);
 }"""
+
+
+# Counts the page's requests for the camera and microphone (the fake devices still answer).
+COUNT_CAPTURES = """
+window.captures = 0;
+const realGetUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+navigator.mediaDevices.getUserMedia = (constraints) => { window.captures += 1; return realGetUserMedia(constraints); };
+"""

@@ -33,7 +33,7 @@ from frontend.tests.browser import (  # noqa: F401 - fixtures
 from frontend.tests.test_accessibility import serious_violations
 from world.tests.maps import area, interactive_map, write_map
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.timeout(120)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ALLOWED = "https://example.org"  # EMBED_ALLOWED_ORIGINS of the tests' server
 ELSEWHERE = "https://elsewhere.example.net/page"  # an origin it does not allow

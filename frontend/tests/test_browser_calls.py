@@ -15,6 +15,7 @@ from websockets.sync.client import connect as ws_connect
 from conftest import make_user, session_cookie
 from frontend.tests.browser import (  # noqa: F401 - fixtures
     ASYNC_UNSAFE,
+    COUNT_CAPTURES,
     REMOTE_VIDEO_PLAYS,
     WAIT_MS,
     Pages,
@@ -275,20 +276,22 @@ def test_a_call_over_the_mix_limit_is_heard_through_the_mix_and_back_through_the
 
 GARDEN_STAGE = (32.5, 35.5)  # the demo's "Garden stage" (speaker area)
 GARDEN_AUDIENCE = (30.5, 39.5)  # in its audience, far from the stage
-COUNT_CAPTURES = """
-window.captures = 0;
-const realGetUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
-navigator.mediaDevices.getUserMedia = (constraints) => { window.captures += 1; return realGetUserMedia(constraints); };
-"""
+
+
+def _on_the_garden_stage(opened: Pages, world: Any, speaker: Any, listener: Any) -> tuple[Any, Any]:
+    """The speaker's page on the demo garden's stage, the listener's in its audience (counting
+    its requests for a camera or microphone)."""
+    place(speaker, world, *GARDEN_STAGE)
+    place(listener, world, *GARDEN_AUDIENCE)
+    speaking = opened.enter(speaker)
+    listening = opened.new(listener)
+    listening.add_init_script(COUNT_CAPTURES)
+    opened.open(listening)
+    return speaking, listening
 
 
 def test_a_stage_s_audience_sees_the_speaker_and_sends_nothing(meeting_pages, demo_worlds, alice, bob):
-    place(alice, demo_worlds["demo"], *GARDEN_STAGE)
-    place(bob, demo_worlds["demo"], *GARDEN_AUDIENCE)
-    speaker = meeting_pages.enter(alice)
-    listener = meeting_pages.new(bob)
-    listener.add_init_script(COUNT_CAPTURES)
-    meeting_pages.open(listener)
+    speaker, listener = _on_the_garden_stage(meeting_pages, demo_worlds["demo"], alice, bob)
     for page in (speaker, listener):
         connected(page, "signal")
         wait_for(page, "s.calls.call === 'stage-0'")
@@ -303,12 +306,7 @@ def test_a_stage_s_audience_sees_the_speaker_and_sends_nothing(meeting_pages, de
 
 
 def test_without_a_media_server_a_stage_reaches_its_audience_peer_to_peer_one_way(pages, demo_worlds, alice, bob):
-    place(alice, demo_worlds["demo"], *GARDEN_STAGE)
-    place(bob, demo_worlds["demo"], *GARDEN_AUDIENCE)
-    speaker = pages.enter(alice)
-    listener = pages.new(bob)
-    listener.add_init_script(COUNT_CAPTURES)
-    pages.open(listener)
+    speaker, listener = _on_the_garden_stage(pages, demo_worlds["demo"], alice, bob)
     connected(listener, "signal")
     listener.wait_for_function(REMOTE_VIDEO_PLAYS, arg=alice.pk, timeout=WAIT_MS)  # the audience sees the speaker
     assert inspect(listener)["calls"]["p2p"] == [alice.pk]

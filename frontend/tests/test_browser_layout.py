@@ -26,7 +26,7 @@ from frontend.tests.browser import (  # noqa: F401 - fixtures
     wait_for,
 )
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.timeout(120)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 LOBBY = (32.5, 27.5)  # the middle of the demo campus's lobby, a named zone
 

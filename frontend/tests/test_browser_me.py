@@ -8,28 +8,19 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from frontend.tests.browser import (  # noqa: F401 - fixtures
+from frontend.tests.browser import (
+    COUNT_CAPTURES,
     DESKTOP,
     PHONE,
     WAIT_MS,
-    browser,
-    orm_beside_playwright,
-    pages,
     place,
     screenshot,
-    server,
     wait_for,
 )
 from frontend.tests.test_accessibility import serious_violations
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.timeout(120)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# Counts the page's requests for the camera and microphone (the fake devices still answer).
-COUNT_CAPTURES = """
-window.captures = 0;
-const realGetUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
-navigator.mediaDevices.getUserMedia = (constraints) => { window.captures += 1; return realGetUserMedia(constraints); };
-"""
 SELF_VIEW_PLAYS = """() => {
   const video = document.querySelector("#player-menu .menu-self-view");
   return video && !video.hidden && video.readyState >= 2 && video.videoWidth > 0;
@@ -59,7 +50,7 @@ def open_me(page: Any) -> Any:
     return dialog
 
 
-def test_me_fits_the_window_and_its_devices_tab_shows_yourself_your_level_and_your_speaker(pages, demo_worlds, alice):  # noqa: F811
+def test_me_fits_the_window_and_its_devices_tab_shows_yourself_your_level_and_your_speaker(pages, demo_worlds, alice):
     place(alice, demo_worlds["demo"], 24.5, 27.5)
     page = pages.new(alice)
     page.add_init_script(COUNT_CAPTURES)
@@ -109,7 +100,8 @@ def test_me_fits_the_window_and_its_devices_tab_shows_yourself_your_level_and_yo
     # Closed: no preview, no meter.
     dialog.get_by_role("button", name="Close", exact=True).click()
     expect(dialog).to_be_hidden()
-    assert page.evaluate("document.querySelector('#player-menu .menu-self-view').srcObject") is None
+    # The dialog's `close` event comes a task after it hides: the preview is let go then.
+    page.wait_for_function("() => document.querySelector('#player-menu .menu-self-view').srcObject === null")
     page.wait_for_timeout(300)
     assert page.locator("#menu-mic-level").get_attribute("aria-valuenow") == "0"
 
@@ -119,7 +111,7 @@ def test_me_fits_the_window_and_its_devices_tab_shows_yourself_your_level_and_yo
     assert page.evaluate("window.captures") == 1
 
 
-def test_me_fits_a_phone_and_scrolls_inside_itself(pages, demo_worlds, alice):  # noqa: F811
+def test_me_fits_a_phone_and_scrolls_inside_itself(pages, demo_worlds, alice):
     place(alice, demo_worlds["demo"], 24.5, 27.5)
     page = pages.enter(alice, **PHONE)
     size = PHONE["viewport"]
@@ -140,7 +132,7 @@ def test_me_fits_a_phone_and_scrolls_inside_itself(pages, demo_worlds, alice):  
     screenshot(page, "me-devices-phone.png")
 
 
-def test_hiding_where_you_are_makes_the_others_locate_say_so(pages, demo_worlds, alice, bob):  # noqa: F811
+def test_hiding_where_you_are_makes_the_others_locate_say_so(pages, demo_worlds, alice, bob):
     from players.models import Player
 
     place(alice, demo_worlds["demo"], 24.5, 27.5)
@@ -163,7 +155,7 @@ def test_hiding_where_you_are_makes_the_others_locate_say_so(pages, demo_worlds,
     expect(dialog.get_by_label("Hide where I am from the People panel")).to_be_checked()
 
 
-def test_testing_with_the_echo_bot_walks_you_to_it(pages, demo_worlds, alice):  # noqa: F811
+def test_testing_with_the_echo_bot_walks_you_to_it(pages, demo_worlds, alice):
     from signaling.services import echo_bot_user
 
     bot = echo_bot_user(display_name="Echo bot")  # as `manage.py echo_bot` makes it; here a page stands in for it

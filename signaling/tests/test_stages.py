@@ -16,8 +16,6 @@ from signaling.tests.helpers import enter, place
 from signaling.tests.janus_helpers import Participant
 from signaling.tests.test_calls import _until_call
 
-pytestmark = pytest.mark.timeout(120)
-
 ON_STAGE = (32.5, 35.5)  # the demo's "Garden stage" (speaker area)
 AUDIENCE = [(30.5, 39.5), (35.5, 42.5)]  # in the "Garden audience", far from the stage and each other
 
