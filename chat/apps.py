@@ -6,7 +6,7 @@ class ChatConfig(AppConfig):
     verbose_name = "Chat"
 
     def ready(self) -> None:
-        from chat.selectors import blocked_ids_expression
+        from chat.selectors import blocked_ids, blocked_ids_expression
         from world.avoidance import avoidance_register
 
-        avoidance_register(blocked_ids_expression)
+        avoidance_register(expression=blocked_ids_expression, reader=lambda user_id: blocked_ids(user_id=user_id))

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
-from world.avoidance import blocked_expression
+from world.avoidance import blocked_expression, blocked_ids_read
 from world.engine.records import WorldRecord
 from world.models import Presence, SavedPosition, World
 from world.services import presence_stale_seconds
@@ -123,6 +123,7 @@ def player_entry(*, user_id: int, world_id: int) -> Entry:
 
     saved = SavedPosition.objects.filter(player_id=OuterRef("user_id"), world_id=world_id)
     cutoff = timezone.now() - timedelta(seconds=presence_stale_seconds())
+    blocked = blocked_expression()  # None where the database cannot read it in this query
     player = (
         Player.objects.select_related("avatar", "user")
         .filter(user_id=user_id)
@@ -131,7 +132,7 @@ def player_entry(*, user_id: int, world_id: int) -> Entry:
             saved_y=Subquery(saved.values("y")[:1]),
             saved_direction=Subquery(saved.values("direction")[:1]),
             live=Exists(Presence.objects.filter(user_id=OuterRef("user_id"), world_id=world_id, last_seen__gte=cutoff)),
-            **({"blocked": blocked} if (blocked := blocked_expression()) is not None else {}),
+            **({"blocked": blocked} if blocked is not None else {}),
         )
         .first()
     )
@@ -140,13 +141,14 @@ def player_entry(*, user_id: int, world_id: int) -> Entry:
             profile=player_profile(user_id=user_id),
             saved=saved_position(user_id=user_id, world_id=world_id),
             connected_elsewhere=presence_live(user_id=user_id, world_id=world_id),
+            avoids=frozenset(blocked_ids_read(user_id)),
         )
     found = player.saved_x is not None
     return Entry(
         profile=_profile(player),
         saved=(player.saved_x, player.saved_y, player.saved_direction) if found else None,
         connected_elsewhere=player.live,
-        avoids=frozenset(getattr(player, "blocked", None) or ()),
+        avoids=frozenset((player.blocked or ()) if blocked is not None else blocked_ids_read(user_id)),
         guest=player.user.is_guest,
     )
 

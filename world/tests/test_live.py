@@ -3,6 +3,7 @@ profile changes and map re-imports reaching open connections."""
 
 import asyncio
 import time
+from contextvars import ContextVar
 from io import StringIO
 
 import pytest
@@ -42,7 +43,10 @@ async def walk_next_to(socket, welcome: dict, target: dict, world) -> None:
 
 
 class LayerCounter:
-    """Every message given to a channel layer while counting: (layer, method, message type)."""
+    """Every message given to a channel layer while counting: (layer, method, message type).
+    A layer's own `send` from inside its `group_send` (the in-memory layer's) is not another."""
+
+    inside: ContextVar[bool] = ContextVar("inside_layer_call", default=False)
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.sent: list[tuple[str, str, str]] = []
@@ -53,8 +57,15 @@ class LayerCounter:
 
     def _counting(self, alias: str, method: str, real):
         async def counted(target: str, message: dict) -> None:
+            if self.inside.get():
+                await real(target, message)
+                return
             self.sent.append((alias, method, str(message.get("type"))))
-            await real(target, message)
+            token = self.inside.set(True)
+            try:
+                await real(target, message)
+            finally:
+                self.inside.reset(token)
 
         return counted
 
