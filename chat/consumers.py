@@ -4,7 +4,6 @@ hand it to `message_post`; deliveries come back through the channel layer once s
 import time
 from typing import Any
 
-from channels.db import database_sync_to_async
 from django.conf import settings
 from django.utils.translation import gettext
 
@@ -13,6 +12,7 @@ from chat.schemas import Send, parse_client_id, parse_send
 from chat.selectors import blocked_ids, history_recent
 from chat.serializers import message_json
 from chat.services import ChatError, chat_user_group, chat_world_group, message_post
+from metaverse.database import database_sync_to_async
 from metaverse.errors import AppError
 from metaverse.infrastructure import UNAVAILABLE_MESSAGE, is_infrastructure_error
 from metaverse.sockets import CloseCode

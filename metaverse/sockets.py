@@ -17,7 +17,6 @@ from typing import Any, ClassVar
 from autobahn.exception import Disconnected
 from channels.auth import AuthMiddleware, CookieMiddleware, SessionMiddleware, UserLazyObject, get_user
 from channels.consumer import get_handler_name
-from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
@@ -29,6 +28,7 @@ from django.utils.translation import gettext, gettext_lazy
 from metaverse import frames, wire
 from metaverse.addresses import scope_address
 from metaverse.bus import Bus, get_bus
+from metaverse.database import database_sync_to_async
 from metaverse.errors import AppError
 from metaverse.frames import FrameWriter
 from metaverse.i18n import Text, render, scope_language

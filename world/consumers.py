@@ -6,9 +6,9 @@ import time
 from typing import Any
 from urllib.parse import parse_qs
 
-from channels.db import database_sync_to_async
 from django.utils.translation import gettext, ngettext
 
+from metaverse.database import database_sync_to_async
 from metaverse.errors import AppError
 from metaverse.sockets import (
     CloseCode,

@@ -2,8 +2,7 @@
 selectors, presence and positions written with the services. Named by the WORLD_STORE setting;
 nothing imports this module but `get_hub`, through that setting."""
 
-from channels.db import database_sync_to_async
-
+from metaverse.database import database_sync_to_async
 from world.engine.engine import Session, WorldEngine
 from world.engine.records import WorldRecord
 from world.selectors import world_record_by_id

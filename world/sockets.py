@@ -1,7 +1,6 @@
 """What the three sockets of a world share: they are let in the same way (world/admission.py)."""
 
-from channels.db import database_sync_to_async
-
+from metaverse.database import database_sync_to_async
 from metaverse.sockets import JsonSocketConsumer, authenticate_now, client_address
 from world.admission import Admission, Refusal, admit
 
