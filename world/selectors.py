@@ -148,7 +148,9 @@ def player_entry(*, user_id: int, world_id: int) -> Entry:
         profile=_profile(player),
         saved=(player.saved_x, player.saved_y, player.saved_direction) if found else None,
         connected_elsewhere=player.live,
-        avoids=frozenset((player.blocked or ()) if blocked is not None else blocked_ids_read(user_id)),
+        avoids=frozenset(
+            (getattr(player, "blocked", None) or ()) if blocked is not None else blocked_ids_read(user_id)
+        ),
         guest=player.user.is_guest,
     )
 
