@@ -414,15 +414,16 @@ class WorldEngine(Conversations):
                 found |= members
         return found
 
-    def tick(self, now_ms: int, *, contacts: bool = True) -> TickResult:
-        """What changed since the last tick, for each player here and for the other processes;
-        with `contacts`, the contacts too when they are due (else ask `tick_contacts` after)."""
+    def tick(self, now_ms: int, *, contacts: bool = True, publish: bool = True) -> TickResult:
+        """What changed since the last tick, for each player here and, with `publish`, for the
+        other processes; with `contacts`, the contacts too when they are due (else ask
+        `tick_contacts` after)."""
         result = TickResult()
         if self._moved or self._updated or self._cell_changed or self._reacted:
             self._fan_out(now_ms, result)
         if contacts:
             self._contacts_if_due(now_ms, result)
-        result.publication = self._take_publication()
+        result.publication = self._take_publication(build=publish)
         self._moved.clear()
         self._updated.clear()
         self._reacted.clear()
@@ -514,8 +515,17 @@ class WorldEngine(Conversations):
             if sessions:
                 result.shared.append((messages.tick(now, "", moved, "", "", reacted), sessions))
 
-    def _take_publication(self) -> dict[str, Any] | None:
+    def _take_publication(self, *, build: bool) -> dict[str, Any] | None:
+        """This tick's changes of the players here, for the other processes. Without `build`
+        (nobody else holds the world) it is not built, but it is still numbered: a process that
+        comes later, or hears again, sees the gap and asks for a snapshot."""
         if not (self._local_moved or self._local_upserts or self._local_gone):
+            return None
+        if not build:
+            self._local_moved.clear()
+            self._local_upserts.clear()
+            self._local_gone.clear()
+            self._publication_seq += 1
             return None
         upserts = [self.players[pid].replica() for pid in sorted(self._local_upserts) if pid in self.sessions]
         moved = [
@@ -529,6 +539,10 @@ class WorldEngine(Conversations):
         self._local_gone.clear()
         self._publication_seq += 1
         return {"seq": self._publication_seq, "upserts": upserts, "moved": moved, "gone": gone}
+
+    @property
+    def publication_seq(self) -> int:
+        return self._publication_seq
 
     def local_snapshot(self) -> dict[str, Any]:
         """Everything another process needs to know about this process's players here."""

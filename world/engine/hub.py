@@ -206,7 +206,7 @@ class Hub:
             try:
                 started = loop.time()
                 now = time.time()
-                result = engine.tick(int(now * 1000), contacts=False)
+                result = engine.tick(int(now * 1000), contacts=False, publish=self._listened(engine.world_id))
                 await self.deliver(engine, result)
                 await self.deliver(engine, engine.tick_contacts(int(now * 1000)))
                 took = loop.time() - started
@@ -222,7 +222,7 @@ class Hub:
                     self._publish(engine, {"type": "sync.batch", **result.publication})
                     last_published = now
                 elif now - last_published >= HEARTBEAT_SECONDS:
-                    self._publish(engine, {"type": "sync.alive", "seq": engine.local_snapshot()["seq"]})
+                    self._publish(engine, {"type": "sync.alive", "seq": engine.publication_seq})
                     last_published = now
                 if started - swept_at >= SWEEP_SECONDS:
                     swept_at = started
@@ -298,6 +298,14 @@ class Hub:
                     await self.bus.send(target, message)
             finally:
                 self._outbox.task_done()
+
+    def _listened(self, world_id: int) -> bool:
+        """Whether another process holds this world (heard from within ORIGIN_TIMEOUT_SECONDS).
+        A process alone publishes no batches: they would only come back to it from Redis, every
+        tick (6-7% of its loop at 600 players, docs/performance.md). Its hello on attaching and
+        its heartbeat every HEARTBEAT_SECONDS still go out; a process that starts later says
+        hello, is heard, gets a snapshot, and the batches follow it."""
+        return any(key[0] == world_id for key in self._heard)
 
     def _sweep(self, engine: WorldEngine) -> None:
         """The lease on local sessions: a socket that ended is out of the world, whether or not

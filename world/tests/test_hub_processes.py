@@ -7,6 +7,7 @@ from channels.layers import InMemoryChannelLayer
 from django.conf import settings
 
 from metaverse.bus import Bus
+from metaverse.events import world_group
 from metaverse.layers import RedisChannelLayer
 from metaverse.tasks import stop_tasks
 from metaverse.testing import need_redis
@@ -126,3 +127,58 @@ async def test_a_player_whose_socket_has_ended_is_swept_out_even_if_it_never_lef
     finally:
         await hub.shutdown()
         await bus.stop()
+
+
+async def test_a_process_alone_publishes_no_batches_and_one_that_comes_later_gets_every_move():
+    """Batches go out only while another process holds the world: alone, a process's would only
+    come back to it from Redis every tick. Its hello and heartbeats still go out, and a process
+    that starts later is heard, gets a snapshot and then the moves."""
+    need_redis()
+    config = settings.CHANNEL_LAYERS["default"]["CONFIG"]
+    here, there, spy = RedisChannelLayer(**config), RedisChannelLayer(**config), RedisChannelLayer(**config)
+    listening = await spy.new_channel()  # in the world's group, silent: no process hears it
+    await spy.group_add(world_group(424242), listening)
+    bus_here, bus_there = Bus(here, None), Bus(there, None)
+    hub_here, hub_there = (Hub(bus, MemoryStore(), tick_hz=20, save_seconds=3600) for bus in (bus_here, bus_there))
+
+    async def heard_for(seconds: float) -> list[str]:
+        kinds: list[str] = []
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(seconds):
+                while True:
+                    kinds.append((await spy.receive(listening))["type"])
+        return kinds
+
+    try:
+        engine_here = await hub_here.attach(record())
+        player = PlayerState(id=7, name="Bob", avatar="", avatar_url="", status="available", x=2.5, y=2.5)
+        session = engine_here.join(player, sink=_ignore, close=_ignore)
+        x = 2.5
+        for seq in range(1, 11):
+            x += 0.1
+            engine_here.move(session, x=x, y=2.5, direction="right", moving=True, seq=seq, now=seq * 0.1)
+            await asyncio.sleep(0.05)
+        alone = await heard_for(1.5)
+        assert "sync.batch" not in alone, alone
+        assert "sync.hello" in alone, alone
+        assert "sync.alive" in alone, alone
+
+        engine_there = await hub_there.attach(record())
+        async with asyncio.timeout(3):
+            while 7 not in engine_there.players:  # noqa: ASYNC110 - the replica has no event to wait on
+                await asyncio.sleep(0.05)
+        for seq in range(11, 16):
+            x += 0.1
+            engine_here.move(session, x=x, y=2.5, direction="right", moving=True, seq=seq, now=seq * 0.1)
+            await asyncio.sleep(0.05)
+        async with asyncio.timeout(3):
+            while abs(engine_there.players[7].x - x) > 0.01:  # noqa: ASYNC110 - positions travel rounded
+                await asyncio.sleep(0.05)
+        assert "sync.batch" in await heard_for(0.5)
+    finally:
+        for hub in (hub_here, hub_there):
+            await hub.shutdown()
+        for bus in (bus_here, bus_there):
+            await bus.stop()
+        for layer in (here, there, spy):
+            await layer.close_pools()
