@@ -521,24 +521,21 @@ class WorldEngine(Conversations):
         comes later, or hears again, sees the gap and asks for a snapshot."""
         if not (self._local_moved or self._local_upserts or self._local_gone):
             return None
-        if not build:
-            self._local_moved.clear()
-            self._local_upserts.clear()
-            self._local_gone.clear()
-            self._publication_seq += 1
-            return None
-        upserts = [self.players[pid].replica() for pid in sorted(self._local_upserts) if pid in self.sessions]
-        moved = [
-            self.players[pid].compact()
-            for pid in sorted(self._local_moved)
-            if pid in self.sessions and pid not in self._local_upserts
-        ]
-        gone = sorted(self._local_gone)
+        self._publication_seq += 1
+        publication = None
+        if build:
+            upserts = [self.players[pid].replica() for pid in sorted(self._local_upserts) if pid in self.sessions]
+            moved = [
+                self.players[pid].compact()
+                for pid in sorted(self._local_moved)
+                if pid in self.sessions and pid not in self._local_upserts
+            ]
+            gone = sorted(self._local_gone)
+            publication = {"seq": self._publication_seq, "upserts": upserts, "moved": moved, "gone": gone}
         self._local_moved.clear()
         self._local_upserts.clear()
         self._local_gone.clear()
-        self._publication_seq += 1
-        return {"seq": self._publication_seq, "upserts": upserts, "moved": moved, "gone": gone}
+        return publication
 
     @property
     def publication_seq(self) -> int:
