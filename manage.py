@@ -5,6 +5,10 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "metaverse.settings")
+    if sys.argv[1:2] == ["makemigrations"]:
+        # Writing migrations into the source tree is development, and reads models, not secrets:
+        # it needs no SECRET_KEY, which DEBUG off requires (DEBUG=0 set explicitly still wins).
+        os.environ.setdefault("DEBUG", "1")
     from django.conf import settings
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line

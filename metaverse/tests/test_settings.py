@@ -134,6 +134,16 @@ def test_debug_is_off_unless_set():
     assert result.stdout.strip() == "True", result.stderr
 
 
+def test_makemigrations_runs_as_development_without_any_setting():
+    """Writing migrations needs no SECRET_KEY: with nothing set it runs as development; an
+    explicit DEBUG=0 still asks for the key."""
+    result = manage("makemigrations", "--check", "--dry-run", env={"DEBUG": None, "SECRET_KEY": None})
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
+    refused = manage("makemigrations", "--check", "--dry-run", env={"DEBUG": "0", "SECRET_KEY": None})
+    assert "SECRET_KEY must be set when DEBUG is off" in refused.stderr
+
+
 def test_bad_settings_stop_the_asgi_server_at_start_up():
     env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST")}
     env.update({"DEBUG": "0", "ALLOWED_HOSTS": "x.org", "SECRET_KEY": ""})
