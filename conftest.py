@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from metaverse import inbound
 from metaverse.testing import ServerProcess, components_required
 
 
@@ -165,10 +166,11 @@ HOST = b"localhost"
 ORIGIN = b"http://localhost"
 
 
-async def open_socket(path: str, *, cookie: str | None = None, address: str | None = None) -> Any:
+async def open_socket(path: str, *, cookie: str | None = None, address: str | None = None, inline: Any = None) -> Any:
     """A connected WebsocketCommunicator on the real ASGI application (session auth + Origin),
-    as a client at `address` if given (daphne puts it in scope["client"]). Create the user and
-    `cookie` beforehand in a sync fixture (`session_cookie`)."""
+    as a client at `address` if given (daphne puts it in scope["client"]), offering messages to
+    the socket as they are read through `inline` if given (an InlineSlot, as `manage.py serve`
+    does). Create the user and `cookie` beforehand in a sync fixture (`session_cookie`)."""
     from channels.testing import WebsocketCommunicator
 
     from metaverse.asgi import application
@@ -179,6 +181,8 @@ async def open_socket(path: str, *, cookie: str | None = None, address: str | No
     communicator = WebsocketCommunicator(application, path, headers=headers)
     if address is not None:
         communicator.scope["client"] = [address, 50123]
+    if inline is not None:
+        communicator.scope[inbound.SCOPE_KEY] = inline
     connected, _ = await communicator.connect(timeout=5)
     assert connected, f"could not connect to {path}"
     return communicator

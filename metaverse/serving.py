@@ -19,6 +19,7 @@ import asyncio
 import logging
 import os
 import threading
+import time
 from typing import Any
 
 from autobahn.util import encode_truncate
@@ -28,7 +29,7 @@ from daphne.ws_protocol import WebSocketProtocol
 from django.conf import settings
 from twisted.internet import defer
 
-from metaverse import frames, gcpolicy, transport
+from metaverse import frames, gcpolicy, inbound, transport
 from metaverse.bus import get_bus
 
 log = logging.getLogger(__name__)
@@ -45,7 +46,44 @@ MAX_MESSAGE_BYTES = 256 * 1024
 
 class ReasonedWebSocketProtocol(WebSocketProtocol):
     """daphne drops the `reason` of an ASGI `websocket.close`; our close frames carry it. (Through
-    the frame-level call: autobahn's sendClose refuses the server-side codes 1011-1013.)"""
+    the frame-level call: autobahn's sendClose refuses the server-side codes 1011-1013.)
+
+    Small text messages are read here and offered to the socket as they come (metaverse/inbound.py)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.inline = inbound.InlineSlot()
+
+    def _dataReceived(self, data: bytes) -> None:
+        # Only with nothing of an earlier read pending in autobahn (a partial frame, a message
+        # in fragments) and no per-frame logging, compression or traffic statistics wanted.
+        if (
+            self.state == self.STATE_OPEN
+            and not self.data
+            and self.current_frame is None
+            and not self.inside_message
+            and self._perMessageCompress is None
+            and not (self.logOctets or self.logFrames or self.trackedTimings)
+        ):
+            texts, used = inbound.small_text_frames(data)
+            if used:
+                for text in texts:
+                    self._text_received(text)
+                if self.autoPingTimeoutCall and self.autoPingRestartOnAnyTraffic:
+                    self._cancelAutoPingTimeoutCall()  # as autobahn does for any data frame
+                data = data[used:]
+                if not data:
+                    return
+        super()._dataReceived(data)
+
+    def _text_received(self, text: str) -> None:
+        """daphne's onMessage for a text message, offered to the socket first."""
+        if self.muted:
+            return
+        self.last_ping = time.time()
+        handler = self.inline.handler
+        if handler is None or not handler(text):
+            self.application_queue.put_nowait({"type": "websocket.receive", "text": text})
 
     def handle_reply(self, message: dict[str, Any]) -> None:
         if message.get("type") == "websocket.close" and self.state != self.STATE_CONNECTING:
@@ -93,6 +131,7 @@ class DrainingServer(Server):
     def create_application(self, protocol: Any, scope: dict[str, Any]) -> Any:
         if isinstance(protocol, ReasonedWebSocketProtocol):
             scope[frames.SCOPE_KEY] = protocol.write_frame
+            scope[inbound.SCOPE_KEY] = protocol.inline
         return super().create_application(protocol, scope)
 
     def listen_success(self, port: Any) -> None:

@@ -25,7 +25,7 @@ from django.utils import translation
 from django.utils.functional import Promise, empty
 from django.utils.translation import gettext, gettext_lazy
 
-from metaverse import frames, wire
+from metaverse import frames, inbound, wire
 from metaverse.addresses import scope_address
 from metaverse.bus import Bus, get_bus
 from metaverse.database import database_sync_to_async
@@ -206,6 +206,7 @@ class JsonSocketConsumer(AsyncWebsocketConsumer):
 
     user_id: int = 0
     closing = False  # we sent `closing` (or the client closed): nothing more goes out
+    handling = False  # a message from the queue is in hand (its handler may be awaiting)
     language: str = "en"  # what every `message` sent here is written in (metaverse/i18n.py)
     bus: Bus
 
@@ -245,10 +246,15 @@ class JsonSocketConsumer(AsyncWebsocketConsumer):
             pumps.append(asyncio.ensure_future(self._pump(receive)))
         try:
             while True:
-                await self.dispatch(await self._inbox.get())
+                message = await self._inbox.get()
+                # Not reset when the socket stops: no message is handled inline after that.
+                self.handling = True
+                await self.dispatch(message)
+                self.handling = False
         except StopConsumer:
             pass
         finally:
+            self._stop_inline()
             # The pumps are stopped for good, not just cancelled once: a channel-layer receive
             # can swallow one cancellation (redis-py's wait_for on Python 3.11), and a socket
             # whose client had left then never ran its leave path.
@@ -270,6 +276,34 @@ class JsonSocketConsumer(AsyncWebsocketConsumer):
                 self.bus.trouble("a socket receiving", error)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, LAYER_RETRY_MAX)
+
+    def receive_inline(self, handle: Callable[[str], bool]) -> None:
+        """From now on the server offers each text message to `handle` as it reads it
+        (metaverse/inbound.py), whenever this socket has nothing queued and nothing in hand, so
+        messages are still handled in the order they came. `handle` returns False for a message
+        it leaves to the queue (`receive`), True for one it has handled; it runs outside this
+        socket's task and language, so it leaves anything that must answer in words to the queue.
+        A no-op under a server that offers no such slot."""
+        slot: inbound.InlineSlot | None = self.scope.get(inbound.SCOPE_KEY)
+        if slot is None:
+            return
+        self._inline_slot = slot
+
+        def offered(text: str) -> bool:
+            if self.handling or self.closing or not self._inbox.empty():
+                return False
+            try:
+                return handle(text)
+            except Exception:  # a bug: the queue's handler meets it again and answers for it
+                log.exception("%s: a message read inline failed", type(self).__name__)
+                return False
+
+        slot.handler = offered
+
+    def _stop_inline(self) -> None:
+        slot: inbound.InlineSlot | None = getattr(self, "_inline_slot", None)
+        if slot is not None:
+            slot.handler = None
 
     def post(self, event: dict[str, Any]) -> None:
         """An event for this socket from the bus, handled in this socket's own task, in order."""

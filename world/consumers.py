@@ -8,6 +8,7 @@ from urllib.parse import parse_qs
 
 from django.utils.translation import gettext, ngettext
 
+from metaverse import wire
 from metaverse.database import database_sync_to_async
 from metaverse.errors import AppError
 from metaverse.sockets import (
@@ -21,9 +22,10 @@ from world.admission import Admission
 from world.engine.engine import Session, WorldEngine
 from world.engine.hub import Hub, get_hub
 from world.engine.mapdata import Exit
+from world.engine.session import MoveResult
 from world.engine.state import PlayerState
 from world.finding import knock_target, locate, people_in
-from world.schemas import parse_emote, parse_knock_answer, parse_locate, parse_move, parse_ping
+from world.schemas import Move, parse_emote, parse_knock_answer, parse_locate, parse_move, parse_ping
 from world.selectors import Entry, exit_destination, player_entry, player_profile
 from world.services import position_row, presence_join, presence_leave
 from world.sockets import WorldSocketConsumer
@@ -107,6 +109,7 @@ class WorldConsumer(WorldSocketConsumer):
             player, sink=self.send_text, close=self.close_with, alive=self.is_alive, write=self.frame_writer()
         )
         await self.send_text(engine.welcome(self.session))
+        self.receive_inline(self.move_now)
         await database_sync_to_async(presence_join)(
             user_id=user.pk,
             world_id=record.id,
@@ -160,9 +163,41 @@ class WorldConsumer(WorldSocketConsumer):
             await self.drop_for_rate(self.flood)
             return
         move = parse_move(data)
-        x, y, seq = move.x, move.y, move.seq
-        direction = move.dir or session.player.dir
-        result = engine.move(session, x=x, y=y, direction=direction, moving=move.moving, seq=seq, now=time.monotonic())
+        await self._after_move(engine, session, apply_move(engine, session, move), move.seq)
+
+    def move_now(self, text: str) -> bool:
+        """A move as the server reads it (JsonSocketConsumer.receive_inline): applied at once, no
+        queue, no task. Anything else, and any move that must be refused in words, is left to the
+        queue (False), which parses it again and answers as `handle_move` does."""
+        engine, session = self.engine, self.session
+        if engine is None or session is None:
+            return False
+        try:
+            data = wire.loads(text, max_bytes=self.max_message_bytes)
+            if type(data) is not dict or data.get("type") != "move":
+                return False
+            move = parse_move(data)
+        except AppError:
+            return False
+        if not self.moves.take():
+            return False  # the queue takes again, fails again, and says so
+        result = apply_move(engine, session, move)
+        if result.accepted and not (result.zone_changed or result.areas_changed or result.exit):
+            return True
+        self.post({"type": "world.move_outcome", "result": result, "seq": move.seq})
+        return True
+
+    async def world_move_outcome(self, event: dict[str, Any]) -> None:
+        """What a move applied inline needs said, in this socket's task (never from another process)."""
+        if self.engine is None or self.session is None:
+            return
+        try:
+            await self._after_move(self.engine, self.session, event["result"], event["seq"])
+        except AppError as error:
+            await self.refuse(error)
+
+    async def _after_move(self, engine: WorldEngine, session: Session, result: MoveResult, seq: int | None) -> None:
+        """A correction for a refused move; the zone, areas or exit a move led into."""
         if not result.accepted:
             if result.reason == "stale_seq":
                 raise AppError("stale_seq", gettext("'seq' must be greater than %(seq)s") % {"seq": session.player.seq})
@@ -303,3 +338,10 @@ class WorldConsumer(WorldSocketConsumer):
             return
         profile = await database_sync_to_async(player_profile)(user_id=self.session.player.id)
         self.engine.update_profile(self.session.player.id, **profile)
+
+
+def apply_move(engine: WorldEngine, session: Session, move: Move) -> MoveResult:
+    direction = move.dir or session.player.dir
+    return engine.move(
+        session, x=move.x, y=move.y, direction=direction, moving=move.moving, seq=move.seq, now=time.monotonic()
+    )
