@@ -1,9 +1,10 @@
 """A player as the engine holds it, and how it is written on the wire."""
 
-import json
 import time
 from dataclasses import dataclass
 from typing import Any
+
+import orjson
 
 DIRECTIONS = ("down", "left", "right", "up")
 EMOTES = ("wave", "thumbs_up", "heart", "laugh", "raised_hand")
@@ -82,7 +83,7 @@ class PlayerState:
         return data
 
     def full_json(self) -> str:
-        return json.dumps(self.full(), separators=(",", ":"))
+        return orjson.dumps(self.full()).decode()
 
     def compact(self) -> list[Any]:
         return [self.id, round(self.x, 3), round(self.y, 3), self.dir, self.moving, self.seq]
