@@ -223,3 +223,30 @@ def test_a_player_deleted_while_connected_leaves_the_others_positions_saved(demo
     ])  # fmt: skip
     saved = SavedPosition.objects.filter(player_id__in=[kept.pk, gone.pk])
     assert list(saved.values_list("player_id", "x", "y", "direction")) == [(kept.pk, 3.5, 4.5, "left")]
+
+
+def test_a_renewal_keeps_the_live_forgets_this_servers_stale_rows_and_saves_whole_number_positions(demo_worlds):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from conftest import make_user
+    from world.services import PositionRow, presence_refresh
+
+    world = demo_worlds["demo"]
+    live, gone, joined, elsewhere = (make_user(name) for name in ("live", "gone", "joined", "elsewhere"))
+    old, now = timezone.now() - timedelta(seconds=30), timezone.now()
+    for user, server, seen in ((live, "s1", old), (gone, "s1", old), (joined, "s1", now), (elsewhere, "s2", old)):
+        Presence.objects.create(user=user, world=world, server=server, connected_at=seen, last_seen=seen)
+
+    # `joined` came after the list of live players was read: its fresh row is not a leftover.
+    presence_refresh(world_id=world.pk, server="s1", live=[live.pk], moved=[
+        PositionRow(user_id=live.pk, x=3, y=4, direction="right", zone="Lobby"),  # whole numbers, as a spawn gives
+    ])  # fmt: skip
+
+    rows = {row.user_id: row.last_seen for row in Presence.objects.filter(world=world)}
+    assert set(rows) == {live.pk, joined.pk, elsewhere.pk}
+    assert rows[live.pk] > old
+    assert rows[elsewhere.pk] == old
+    saved = SavedPosition.objects.get(player_id=live.pk, world=world)
+    assert (saved.x, saved.y, saved.direction, saved.zone) == (3.0, 4.0, "right", "Lobby")
