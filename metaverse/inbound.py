@@ -16,17 +16,67 @@ so messages keep their order:
   (`JsonSocketConsumer.receive_inline`): the world socket applies a move at once, and leaves
   everything else to its queue.
 
-`manage.py serve` uses both (metaverse/serving.py); tests through channels' communicator and
-other ASGI servers have neither, and every message takes the queue.
+`manage.py serve` uses both when FAST_SOCKET_READS is on (metaverse/serving.py); tests through
+channels' communicator and other ASGI servers have neither, and every message takes the queue.
+The reader looks at autobahn's and daphne's private state to know that nothing is pending, so
+`check` first makes sure that state is still there, and start-up stops otherwise.
 """
 
 from collections.abc import Callable
+
+import autobahn
+from daphne.ws_protocol import WebSocketProtocol
 
 # Where a WebSocket's scope carries its InlineSlot, when the server offers one.
 SCOPE_KEY = "metaverse.inline_receive"
 
 _TEXT_FINAL = 0x81  # FIN bit, no extension bits, opcode 1 (text)
 _HEADER = 6  # two bytes, then the four of the mask: payloads under 126 bytes need no more
+
+
+# What ReasonedWebSocketProtocol._dataReceived reads or calls of autobahn's and daphne's protocol.
+RELIED_ON = (
+    "_dataReceived",
+    "state",
+    "STATE_OPEN",
+    "data",
+    "current_frame",
+    "inside_message",
+    "_perMessageCompress",
+    "logOctets",
+    "logFrames",
+    "trackedTimings",
+    "autoPingTimeoutCall",
+    "autoPingRestartOnAnyTraffic",
+    "_cancelAutoPingTimeoutCall",
+    "muted",
+    "last_ping",
+    "application_queue",
+)
+
+
+class AutobahnChanged(RuntimeError):
+    pass
+
+
+def missing_attributes() -> list[str]:
+    """The attributes in RELIED_ON that daphne's WebSocket protocol no longer has: on a class of
+    its hierarchy, or set by one of their methods."""
+    known = set(dir(WebSocketProtocol))
+    for cls in WebSocketProtocol.__mro__:
+        for member in vars(cls).values():
+            known.update(getattr(getattr(member, "__code__", None), "co_names", ()))
+    return [name for name in RELIED_ON if name not in known]
+
+
+def check() -> None:
+    missing = missing_attributes()
+    if missing:
+        raise AutobahnChanged(
+            f"metaverse/inbound.py relies on WebSocket protocol attributes that autobahn {autobahn.__version__} "
+            f"and this daphne no longer have: {', '.join(missing)}. Set FAST_SOCKET_READS=0 to serve without "
+            f"the fast read path, and adapt ReasonedWebSocketProtocol._dataReceived to them."
+        )
 
 
 class InlineSlot:

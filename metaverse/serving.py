@@ -48,7 +48,10 @@ class ReasonedWebSocketProtocol(WebSocketProtocol):
     """daphne drops the `reason` of an ASGI `websocket.close`; our close frames carry it. (Through
     the frame-level call: autobahn's sendClose refuses the server-side codes 1011-1013.)
 
-    Small text messages are read here and offered to the socket as they come (metaverse/inbound.py)."""
+    Small text messages are read here and offered to the socket as they come (metaverse/inbound.py),
+    when `reads_inline` (FAST_SOCKET_READS)."""
+
+    reads_inline = False
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -58,7 +61,8 @@ class ReasonedWebSocketProtocol(WebSocketProtocol):
         # Only with nothing of an earlier read pending in autobahn (a partial frame, a message
         # in fragments) and no per-frame logging, compression or traffic statistics wanted.
         if (
-            self.state == self.STATE_OPEN
+            self.reads_inline
+            and self.state == self.STATE_OPEN
             and not self.data
             and self.current_frame is None
             and not self.inside_message
@@ -103,12 +107,16 @@ class ReasonedWebSocketProtocol(WebSocketProtocol):
 
 
 def install_process_patches() -> None:
-    """Frames written at once (FAST_SOCKET_WRITES, metaverse/transport.py), and full collections
-    that walk only what is new (GC_FREEZE, metaverse/gcpolicy.py). Called once the application has
+    """Frames written at once (FAST_SOCKET_WRITES, metaverse/transport.py), small messages read
+    where they arrive (FAST_SOCKET_READS, metaverse/inbound.py), and full collections that walk
+    only what is new (GC_FREEZE, metaverse/gcpolicy.py). Called once the application has
     loaded and before the first connection: all that is loaded by then lives as long as the
     process, and is frozen out of the collector's reach at once."""
     if settings.FAST_SOCKET_WRITES:
         transport.install()
+    if settings.FAST_SOCKET_READS:
+        inbound.check()
+    ReasonedWebSocketProtocol.reads_inline = settings.FAST_SOCKET_READS
     if settings.GC_FREEZE:
         gcpolicy.install()
 
@@ -131,7 +139,8 @@ class DrainingServer(Server):
     def create_application(self, protocol: Any, scope: dict[str, Any]) -> Any:
         if isinstance(protocol, ReasonedWebSocketProtocol):
             scope[frames.SCOPE_KEY] = protocol.write_frame
-            scope[inbound.SCOPE_KEY] = protocol.inline
+            if protocol.reads_inline:
+                scope[inbound.SCOPE_KEY] = protocol.inline
         return super().create_application(protocol, scope)
 
     def listen_success(self, port: Any) -> None:

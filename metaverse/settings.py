@@ -354,6 +354,7 @@ X_FRAME_OPTIONS = "DENY"
 # Process-wide changes `manage.py serve` makes for latency under load (metaverse/serving.py,
 # docs/performance.md); tests and other commands never get them.
 FAST_SOCKET_WRITES = env_bool("FAST_SOCKET_WRITES", default=True)
+FAST_SOCKET_READS = env_bool("FAST_SOCKET_READS", default=True)
 GC_FREEZE = env_bool("GC_FREEZE", default=True)
 
 LOG_LEVEL = env_choice("LOG_LEVEL", "info", {"debug", "info", "warning", "error"}).upper()

@@ -11,7 +11,8 @@ from channels.db import database_sync_to_async
 from websockets.frames import Frame, Opcode
 
 from conftest import open_socket, receive_until
-from metaverse.inbound import InlineSlot, small_text_frames
+from metaverse import inbound
+from metaverse.inbound import AutobahnChanged, InlineSlot, small_text_frames
 from metaverse.testing import ws_connect, ws_receive_until
 from world.engine.mapdata import MapData
 from world.walking import neighbours, tile_of, tiles_within, walk_to
@@ -200,7 +201,7 @@ def test_the_server_offers_each_small_text_to_the_socket_and_hands_the_rest_to_a
     protocol.__dict__.update(
         state=protocol.STATE_OPEN, data=b"", current_frame=None, inside_message=False, _perMessageCompress=None,
         logOctets=False, logFrames=False, trackedTimings=None, autoPingTimeoutCall=None, muted=False,
-        last_ping=0.0, application_queue=asyncio.Queue(), inline=InlineSlot(),
+        last_ping=0.0, application_queue=asyncio.Queue(), inline=InlineSlot(), reads_inline=True,
     )  # fmt: skip
     offered: list[str] = []
 
@@ -223,3 +224,15 @@ def test_the_server_offers_each_small_text_to_the_socket_and_hands_the_rest_to_a
     protocol._dataReceived(frame('{"type": "move"}'))
     assert len(to_autobahn) == 2
     assert offered == ['{"type": "move"}', '{"type": "ping"}']
+
+
+def test_this_autobahn_and_daphne_have_everything_the_reader_relies_on():
+    assert inbound.missing_attributes() == []
+    inbound.check()
+
+
+def test_start_up_stops_when_an_upgrade_took_away_what_the_reader_relies_on(monkeypatch):
+    monkeypatch.setattr(inbound, "RELIED_ON", (*inbound.RELIED_ON, "_frameBuffer"))  # as if renamed to it
+    assert inbound.missing_attributes() == ["_frameBuffer"]
+    with pytest.raises(AutobahnChanged, match=r"_frameBuffer.*FAST_SOCKET_READS=0"):
+        inbound.check()
