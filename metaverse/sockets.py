@@ -62,6 +62,7 @@ class CloseCode(IntEnum):
 
 RESTART_MESSAGE = gettext_lazy("The server is restarting; reconnecting.")
 FAILED_MESSAGE = gettext_lazy("The server failed; reconnecting.")
+HANDLER_FAILED_MESSAGE = gettext_lazy("The server failed to handle this message.")
 # What a closing says when its caller gave no words of its own (the world engine replacing a session).
 CLOSE_MESSAGES = {"replaced": gettext_lazy("You opened this world somewhere else.")}
 
@@ -294,11 +295,17 @@ class JsonSocketConsumer(AsyncWebsocketConsumer):
                 return False
             try:
                 return handle(text)
-            except Exception:  # a bug: the queue's handler meets it again and answers for it
+            except Exception:  # a bug: logged once here, answered in turn by the queue
                 log.exception("%s: a message read inline failed", type(self).__name__)
-                return False
+                self.post({"type": "socket.inline_failed"})
+                return True
 
         slot.handler = offered
+
+    async def socket_inline_failed(self, event: dict[str, Any]) -> None:
+        """A message handled inline raised (logged there): the client's typed error, in its turn,
+        as for any handler that raises (`_failed`)."""
+        await self.refuse(AppError("internal_error", HANDLER_FAILED_MESSAGE))
 
     def _stop_inline(self) -> None:
         slot: inbound.InlineSlot | None = getattr(self, "_inline_slot", None)
@@ -352,7 +359,7 @@ class JsonSocketConsumer(AsyncWebsocketConsumer):
             if unavailable:
                 await self.refuse(AppError("unavailable", UNAVAILABLE_MESSAGE))
             else:
-                await self.refuse(AppError("internal_error", gettext("The server failed to handle this message.")))
+                await self.refuse(AppError("internal_error", HANDLER_FAILED_MESSAGE))
 
     # --- the socket's life ----------------------------------------------------------------------
 

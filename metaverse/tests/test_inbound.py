@@ -236,3 +236,31 @@ def test_start_up_stops_when_an_upgrade_took_away_what_the_reader_relies_on(monk
     assert inbound.missing_attributes() == ["_frameBuffer"]
     with pytest.raises(AutobahnChanged, match=r"_frameBuffer.*FAST_SOCKET_READS=0"):
         inbound.check()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_move_that_fails_inline_is_logged_once_and_answered_with_a_typed_error(
+    demo_worlds, cookies, sockets, monkeypatch, caplog
+):
+    from world.engine.engine import WorldEngine
+
+    slot = InlineSlot()
+    alice = await open_socket("/ws/world/demo/", cookie=await database_sync_to_async(cookies)("alice"), inline=slot)
+    sockets.opened.append(alice)
+    you = (await receive_until(alice, "welcome"))["you"]
+    await alice.send_to(text_data='{"type": "ping", "t": 2}')  # answered once its arrival is over
+    await receive_until(alice, "pong")
+    assert slot.handler is not None
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("a bug in the engine")
+
+    monkeypatch.setattr(WorldEngine, "move", broken)
+    assert slot.handler(move((you["x"], you["y"]), 1)) is True  # handled: not run a second time
+    error = await receive_until(alice, "error")
+    assert error["code"] == "internal_error"
+    assert [r.message for r in caplog.records if "read inline failed" in r.message] == [
+        "WorldConsumer: a message read inline failed"
+    ]
+    await alice.send_to(text_data='{"type": "ping", "t": 3}')  # the socket goes on
+    assert (await receive_until(alice, "pong"))["t"] == 3
