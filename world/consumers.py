@@ -2,6 +2,7 @@
 
 import asyncio
 import contextlib
+import math
 import time
 from typing import Any
 from urllib.parse import parse_qs
@@ -57,6 +58,7 @@ class WorldConsumer(WorldSocketConsumer):
     engine: WorldEngine | None = None
     session: Session | None = None
     entry: Entry
+    arrived_at = 0.0  # when admitted (time.time()), to tell a newer socket of the player's from an older one
 
     async def connect(self) -> None:
         self.knocks = TokenBucket(KNOCKS_PER_MINUTE / 60, KNOCK_BURST)
@@ -77,10 +79,11 @@ class WorldConsumer(WorldSocketConsumer):
         if live is None and entry.connected_elsewhere:
             live = await self._replicated(engine, user.pk)
         # Not awaited: the arrival does not wait on Redis for the older socket to hear of it.
+        self.arrived_at = time.time()
+        replaced = {"type": "world.replaced", "world": record.id, "channel": self.channel_name,
+                    "arrived_at": self.arrived_at}  # fmt: skip
         self.hub.spawn(
-            self.bus.publish_user_event(
-                user.pk, {"type": "world.replaced", "world": record.id, "channel": self.channel_name}
-            ),
+            self.bus.publish_user_event(user.pk, replaced),
             name=f"world-replaced-{user.pk}",
         )
         older = engine.session_of(user.pk)
@@ -308,7 +311,12 @@ class WorldConsumer(WorldSocketConsumer):
     # --- events from the channel layer --------------------------------------------------------
 
     async def world_replaced(self, event: dict[str, Any]) -> None:
-        if self.engine is not None and event["world"] == self.engine.world_id and event["channel"] != self.channel_name:
+        """A newer socket of this player opened this world. One that arrived before this one is
+        not newer: its event can reach this socket late (it is not awaited), when the player
+        closed it and came straight back."""
+        if self.engine is None or event["world"] != self.engine.world_id or event["channel"] == self.channel_name:
+            return
+        if event.get("arrived_at", math.inf) > self.arrived_at:
             await self.close_with(CloseCode.REPLACED, "replaced", gettext("You opened this world somewhere else."))
 
     async def world_knock(self, event: dict[str, Any]) -> None:

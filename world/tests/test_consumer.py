@@ -222,3 +222,26 @@ async def test_a_ping_with_the_clients_clock_is_answered_with_a_pong(demo_worlds
     await alice.send_json_to({"type": "ping", "t": 2**53 + 2})
     assert (await receive_until(alice, "error"))["code"] == "invalid"
     await alice.disconnect()
+
+
+async def test_only_a_newer_socket_of_the_player_replaces_this_one(demo_worlds, cookies):
+    """The event an arrival publishes is not awaited: a player who closed a socket and came
+    straight back can receive the closed one's event on the new socket, which must stay."""
+    import time
+
+    from metaverse.bus import get_bus
+
+    cookie = await database_sync_to_async(cookies)("alice")
+    alice = await open_socket("/ws/world/demo/", cookie=cookie)
+    you = (await receive_until(alice, "welcome"))["you"]
+    world = demo_worlds["demo"].pk
+    bus = get_bus()
+    older = {"type": "world.replaced", "world": world, "channel": "an-older-socket", "arrived_at": time.time() - 1}
+    await bus.publish_user_event(you["id"], older)
+    await alice.send_json_to({"type": "ping", "t": 1})
+    assert (await receive_until(alice, "pong"))["t"] == 1  # still open
+
+    newer = {"type": "world.replaced", "world": world, "channel": "a-newer-socket", "arrived_at": time.time() + 1}
+    await bus.publish_user_event(you["id"], newer)
+    closing = await receive_until(alice, "closing")  # after whatever tick was on its way
+    assert (closing["code"], closing["reason"]) == (4009, "replaced")
